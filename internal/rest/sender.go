@@ -1,0 +1,410 @@
+// Package rest is the one HTTP sender shared by decoykit's API clients. It
+// builds requests (query, form or streaming multipart bodies), pins auth to the
+// configured host, refuses cross-host redirects, retries what is safe to retry
+// with jittered backoff and Retry-After, caps response bodies, logs through
+// slog, and keeps secrets out of every error and log line.
+package rest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/decoykit/decoykit/internal/multipartx"
+	"github.com/decoykit/decoykit/internal/redact"
+)
+
+// Default body caps.
+const (
+	DefaultMaxBodyBytes      = 256 << 20 // a success body (a page of incidents can be large)
+	DefaultMaxErrorBodyBytes = 1 << 20   // an error body
+)
+
+// ErrCrossHostRedirect is returned when the server redirects to another host
+// or from https to http: following it could hand credentials to a stranger.
+var ErrCrossHostRedirect = errors.New("refused a redirect to another host or scheme (credentials are only sent to the configured host)")
+
+// ErrBodyTooLarge is returned when a response body exceeds the cap.
+var ErrBodyTooLarge = errors.New("response body exceeds the size limit")
+
+// Config configures a Sender.
+type Config struct {
+	Name              string   // error prefix and log attribute, e.g. "canary"
+	BaseURL           *url.URL // scheme, host and base path; request paths are appended
+	HTTPClient        *http.Client
+	UserAgent         string
+	Retry             Policy
+	Logger            *slog.Logger // nil: silent
+	Secrets           redact.Secrets
+	MaxBodyBytes      int64
+	MaxErrorBodyBytes int64
+	// Authorize adds credentials to a request. It is called on every attempt,
+	// after the URL and body are final, and only for the configured host.
+	Authorize func(*http.Request) error
+	// Now is the clock for Retry-After dates (default time.Now).
+	Now func() time.Time
+}
+
+// Sender sends requests. It is safe for concurrent use.
+type Sender struct {
+	cfg    Config
+	client *http.Client
+	log    *slog.Logger
+}
+
+// New returns a Sender. The caller's http.Client is copied, never changed;
+// the copy refuses redirects that leave the configured host.
+func New(cfg Config) (*Sender, error) {
+	if cfg.BaseURL == nil || cfg.BaseURL.Host == "" {
+		return nil, errors.New("rest: a base URL with a host is required")
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = http.DefaultClient
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if cfg.MaxErrorBodyBytes <= 0 {
+		cfg.MaxErrorBodyBytes = DefaultMaxErrorBodyBytes
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	cfg.Retry = cfg.Retry.WithDefaults()
+	hc := *cfg.HTTPClient
+	host, scheme := cfg.BaseURL.Host, cfg.BaseURL.Scheme
+	inner := hc.CheckRedirect
+	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if !strings.EqualFold(req.URL.Host, host) || req.URL.Scheme != scheme {
+			return ErrCrossHostRedirect
+		}
+		if inner != nil {
+			return inner(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Sender{cfg: cfg, client: &hc, log: log}, nil
+}
+
+// Request is one API call.
+type Request struct {
+	Method string
+	Path   string     // appended to the base URL's path, e.g. "/canarytoken/create"
+	Query  url.Values // sent in the URL (never put a secret here)
+	Form   url.Values // sent as an application/x-www-form-urlencoded body
+	// Multipart, when set, is the body instead of Form.
+	Multipart *multipartx.Body
+	// Body, when set, is sent as is with ContentType (it must be replayable
+	// for retries: it is re-read from the start through bytes.Reader).
+	Body        []byte
+	ContentType string
+	Header      http.Header
+	// Idempotent marks a POST or PATCH as safe to repeat (e.g. enable,
+	// acknowledge), so it is retried like a GET.
+	Idempotent bool
+}
+
+// Response is a successful response with its body read.
+type Response struct {
+	StatusCode int
+	Header     http.Header
+	Body       []byte
+}
+
+// StatusError is a non-2xx response.
+type StatusError struct {
+	Method, Path string
+	StatusCode   int
+	Header       http.Header
+	Body         []byte        // at most MaxErrorBodyBytes, secrets masked
+	RetryAfter   time.Duration // from a Retry-After header, if any
+	Attempts     int
+}
+
+func (e *StatusError) Error() string {
+	return fmt.Sprintf("%s %s: HTTP %d %s", e.Method, e.Path, e.StatusCode, http.StatusText(e.StatusCode))
+}
+
+// TransportError is a request that got no HTTP response.
+type TransportError struct {
+	Method, Path string
+	Attempts     int
+	Err          error
+	secrets      redact.Secrets
+}
+
+func (e *TransportError) Error() string {
+	return e.secrets.String(fmt.Sprintf("%s %s: %v", e.Method, e.Path, e.Err))
+}
+
+func (e *TransportError) Unwrap() error { return e.Err }
+
+// URL returns the full URL of a request path and query, with secrets masked.
+func (s *Sender) URL(path string, q url.Values) string {
+	u := s.resolve(path, q)
+	return s.cfg.Secrets.String(redact.URL(u))
+}
+
+func (s *Sender) resolve(path string, q url.Values) *url.URL {
+	u := *s.cfg.BaseURL
+	u.Path = strings.TrimRight(u.Path, "/") + "/" + strings.TrimLeft(path, "/")
+	u.RawPath = ""
+	u.RawQuery = ""
+	if len(q) > 0 {
+		u.RawQuery = q.Encode()
+	}
+	return &u
+}
+
+// Do sends r and reads the whole response body (up to the cap). A non-2xx
+// response is a *StatusError; a failure to get a response is a
+// *TransportError; a cancelled ctx is ctx.Err().
+func (s *Sender) Do(ctx context.Context, r Request) (*Response, error) {
+	resp, err := s.Stream(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	body, err := readCapped(resp.Body, s.cfg.MaxBodyBytes)
+	if err != nil {
+		if errors.Is(err, ErrBodyTooLarge) {
+			return nil, fmt.Errorf("%s %s: %w (%d bytes)", r.Method, r.Path, err, s.cfg.MaxBodyBytes)
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, &TransportError{Method: r.Method, Path: r.Path, Attempts: 1, Err: fmt.Errorf("reading the response: %w", err), secrets: s.cfg.Secrets}
+	}
+	return &Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body}, nil
+}
+
+// Stream sends r and returns a 2xx response with its body open: the caller
+// must close it. Errors are as for Do.
+func (s *Sender) Stream(ctx context.Context, r Request) (*http.Response, error) {
+	p := s.cfg.Retry
+	canRetry := idempotent(r.Method) || r.Idempotent || p.RetryNonIdempotent
+	if r.Multipart != nil && !r.Multipart.Rewindable() {
+		canRetry = false
+	}
+	for attempt := 1; ; attempt++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		req, err := s.build(ctx, r, attempt)
+		if err != nil {
+			return nil, err
+		}
+		start := time.Now()
+		resp, err := s.client.Do(req)
+		elapsed := time.Since(start)
+		var wait time.Duration
+		var retryErr error
+		status := 0
+		switch {
+		case err != nil:
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			terr := &TransportError{Method: r.Method, Path: r.Path, Attempts: attempt, Err: unwrapURLError(err), secrets: s.cfg.Secrets}
+			s.log.LogAttrs(ctx, slog.LevelDebug, "http request failed", s.attrs(r, req, attempt, 0, elapsed, terr)...)
+			if !canRetry || attempt >= p.MaxAttempts || !retryableError(err) {
+				return nil, terr
+			}
+			retryErr, wait = terr, p.backoff(attempt)
+		case resp.StatusCode < 200 || resp.StatusCode > 299:
+			status = resp.StatusCode
+			body, _ := readCapped(resp.Body, s.cfg.MaxErrorBodyBytes)
+			_ = resp.Body.Close()
+			serr := &StatusError{Method: r.Method, Path: r.Path, StatusCode: resp.StatusCode, Header: resp.Header,
+				Body: s.cfg.Secrets.Bytes(body), Attempts: attempt}
+			ra, hasRA := parseRetryAfter(resp.Header.Get("Retry-After"), s.cfg.Now())
+			if hasRA {
+				serr.RetryAfter = ra
+			}
+			s.log.LogAttrs(ctx, slog.LevelDebug, "http request", s.attrs(r, req, attempt, status, elapsed, nil)...)
+			if !canRetry || attempt >= p.MaxAttempts || !retryableStatus(resp.StatusCode) {
+				return nil, serr
+			}
+			wait = p.backoff(attempt)
+			if hasRA {
+				if ra > p.MaxRetryAfter {
+					return nil, serr
+				}
+				wait = max(ra, 0)
+			}
+			retryErr = serr
+		default:
+			s.log.LogAttrs(ctx, slog.LevelDebug, "http request", s.attrs(r, req, attempt, resp.StatusCode, elapsed, nil)...)
+			return resp, nil
+		}
+		if p.OnRetry != nil {
+			p.OnRetry(RetryInfo{Method: r.Method, Path: r.Path, Attempt: attempt, StatusCode: status, Err: errOrNil(status, retryErr), Wait: wait})
+		}
+		s.log.LogAttrs(ctx, slog.LevelInfo, "retrying request", slog.String("client", s.cfg.Name),
+			slog.String("method", r.Method), slog.String("path", r.Path), slog.Int("attempt", attempt),
+			slog.Int("status", status), slog.Duration("wait", wait))
+		if err := sleep(ctx, wait); err != nil {
+			return nil, err
+		}
+	}
+}
+
+func errOrNil(status int, err error) error {
+	if status != 0 {
+		return nil
+	}
+	return err
+}
+
+func (s *Sender) attrs(r Request, req *http.Request, attempt, status int, d time.Duration, err error) []slog.Attr {
+	a := []slog.Attr{
+		slog.String("client", s.cfg.Name),
+		slog.String("method", r.Method),
+		slog.String("url", s.cfg.Secrets.String(redact.URL(req.URL))),
+		slog.Int("attempt", attempt),
+		slog.Duration("duration", d),
+	}
+	if status != 0 {
+		a = append(a, slog.Int("status", status))
+	}
+	if err != nil {
+		a = append(a, slog.String("error", err.Error()))
+	}
+	return a
+}
+
+func (s *Sender) build(ctx context.Context, r Request, attempt int) (*http.Request, error) {
+	u := s.resolve(r.Path, r.Query)
+	var body io.Reader
+	var length int64
+	ctype := ""
+	switch {
+	case r.Multipart != nil:
+		if attempt > 1 {
+			if err := r.Multipart.Rewind(); err != nil {
+				return nil, err
+			}
+		}
+		body, length, ctype = r.Multipart.Reader(), r.Multipart.Length, r.Multipart.ContentType
+	case r.Body != nil:
+		body, length, ctype = bytes.NewReader(r.Body), int64(len(r.Body)), r.ContentType
+	case r.Form != nil:
+		enc := r.Form.Encode()
+		body, length, ctype = strings.NewReader(enc), int64(len(enc)), "application/x-www-form-urlencoded"
+	}
+	req, err := http.NewRequestWithContext(ctx, r.Method, u.String(), body)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: building the request: %s", r.Method, r.Path, s.cfg.Secrets.String(err.Error()))
+	}
+	if body != nil {
+		req.ContentLength = length
+		if length < 0 {
+			req.ContentLength = -1
+		}
+		if r.Multipart != nil {
+			req.GetBody = nil // streamed; retries rewind explicitly
+		}
+		req.Header.Set("Content-Type", ctype)
+	}
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
+	}
+	if req.Header.Get("Accept") == "" {
+		req.Header.Set("Accept", "application/json")
+	}
+	if s.cfg.UserAgent != "" {
+		req.Header.Set("User-Agent", s.cfg.UserAgent)
+	}
+	if s.cfg.Authorize != nil && strings.EqualFold(req.URL.Host, s.cfg.BaseURL.Host) {
+		if err := s.cfg.Authorize(req); err != nil {
+			return nil, fmt.Errorf("%s %s: %s", r.Method, r.Path, s.cfg.Secrets.String(err.Error()))
+		}
+	}
+	return req, nil
+}
+
+// unwrapURLError drops net/url's wrapper, whose message repeats the full URL.
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		inner := ue.Err
+		var ne net.Error
+		if ue.Timeout() && !errors.As(inner, &ne) {
+			return fmt.Errorf("timeout: %w", inner)
+		}
+		return inner
+	}
+	return err
+}
+
+// readCapped reads at most limit bytes; more is ErrBodyTooLarge.
+func readCapped(r io.Reader, limit int64) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return b, err
+	}
+	if int64(len(b)) > limit {
+		return b[:limit], ErrBodyTooLarge
+	}
+	return b, nil
+}
+
+// ReadCapped reads at most limit bytes of r; more is ErrBodyTooLarge.
+func ReadCapped(r io.Reader, limit int64) ([]byte, error) { return readCapped(r, limit) }
+
+// IsLoopback reports whether host (without port) is localhost or a loopback IP.
+func IsLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	return ip != nil && ip.IsLoopback()
+}
+
+// ParseBaseURL parses and checks an API base URL: absolute, https (or http
+// to a loopback host), no user info, no query or fragment.
+func ParseBaseURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return nil, fmt.Errorf("not a URL: %v", redactURLParseError(err))
+	}
+	if u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return nil, errors.New("want an absolute https:// URL such as https://example.canary.tools/api/v1")
+	}
+	if u.Scheme == "http" && !IsLoopback(u.Hostname()) {
+		return nil, errors.New("plain http is refused except to a loopback host; use https://")
+	}
+	if u.User != nil {
+		return nil, errors.New("credentials in the URL are refused; pass them as options")
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return nil, errors.New("the base URL must not carry a query or fragment")
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	return u, nil
+}
+
+func redactURLParseError(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err.Error()
+	}
+	return "malformed"
+}
