@@ -1,0 +1,56 @@
+// Package canary is a client for the Thinkst Canary Console REST API
+// (https://<domain>.canary.tools/api/v1): Canarytokens, incidents and the
+// Console's alert webhooks.
+//
+//	c, err := canary.NewClient(canary.WithDomain("abc123"), canary.WithAuthToken(tok))
+//	tok, err := c.Tokens.Create(ctx, canary.CreateTokenRequest{Kind: canary.KindHTTP, Memo: "web server"})
+//	for t, err := range c.Tokens.All(ctx, nil) { ... }
+//
+// # Authentication
+//
+// The auth token travels only in the X-Canary-Auth-Token header, only to the
+// configured host. Redirects to another host or scheme are refused, plain
+// http is refused except to loopback, and the token never appears in an
+// error, a log line or the fmt output of a Client. NewClient does no I/O;
+// Ping checks the settings.
+//
+// # Pagination
+//
+// Lists have List (one page, with its cursor) and All (an iter.Seq2 over
+// every item). All is lazy and re-rangeable, stops fetching on break, yields
+// an error once and stops, and refuses a cursor the Console repeats. The
+// first request carries the filters and limit; later ones only the cursor, as
+// the Console expects. The Console's next_link URLs, which carry the auth
+// token, are never followed.
+//
+// # Errors
+//
+// A non-2xx status or a {"result":"error"} body (which the Console also sends
+// with HTTP 200) is an *APIError with the status and the Console's message.
+// errors.Is matches it against ErrUnauthorized, ErrNotFound,
+// ErrInvalidRequest, ErrRateLimited, ErrUnsupported and ErrServer, by status
+// and by the Console's documented messages. Bad input is a *ValidationError
+// naming the field, returned before anything is sent.
+//
+// # Retries
+//
+// Connection errors and HTTP 429, 502, 503 and 504 are retried with jittered
+// exponential backoff, honouring Retry-After, cut short by ctx. Only calls
+// that are safe to repeat are retried: reads, enable/disable, memo updates,
+// acknowledgements. Creates are never sent twice unless
+// RetryPolicy.RetryNonIdempotent says so.
+//
+// # Uploads
+//
+// doc-msword, pdf-acrobat-reader, web-image and signed-exe tokens take a file
+// (CreateTokenRequest.Upload). The body is multipart/form-data with the
+// Console's field name (doc, pdf, web_image, exe); the file's type is checked
+// from its first bytes before anything is sent, and its bytes are streamed,
+// so large files cost no memory.
+//
+// # Lenient decoding
+//
+// The Console sends "True", "1586249623" and "80" as strings and numbers as
+// strings or ints. They decode into bool, time.Time and int; Token.Raw keeps
+// the object as sent.
+package canary

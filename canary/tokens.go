@@ -1,0 +1,300 @@
+package canary
+
+import (
+	"context"
+	"iter"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/decoykit/decoykit/internal/lenient"
+	"github.com/decoykit/decoykit/internal/pager"
+)
+
+// TokensService manages Canarytokens: the endpoints under /canarytoken and
+// /canarytokens (https://docs.canary.tools/canarytokens/actions.html).
+type TokensService service
+
+// Kinds returns the kinds this Console can create, with its descriptions
+// (GET /canarytokens/list).
+func (s *TokensService) Kinds(ctx context.Context) (map[Kind]string, error) {
+	var out struct {
+		envelope
+		Kinds map[string]lenient.String `json:"canarytokens"`
+	}
+	if err := s.client.get(ctx, "/canarytokens/list", nil, &out); err != nil {
+		return nil, err
+	}
+	kinds := make(map[Kind]string, len(out.Kinds))
+	for k, d := range out.Kinds {
+		kinds[Kind(k)] = string(d)
+	}
+	return kinds, nil
+}
+
+// Get fetches one token by its ID, the token code (GET /canarytoken/fetch).
+func (s *TokensService) Get(ctx context.Context, id string) (*Token, error) {
+	if err := requireID("id", id); err != nil {
+		return nil, err
+	}
+	var out struct {
+		envelope
+		Token *Token `json:"token"`
+	}
+	if err := s.client.get(ctx, "/canarytoken/fetch", url.Values{"canarytoken": {id}}, &out); err != nil {
+		return nil, err
+	}
+	if out.Token == nil {
+		return nil, malformed("GET", "/canarytoken/fetch", `no "token" object in the response`)
+	}
+	return out.Token, nil
+}
+
+// ListTokensOptions filters and pages Tokens.List and Tokens.All.
+type ListTokensOptions struct {
+	// FlockID limits the list to one flock, e.g. "flock:default".
+	FlockID string
+	// Limit is the page size (default DefaultPageSize).
+	Limit int
+	// Cursor continues from a previous page's NextCursor. When set, only the
+	// cursor is sent: the Console keeps the filters in it.
+	Cursor string
+}
+
+// tokenPageWire is the body of /canarytokens/paginate and /canarytokens/search.
+type tokenPageWire struct {
+	envelope
+	Tokens       []*Token    `json:"canarytokens"`
+	Cursor       *cursorWire `json:"cursor"`
+	PageNum      lenient.Int `json:"page_num"`
+	PageTotal    lenient.Int `json:"page_total"`
+	PageNumber   lenient.Int `json:"page_number"`
+	TotalPages   lenient.Int `json:"total_pages"`
+	TotalResults lenient.Int `json:"total_results"`
+}
+
+func (w *tokenPageWire) page() *Page[*Token] {
+	p := &Page[*Token]{
+		Items:      make([]*Token, 0, len(w.Tokens)),
+		NextCursor: w.Cursor.next(), PrevCursor: w.Cursor.prev(),
+		PageNumber: int(max(w.PageNum, w.PageNumber)), TotalPages: int(max(w.PageTotal, w.TotalPages)),
+		TotalResults: int(w.TotalResults),
+	}
+	for _, t := range w.Tokens {
+		// Factory endpoint entries carry no token code; they are not tokens.
+		if t != nil && t.ID != "" {
+			p.Items = append(p.Items, t)
+		}
+	}
+	return p
+}
+
+func pageLimit(field string, limit int) (string, error) {
+	if limit < 0 || limit > MaxPageSize {
+		return "", invalid(field, "must be between 1 and %d (0 means %d)", MaxPageSize, DefaultPageSize)
+	}
+	if limit == 0 {
+		limit = DefaultPageSize
+	}
+	return strconv.Itoa(limit), nil
+}
+
+// List returns one page of tokens (GET /canarytokens/paginate).
+func (s *TokensService) List(ctx context.Context, opts *ListTokensOptions) (*Page[*Token], error) {
+	var o ListTokensOptions
+	if opts != nil {
+		o = *opts
+	}
+	q := url.Values{}
+	if o.Cursor != "" {
+		q.Set("cursor", o.Cursor)
+	} else {
+		limit, err := pageLimit("Limit", o.Limit)
+		if err != nil {
+			return nil, err
+		}
+		q.Set("limit", limit)
+		if o.FlockID != "" {
+			q.Set("flock_id", o.FlockID)
+		}
+	}
+	var out tokenPageWire
+	if err := s.client.get(ctx, "/canarytokens/paginate", q, &out); err != nil {
+		return nil, err
+	}
+	return out.page(), nil
+}
+
+// All iterates over every token, fetching pages lazily as the loop advances.
+// Each range starts from the first page; break stops fetching at once; an
+// error is yielded once and ends the loop.
+func (s *TokensService) All(ctx context.Context, opts *ListTokensOptions) iter.Seq2[*Token, error] {
+	var o ListTokensOptions
+	if opts != nil {
+		o = *opts
+	}
+	return pager.All(ctx, func(ctx context.Context, cursor string) (pager.Page[*Token], error) {
+		req := o
+		if cursor != "" {
+			req.Cursor = cursor
+		}
+		p, err := s.List(ctx, &req)
+		if err != nil {
+			return pager.Page[*Token]{}, err
+		}
+		return pager.Page[*Token]{Items: p.Items, Next: p.NextCursor}, nil
+	})
+}
+
+// SearchTokensOptions filters Tokens.Search.
+type SearchTokensOptions struct {
+	// Query is a word-delimited prefix search on the token ID and memo.
+	Query   string
+	Kind    Kind
+	FlockID string
+	// Active limits the results to enabled (true) or disabled (false)
+	// tokens; nil returns both.
+	Active *bool
+	Limit  int
+	Cursor string
+}
+
+// Search returns one page of tokens matching opts (GET /canarytokens/search).
+func (s *TokensService) Search(ctx context.Context, opts *SearchTokensOptions) (*Page[*Token], error) {
+	var o SearchTokensOptions
+	if opts != nil {
+		o = *opts
+	}
+	q := url.Values{}
+	if o.Cursor != "" {
+		q.Set("cursor", o.Cursor)
+	} else {
+		limit, err := pageLimit("Limit", o.Limit)
+		if err != nil {
+			return nil, err
+		}
+		q.Set("limit", limit)
+		if o.Query != "" {
+			q.Set("search_string", o.Query)
+		}
+		if o.Kind != "" {
+			q.Set("kind", string(o.Kind))
+		}
+		if o.FlockID != "" {
+			q.Set("flock_id", o.FlockID)
+		}
+		if o.Active != nil {
+			q.Set("active", strconv.FormatBool(*o.Active))
+		}
+	}
+	var out tokenPageWire
+	if err := s.client.get(ctx, "/canarytokens/search", q, &out); err != nil {
+		return nil, err
+	}
+	return out.page(), nil
+}
+
+// SearchAll iterates over every token matching opts, page by page, like All.
+func (s *TokensService) SearchAll(ctx context.Context, opts *SearchTokensOptions) iter.Seq2[*Token, error] {
+	var o SearchTokensOptions
+	if opts != nil {
+		o = *opts
+	}
+	return pager.All(ctx, func(ctx context.Context, cursor string) (pager.Page[*Token], error) {
+		req := o
+		if cursor != "" {
+			req.Cursor = cursor
+		}
+		p, err := s.Search(ctx, &req)
+		if err != nil {
+			return pager.Page[*Token]{}, err
+		}
+		return pager.Page[*Token]{Items: p.Items, Next: p.NextCursor}, nil
+	})
+}
+
+// Enable turns a token's alerts on (POST /canarytoken/enable).
+func (s *TokensService) Enable(ctx context.Context, id string) error {
+	return s.action(ctx, "/canarytoken/enable", id)
+}
+
+// Disable turns a token's alerts off without deleting it
+// (POST /canarytoken/disable).
+func (s *TokensService) Disable(ctx context.Context, id string) error {
+	return s.action(ctx, "/canarytoken/disable", id)
+}
+
+func (s *TokensService) action(ctx context.Context, path, id string) error {
+	if err := requireID("id", id); err != nil {
+		return err
+	}
+	return s.client.post(ctx, path, url.Values{"canarytoken": {id}}, true, nil)
+}
+
+// UpdateMemo replaces a token's memo, the reminder shown in its alerts
+// (POST /canarytoken/update).
+func (s *TokensService) UpdateMemo(ctx context.Context, id, memo string) (*Token, error) {
+	if err := requireID("id", id); err != nil {
+		return nil, err
+	}
+	if err := checkMemo(memo); err != nil {
+		return nil, err
+	}
+	var out struct {
+		envelope
+		Token       *Token `json:"token"`
+		Canarytoken *Token `json:"canarytoken"`
+	}
+	if err := s.client.post(ctx, "/canarytoken/update", url.Values{"canarytoken": {id}, "memo": {memo}}, true, &out); err != nil {
+		return nil, err
+	}
+	if out.Token == nil {
+		out.Token = out.Canarytoken
+	}
+	if out.Token == nil {
+		return nil, malformed("POST", "/canarytoken/update", `no "token" object in the response`)
+	}
+	return out.Token, nil
+}
+
+// DeleteTokenOptions controls Tokens.Delete.
+type DeleteTokenOptions struct {
+	// ClearIncidents deletes the token's incidents with it. Without it the
+	// Console refuses to delete a token that still has incidents.
+	ClearIncidents bool
+}
+
+// Delete deletes a token (POST /canarytoken/delete).
+func (s *TokensService) Delete(ctx context.Context, id string, opts *DeleteTokenOptions) error {
+	if err := requireID("id", id); err != nil {
+		return err
+	}
+	form := url.Values{"canarytoken": {id}}
+	if opts != nil && opts.ClearIncidents {
+		form.Set("clear_incidents", "true")
+	}
+	return s.client.post(ctx, "/canarytoken/delete", form, false, nil)
+}
+
+func checkMemo(memo string) error {
+	if strings.TrimSpace(memo) == "" {
+		return invalid("Memo", "must not be empty: the memo is the reminder an alert shows (say where the token is planted)")
+	}
+	if n := len([]rune(memo)); n > maxMemoRunes {
+		return invalid("Memo", "is %d characters; the Console accepts at most %d", n, maxMemoRunes)
+	}
+	return nil
+}
+
+const maxMemoRunes = 10000
+
+func malformed(method, path, what string) error {
+	return &malformedError{method: method, path: path, what: what}
+}
+
+type malformedError struct{ method, path, what string }
+
+func (e *malformedError) Error() string {
+	return "canary: " + e.method + " " + e.path + ": malformed response: " + e.what
+}
+func (e *malformedError) Unwrap() error { return ErrMalformedResponse }
