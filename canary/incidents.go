@@ -1,5 +1,282 @@
 package canary
 
+import (
+	"context"
+	"iter"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/decoykit/decoykit/internal/lenient"
+	"github.com/decoykit/decoykit/internal/pager"
+	"github.com/decoykit/decoykit/internal/rest"
+)
+
 // IncidentsService reads and acts on the Console's incidents: the alerts
-// raised when a Canary is touched or a Canarytoken fires.
+// raised when a Canary is touched or a Canarytoken fires
+// (https://docs.canary.tools/incidents/queries.html and actions.html).
 type IncidentsService service
+
+// IncidentState selects incidents by acknowledgement.
+type IncidentState string
+
+// Incident states. The zero IncidentState means All for List and All, and
+// Unacknowledged (the Console's default) for Search.
+const (
+	All            IncidentState = "all"
+	Unacknowledged IncidentState = "unacknowledged"
+	Acknowledged   IncidentState = "acknowledged"
+)
+
+func (s IncidentState) check(field string, zero IncidentState) (IncidentState, error) {
+	switch s {
+	case "":
+		return zero, nil
+	case All, Unacknowledged, Acknowledged:
+		return s, nil
+	}
+	return "", invalid(field, "%q is not a state; use canary.All, canary.Unacknowledged or canary.Acknowledged", clip(string(s)))
+}
+
+// ConsoleTimeLayout is the layout of the Console's newer_than and
+// older_than query parameters (UTC).
+const ConsoleTimeLayout = "2006-01-02-15:04:05"
+
+// ListIncidentsOptions filters and pages Incidents.List and Incidents.All
+// (GET /incidents/all, /incidents/unacknowledged, /incidents/acknowledged).
+type ListIncidentsOptions struct {
+	// State picks the feed; the zero value means All.
+	State IncidentState
+	// NodeID limits the list to one Canary or one Canarytoken's node_id.
+	NodeID string
+	// FlockID limits the list to one flock, e.g. "flock:default".
+	FlockID string
+	// Since returns only incidents changed after this updated_id
+	// (incidents_since): the reliable way to poll. 0 sends nothing.
+	Since int64
+	// NewerThan and OlderThan bound the incidents' times; they are sent in
+	// the Console's format (ConsoleTimeLayout, UTC). The Console warns that
+	// polling with newer_than can miss incidents: poll with Since (or a
+	// Watcher) instead.
+	NewerThan, OlderThan time.Time
+	// EventLimit caps the events returned per incident (0: the Console's
+	// default, all).
+	EventLimit int
+	// Shrink removes duplicated entries; nil leaves the Console's default
+	// (true).
+	Shrink *bool
+	// Limit is the page size (default DefaultPageSize, at most MaxPageSize).
+	Limit int
+	// Cursor continues from a previous page's NextCursor. When set, only the
+	// cursor is sent: the Console keeps the filters in it.
+	Cursor string
+}
+
+// incidentPageWire is the body of the incident feeds and of search.
+type incidentPageWire struct {
+	envelope
+	Feed         lenient.String `json:"feed"`
+	Incidents    []*Incident    `json:"incidents"` // null when empty
+	MaxUpdatedID lenient.Int    `json:"max_updated_id"`
+	Cursor       *cursorWire    `json:"cursor"`
+	PageNumber   lenient.Int    `json:"page_number"`
+	TotalPages   lenient.Int    `json:"total_pages"`
+	TotalResults lenient.Int    `json:"total_results"`
+}
+
+func (w *incidentPageWire) page() *Page[*Incident] {
+	p := &Page[*Incident]{
+		Items:      make([]*Incident, 0, len(w.Incidents)),
+		NextCursor: w.Cursor.next(), PrevCursor: w.Cursor.prev(),
+		PageNumber: int(w.PageNumber), TotalPages: int(w.TotalPages), TotalResults: int(w.TotalResults),
+	}
+	for _, inc := range w.Incidents {
+		if inc != nil {
+			p.Items = append(p.Items, inc)
+		}
+	}
+	return p
+}
+
+func (o *ListIncidentsOptions) query() (string, url.Values, error) {
+	state, err := o.State.check("State", All)
+	if err != nil {
+		return "", nil, err
+	}
+	path := "/incidents/" + string(state)
+	q := url.Values{}
+	if o.Cursor != "" {
+		if err := requireID("Cursor", o.Cursor); err != nil {
+			return "", nil, err
+		}
+		q.Set("cursor", o.Cursor)
+		return path, q, nil
+	}
+	limit, err := pageLimit("Limit", o.Limit)
+	if err != nil {
+		return "", nil, err
+	}
+	q.Set("limit", limit)
+	if err := checkTimes(o.NewerThan, o.OlderThan); err != nil {
+		return "", nil, err
+	}
+	if o.Since < 0 {
+		return "", nil, invalid("Since", "must not be negative (it is an updated_id)")
+	}
+	if o.EventLimit < 0 {
+		return "", nil, invalid("EventLimit", "must not be negative (0 means all events)")
+	}
+	setNonEmpty(q, "node_id", o.NodeID)
+	setNonEmpty(q, "flock_id", o.FlockID)
+	if o.Since > 0 {
+		q.Set("incidents_since", strconv.FormatInt(o.Since, 10))
+	}
+	setTime(q, "newer_than", o.NewerThan)
+	setTime(q, "older_than", o.OlderThan)
+	if o.EventLimit > 0 {
+		q.Set("event_limit", strconv.Itoa(o.EventLimit))
+	}
+	if o.Shrink != nil {
+		q.Set("shrink", strconv.FormatBool(*o.Shrink))
+	}
+	return path, q, nil
+}
+
+func checkTimes(newer, older time.Time) error {
+	if !newer.IsZero() && !older.IsZero() && !newer.Before(older) {
+		return invalid("NewerThan", "must be before OlderThan, or nothing can match")
+	}
+	for _, f := range []struct {
+		name string
+		t    time.Time
+	}{{"NewerThan", newer}, {"OlderThan", older}} {
+		if !f.t.IsZero() && (f.t.UTC().Year() < 1970 || f.t.UTC().Year() > 9999) {
+			return invalid(f.name, "year %d is outside what the Console accepts", f.t.UTC().Year())
+		}
+	}
+	return nil
+}
+
+func setNonEmpty(q url.Values, k, v string) {
+	if v != "" {
+		q.Set(k, v)
+	}
+}
+
+func setTime(q url.Values, k string, t time.Time) {
+	if !t.IsZero() {
+		q.Set(k, t.UTC().Format(ConsoleTimeLayout))
+	}
+}
+
+// List returns one page of incidents from the feed chosen by opts.State.
+// The first call carries the filters and the page size; pass the page's
+// NextCursor as opts.Cursor for the next page, which sends only the cursor.
+func (s *IncidentsService) List(ctx context.Context, opts *ListIncidentsOptions) (*Page[*Incident], error) {
+	var o ListIncidentsOptions
+	if opts != nil {
+		o = *opts
+	}
+	path, q, err := o.query()
+	if err != nil {
+		return nil, err
+	}
+	var out incidentPageWire
+	if err := s.client.get(ctx, path, q, &out); err != nil {
+		return nil, err
+	}
+	return out.page(), nil
+}
+
+// All iterates over every incident matching opts, fetching pages lazily as
+// the loop advances (in the Console's order, ascending updated_id). Each
+// range starts again from the first page; break stops fetching at once; an
+// error is yielded once and ends the loop; a repeated cursor is refused.
+func (s *IncidentsService) All(ctx context.Context, opts *ListIncidentsOptions) iter.Seq2[*Incident, error] {
+	var o ListIncidentsOptions
+	if opts != nil {
+		o = *opts
+	}
+	return pager.All(ctx, func(ctx context.Context, cursor string) (pager.Page[*Incident], error) {
+		req := o
+		if cursor != "" {
+			req.Cursor = cursor
+		}
+		p, err := s.List(ctx, &req)
+		if err != nil {
+			return pager.Page[*Incident]{}, err
+		}
+		return pager.Page[*Incident]{Items: p.Items, Next: p.NextCursor}, nil
+	})
+}
+
+// Get fetches one incident by its key (GET /incident/fetch).
+func (s *IncidentsService) Get(ctx context.Context, key string) (*Incident, error) {
+	if err := requireID("key", key); err != nil {
+		return nil, err
+	}
+	return s.fetch(ctx, url.Values{"incident": {key}})
+}
+
+// GetByHashID fetches one incident by its hash_id, such as a webhook's
+// IncidentHash (GET /incident/fetch?hash_id=).
+func (s *IncidentsService) GetByHashID(ctx context.Context, hashID string) (*Incident, error) {
+	if err := requireID("hashID", hashID); err != nil {
+		return nil, err
+	}
+	return s.fetch(ctx, url.Values{"hash_id": {hashID}})
+}
+
+func (s *IncidentsService) fetch(ctx context.Context, q url.Values) (*Incident, error) {
+	var out struct {
+		envelope
+		Incident *Incident `json:"incident"`
+	}
+	if err := s.client.get(ctx, "/incident/fetch", q, &out); err != nil {
+		return nil, err
+	}
+	if out.Incident == nil {
+		return nil, malformed("GET", "/incident/fetch", `no "incident" object in the response`)
+	}
+	if out.Incident.Key == "" {
+		if k := q.Get("incident"); k != "" {
+			out.Incident.Key = k
+		}
+	}
+	return out.Incident, nil
+}
+
+// Acknowledge marks an incident as seen (POST /incident/acknowledge).
+func (s *IncidentsService) Acknowledge(ctx context.Context, key string) error {
+	return s.action(ctx, http.MethodPost, "/incident/acknowledge", key)
+}
+
+// Unacknowledge marks an incident as not yet seen
+// (POST /incident/unacknowledge).
+func (s *IncidentsService) Unacknowledge(ctx context.Context, key string) error {
+	return s.action(ctx, http.MethodPost, "/incident/unacknowledge", key)
+}
+
+// Delete deletes an incident (DELETE /incident/delete).
+func (s *IncidentsService) Delete(ctx context.Context, key string) error {
+	return s.action(ctx, http.MethodDelete, "/incident/delete", key)
+}
+
+func (s *IncidentsService) action(ctx context.Context, method, path, key string) error {
+	if err := requireID("key", key); err != nil {
+		return err
+	}
+	return s.client.do(ctx, restForm(method, path, url.Values{"incident": {key}}, true), nil)
+}
+
+// restForm is a form request; idempotent marks a POST as safe to retry. A
+// DELETE carries its parameters in the query string, as the official
+// client and the Console's incident guide send them (Go's own servers, like
+// many others, do not parse a DELETE body).
+func restForm(method, path string, form url.Values, idempotent bool) rest.Request {
+	if method == http.MethodDelete {
+		return rest.Request{Method: method, Path: path, Query: form}
+	}
+	return rest.Request{Method: method, Path: path, Form: form, Idempotent: idempotent}
+}
