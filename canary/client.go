@@ -81,13 +81,14 @@ func NewClient(opts ...Option) (*Client, error) {
 	c := &Client{baseURL: base, token: cfg.token, logger: logger}
 	token := cfg.token.Reveal()
 	c.sender, err = rest.New(rest.Config{
-		Name:       "canary",
-		BaseURL:    base,
-		HTTPClient: hc,
-		UserAgent:  ua,
-		Retry:      cfg.retry.internal(),
-		Logger:     logger,
-		Secrets:    redact.Secrets{token},
+		Name:         "canary",
+		BaseURL:      base,
+		HTTPClient:   hc,
+		UserAgent:    ua,
+		Retry:        cfg.retry.internal(),
+		Logger:       logger,
+		Secrets:      redact.Secrets{token},
+		MaxBodyBytes: cfg.maxBody,
 		Authorize: func(r *http.Request) error {
 			r.Header.Set("X-Canary-Auth-Token", token)
 			return nil

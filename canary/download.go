@@ -53,6 +53,10 @@ func (s *TokensService) Download(ctx context.Context, id string) (*Download, err
 		}
 		return nil, malformed(r.Method, r.Path, "a JSON success body where a file was expected")
 	}
+	if mediaType == "text/html" {
+		_ = resp.Body.Close()
+		return nil, malformed(r.Method, r.Path, "got an HTML page where a file was expected (a proxy or login page?)")
+	}
 	return &Download{
 		Filename:    downloadName(resp.Header.Get("Content-Disposition"), id, mediaType),
 		ContentType: ctype,

@@ -23,6 +23,7 @@ type config struct {
 	userAgent  string
 	retry      RetryPolicy
 	logger     *slog.Logger
+	maxBody    int64
 }
 
 var domainRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
@@ -117,6 +118,20 @@ func WithRetry(p RetryPolicy) Option {
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error {
 		c.logger = l
+		return nil
+	}
+}
+
+// WithMaxResponseBytes caps how much of a JSON response body the client
+// reads (default 256 MiB; error bodies are always capped at 1 MiB). A larger
+// body fails with an error instead of exhausting memory. Downloads are
+// streamed and not capped.
+func WithMaxResponseBytes(n int64) Option {
+	return func(c *config) error {
+		if n <= 0 {
+			return invalid("max response bytes", "must be positive")
+		}
+		c.maxBody = n
 		return nil
 	}
 }
