@@ -1,0 +1,164 @@
+package honeytoken
+
+import (
+	"math/bits"
+)
+
+// alphabet is an ordered set of ASCII characters a token field is drawn from.
+type alphabet struct {
+	chars string
+	idx   [256]int16 // position of a byte in chars, -1 if absent
+	lim   byte       // largest multiple of len(chars) that fits in a byte (0 means 256)
+	m     int        // digits that carry the ciphertext (see carrierDigits)
+	r     uint64     // floor(b^m / 2^128): how many offsets r fit above the ciphertext
+}
+
+// Alphabets a custom format can use.
+const (
+	// Base62 is 0-9A-Za-z, the alphabet of most modern API keys.
+	Base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	// Base64URL is A-Za-z0-9-_.
+	Base64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	// HexLower is 0-9a-f.
+	HexLower = "0123456789abcdef"
+	// Base32 is the RFC 4648 alphabet A-Z2-7.
+	Base32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+	// AlphaNumUpper is A-Z0-9.
+	AlphaNumUpper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	// Base36Lower is 0-9a-z.
+	Base36Lower = "0123456789abcdefghijklmnopqrstuvwxyz"
+)
+
+var (
+	base62      = newAlphabet(Base62)
+	base64url   = newAlphabet(Base64URL)
+	hexLower    = newAlphabet(HexLower)
+	base32      = newAlphabet(Base32)
+	upperDigits = newAlphabet(AlphaNumUpper)
+	base36Lower = newAlphabet(Base36Lower)
+	lowerAlpha  = newAlphabet("abcdefghijklmnopqrstuvwxyz")
+	decimal     = newAlphabet("0123456789")
+)
+
+// newAlphabet builds an alphabet; chars must hold 2..128 distinct bytes.
+func newAlphabet(chars string) alphabet {
+	a := alphabet{chars: chars}
+	for i := range a.idx {
+		a.idx[i] = -1
+	}
+	for i := 0; i < len(chars); i++ {
+		a.idx[chars[i]] = int16(i)
+	}
+	b := len(chars)
+	a.lim = byte((256 / b) * b) // 256 wraps to 0 for b in {2,4,...,128}: handled in stream.char
+	if 256%b == 0 {
+		a.lim = 0
+	}
+	a.m, a.r = carrierDigits(uint64(b), 0)
+	return a
+}
+
+// carrierDigits returns the smallest m with b^m >= 2^136 (8 spare bits, so the
+// leading character is not visibly biased), capped at max when max > 0, and
+// floor(b^m / 2^128). r is 0 when b^m < 2^128 (the field cannot carry a tag).
+func carrierDigits(b uint64, max int) (m int, r uint64) {
+	var n [3]uint64
+	n[0] = 1
+	for m = 0; ; m++ {
+		if max > 0 && m == max {
+			break
+		}
+		if n[2] >= 1<<8 {
+			break
+		}
+		n = mulSmall(n, b)
+	}
+	return m, n[2]
+}
+
+func mulSmall(n [3]uint64, b uint64) [3]uint64 {
+	var carry uint64
+	for i := range n {
+		hi, lo := bits.Mul64(n[i], b)
+		lo, c := bits.Add64(lo, carry, 0)
+		n[i] = lo
+		carry = hi + c
+	}
+	return n
+}
+
+// withLimit returns a copy of a whose carrier is capped at max digits.
+func (a *alphabet) withLimit(max int) alphabet {
+	c := *a
+	c.m, c.r = carrierDigits(uint64(len(a.chars)), max)
+	if c.m > max {
+		c.m = max
+	}
+	return c
+}
+
+// appendCarrier appends m digits of N = ct + 2^128·r in base len(a.chars), most
+// significant first, where r is reduced mod a.r. The offset r spreads N over
+// almost the whole range b^m, so no character position is visibly biased.
+func (a *alphabet) appendCarrier(dst []byte, ct *[16]byte, r uint64) []byte {
+	var n [3]uint64
+	n[1] = uint64(ct[0])<<56 | uint64(ct[1])<<48 | uint64(ct[2])<<40 | uint64(ct[3])<<32 |
+		uint64(ct[4])<<24 | uint64(ct[5])<<16 | uint64(ct[6])<<8 | uint64(ct[7])
+	n[0] = uint64(ct[8])<<56 | uint64(ct[9])<<48 | uint64(ct[10])<<40 | uint64(ct[11])<<32 |
+		uint64(ct[12])<<24 | uint64(ct[13])<<16 | uint64(ct[14])<<8 | uint64(ct[15])
+	n[2] = r % a.r
+	b := uint64(len(a.chars))
+	start := len(dst)
+	for range a.m {
+		dst = append(dst, 0)
+	}
+	for i := a.m - 1; i >= 0; i-- {
+		var rem uint64
+		n[2], rem = bits.Div64(0, n[2], b)
+		n[1], rem = bits.Div64(rem, n[1], b)
+		n[0], rem = bits.Div64(rem, n[0], b)
+		dst[start+i] = a.chars[rem]
+	}
+	return dst
+}
+
+// readCarrier decodes m digits of s into the low 128 bits of N (the ciphertext).
+// It reports false if a character is outside the alphabet or N overflows.
+func (a *alphabet) readCarrier(s string, ct *[16]byte) bool {
+	if len(s) < a.m {
+		return false
+	}
+	b := uint64(len(a.chars))
+	var n0, n1, n2 uint64
+	for i := 0; i < a.m; i++ {
+		d := a.idx[s[i]]
+		if d < 0 {
+			return false
+		}
+		hi0, lo0 := bits.Mul64(n0, b)
+		hi1, lo1 := bits.Mul64(n1, b)
+		hi2, lo2 := bits.Mul64(n2, b)
+		var c uint64
+		n0, c = bits.Add64(lo0, uint64(d), 0)
+		n1, c = bits.Add64(lo1, hi0, c)
+		n2, c = bits.Add64(lo2, hi1, c)
+		if hi2 != 0 || c != 0 {
+			return false
+		}
+	}
+	for i := range 8 {
+		ct[i] = byte(n1 >> (56 - 8*i))
+		ct[8+i] = byte(n0 >> (56 - 8*i))
+	}
+	return true
+}
+
+// valid reports whether every byte of s is in a.
+func (a *alphabet) valid(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if a.idx[s[i]] < 0 {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,184 @@
+package honeytoken
+
+import (
+	"encoding/base64"
+	"fmt"
+	"strconv"
+)
+
+// AWS access key ids: prefix + 16 base32 characters. Characters 4..11 hold
+// account/2 + 2^39, the top bit of character 12 holds account&1, and the remaining
+// 39 bits are free (research §2.1, after moto and localstack).
+
+const awsFreeBits = 39
+
+// AWSAccountID decodes the AWS account id an access key id encodes (the algorithm
+// trufflehog and localstack use). It returns an error for a string that is not a
+// modern access key id.
+func AWSAccountID(accessKeyID string) (string, error) {
+	if len(accessKeyID) != 20 {
+		return "", &ValidationError{Field: "accessKeyID", Problem: "must be 20 characters (4-character prefix + 16 base32)"}
+	}
+	var z uint64
+	for i := 4; i < 20; i++ {
+		d := base32.idx[accessKeyID[i]]
+		if d < 0 {
+			return "", &ValidationError{Field: "accessKeyID", Problem: fmt.Sprintf("character %d is not base32 (A-Z, 2-7)", i+1)}
+		}
+		if i < 14 {
+			z = z<<5 | uint64(d)
+		}
+	}
+	z >>= 2 // 50 bits -> the first 48 bits (6 bytes)
+	return fmt.Sprintf("%012d", (z&0x7fffffffff80)>>7), nil
+}
+
+func appendB32(dst []byte, v uint64, n int) []byte {
+	for i := n - 1; i >= 0; i-- {
+		dst = append(dst, base32.chars[(v>>(5*uint(i)))&31])
+	}
+	return dst
+}
+
+// appendAWSKeyID appends prefix + the key id for account and the 39 free bits v.
+func appendAWSKeyID(dst []byte, prefix string, account, v uint64) []byte {
+	dst = append(dst, prefix...)
+	dst = appendB32(dst, account>>1|1<<39, 8)
+	dst = append(dst, base32.chars[(account&1)<<4|(v>>35)&15])
+	return appendB32(dst, v, 7)
+}
+
+// awsID maps the free bits of a key id to the token id, under the generator key.
+func (ks *keySet) awsID(sc *scratch, code uint32, v uint64) (id [8]byte) {
+	sc.in = [16]byte{}
+	sc.in[0], sc.in[1], sc.in[2], sc.in[3] = byte(code>>24), byte(code>>16), byte(code>>8), byte(code)
+	for i := range 8 {
+		sc.in[8+i] = byte(v >> (56 - 8*i))
+	}
+	ks.awsIDBlock.Encrypt(sc.out[:], sc.in[:])
+	copy(id[:], sc.out[:8])
+	return id
+}
+
+// appendAWSSecret appends base64(ct ‖ 14 derived bytes): 40 characters.
+func appendAWSSecret(dst []byte, ks *keySet, sc *scratch, ct *[16]byte) []byte {
+	var raw [30]byte
+	copy(raw[:], ct[:])
+	s := newStream(ks, sc, ct, 1)
+	for i := 16; i < 30; i++ {
+		raw[i] = s.next()
+	}
+	n := len(dst)
+	dst = append(dst, make([]byte, 40)...)
+	base64.StdEncoding.Encode(dst[n:], raw[:])
+	return dst
+}
+
+func awsSecretGate(s string) bool {
+	c := s[0]
+	if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9') || c == 'x' || c == 'X' {
+		return false // generic-api-key needs an alphanumeric first character; curl-auth-user drops x…
+	}
+	letters := true
+	for i := 0; i < len(s); i++ {
+		if !(s[i] >= 'A' && s[i] <= 'Z' || s[i] >= 'a' && s[i] <= 'z') {
+			letters = false
+		}
+	}
+	if letters || hasAnyFoldPrefix(s, "test", "pass", "pwd", "token", "changeit", "changeme") {
+		return false
+	}
+	return shannon(s) > entropyGeneric && !hasStopWord(s) && decodableInBase64(s)
+}
+
+func hasAnyFoldPrefix(s string, ps ...string) bool {
+	for _, p := range ps {
+		if len(s) >= len(p) {
+			ok := true
+			for i := range len(p) {
+				if lower(s[i]) != p[i] {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func awsSpec(f Format, prefix string) *spec {
+	sp := &spec{format: f, code: formatCode(f), prefixes: []string{prefix}, maxLen: 20}
+	sp.generate = func(ks *keySet, sc *scratch, rnd *[16]byte, _ *genInput) (id [8]byte, value, secret string, ok bool) {
+		var v uint64
+		for i := range 5 {
+			v = v<<8 | uint64(rnd[i])
+		}
+		v &= 1<<awsFreeBits - 1
+		id = ks.awsID(sc, sp.code, v)
+		kid := appendAWSKeyID(sc.buf[:0], prefix, ks.site.awsAccount, v)
+		if shannon(string(kid)) <= 3 || !decodableInBase64(string(kid)) {
+			return id, "", "", false
+		}
+		value = string(kid)
+		var ct [16]byte
+		ks.seal(sc, sp.code, &id, &ct)
+		sec := appendAWSSecret(sc.buf[:0], ks, sc, &ct)
+		if !awsSecretGate(string(sec)) {
+			return id, "", "", false
+		}
+		return id, value, string(sec), true
+	}
+	sp.recognize = func(ks *keySet, sc *scratch, s string) (id [8]byte, part Part, strength int, ok bool) {
+		switch len(s) {
+		case 20:
+			if s[:4] != prefix {
+				return id, 0, 0, false
+			}
+			var w uint64
+			for i := 4; i < 20; i++ {
+				d := base32.idx[s[i]]
+				if d < 0 {
+					return id, 0, 0, false
+				}
+				if i < 12 {
+					w = w<<5 | uint64(d)
+				}
+			}
+			c12 := uint64(base32.idx[s[12]])
+			if w>>39 != 1 || (w&(1<<39-1))<<1|c12>>4 != ks.site.awsAccount {
+				return id, 0, 0, false
+			}
+			v := (c12 & 15) << 35
+			for i := 13; i < 20; i++ {
+				v |= uint64(base32.idx[s[i]]) << (5 * uint(19-i))
+			}
+			return ks.awsID(sc, sp.code, v), PartValue, 40, true
+		case 40:
+			raw := sc.aux[:30]
+			src := sc.aux[512 : 512+len(s)]
+			copy(src, s)
+			if n, err := base64.StdEncoding.Decode(raw, src); err != nil || n != 30 {
+				return id, 0, 0, false
+			}
+			var ct [16]byte
+			copy(ct[:], raw[:16])
+			if !ks.open(sc, sp.code, &ct, &id) {
+				return id, 0, 0, false
+			}
+			if !constEq(appendAWSSecret(sc.buf[:0], ks, sc, &ct), s) {
+				return id, 0, 0, false
+			}
+			return id, PartSecret, 64, true
+		}
+		return id, 0, 0, false
+	}
+	return sp
+}
+
+// AccountID returns the AWS account id this generator's AWS key ids encode.
+func (g *Generator) AccountID() string {
+	return strconv.FormatUint(g.keys[0].site.awsAccount+1e12, 10)[1:]
+}

@@ -1,0 +1,80 @@
+package honeytoken
+
+import (
+	"strings"
+)
+
+// Database URLs: postgres://<user>:<password>@<host>:5432/<db>. The 32-character
+// base62 password carries the tag; user and host are per-generator constants and the
+// database name is derived from the ciphertext.
+
+const dbPasswordLen = 32
+
+var dbPassword = newLayout(entropyGeneric, 0, carrier(&base62, dbPasswordLen))
+
+var dbNames = []string{"app", "production", "orders", "billing", "users", "analytics", "core", "payments"}
+
+func appendDatabaseURL(dst []byte, ks *keySet, sc *scratch, ct *[16]byte) []byte {
+	dst = append(dst, "postgres://"...)
+	dst = append(dst, ks.site.dbUser...)
+	dst = append(dst, ':')
+	dst = dbPassword.render(ks, sc, ct, dst, nil)
+	dst = append(dst, '@')
+	dst = append(dst, ks.site.dbHost...)
+	dst = append(dst, ":5432/"...)
+	s := newStream(ks, sc, ct, 4)
+	return append(dst, dbNames[int(s.next())%len(dbNames)]...)
+}
+
+// splitDBURL returns the password of a postgres:// or postgresql:// URL.
+func splitDBURL(s string) (string, bool) {
+	rest, ok := strings.CutPrefix(s, "postgres://")
+	if !ok {
+		if rest, ok = strings.CutPrefix(s, "postgresql://"); !ok {
+			return "", false
+		}
+	}
+	at := strings.IndexByte(rest, '@')
+	if at < 0 {
+		return "", false
+	}
+	colon := strings.IndexByte(rest[:at], ':')
+	if colon < 0 {
+		return "", false
+	}
+	return rest[colon+1 : at], true
+}
+
+func databaseURLSpec() *spec {
+	sp := &spec{format: DatabaseURL, code: formatCode(DatabaseURL), prefixes: []string{"postgres://", "postgresql://"}}
+	sp.generate = func(ks *keySet, sc *scratch, rnd *[16]byte, _ *genInput) (id [8]byte, value, secret string, ok bool) {
+		copy(id[:], rnd[:8])
+		var ct [16]byte
+		ks.seal(sc, sp.code, &id, &ct)
+		pw := dbPassword.render(ks, sc, &ct, sc.buf[:0], nil)
+		if shannon(string(pw)) <= entropyGeneric || hasStopWord(string(pw)) {
+			return id, "", "", false
+		}
+		return id, string(appendDatabaseURL(sc.buf[:0], ks, sc, &ct)), "", true
+	}
+	// recognize accepts the exact URL (PartValue) or the password alone
+	// (PartSecret), which is what a database sees at login.
+	sp.recognize = func(ks *keySet, sc *scratch, s string) (id [8]byte, part Part, strength int, ok bool) {
+		pw, isURL := splitDBURL(s)
+		if !isURL {
+			pw = s
+		}
+		if len(pw) != dbPasswordLen {
+			return id, 0, 0, false
+		}
+		var ct [16]byte
+		if !dbPassword.carrier.alpha.readCarrier(pw, &ct) || !ks.open(sc, sp.code, &ct, &id) {
+			return id, 0, 0, false
+		}
+		if isURL {
+			return id, PartValue, 64, constEq(appendDatabaseURL(sc.buf[:0], ks, sc, &ct), s)
+		}
+		return id, PartSecret, 64, constEq(dbPassword.render(ks, sc, &ct, sc.buf[:0], nil), s)
+	}
+	return sp
+}

@@ -1,0 +1,283 @@
+package honeytoken
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"slices"
+)
+
+// Format names a credential shape. The built-in formats are the constants below;
+// [WithCustomFormat] adds a team's own.
+type Format string
+
+// The built-in formats. Each is shaped exactly as its issuer shapes it
+// (prefix, length, alphabet, public checksum), per research §2.
+const (
+	// AWSAccessKey is an AWS access key id (AKIA + 16 base32 characters that encode
+	// the generator's AWS account id) with its 40-character secret access key in
+	// Token.Secret. The key id has only 39 free bits: Recognize matches a key id by
+	// the generator's account and those bits (Match.Strength 40); the secret carries
+	// the full 64-bit tag.
+	AWSAccessKey Format = "aws-access-key"
+	// AWSTemporaryKey is an STS access key id (ASIA…) with its secret access key.
+	AWSTemporaryKey Format = "aws-temporary-key"
+	// GitHubClassic is a classic personal access token: ghp_ + 30 base62 + CRC32 (6).
+	GitHubClassic Format = "github-classic"
+	// GitHubOAuth is an OAuth access token: gho_ + 30 base62 + CRC32 (6).
+	GitHubOAuth Format = "github-oauth"
+	// GitHubApp is a GitHub App installation token: ghs_ + 30 base62 + CRC32 (6).
+	GitHubApp Format = "github-app"
+	// GitHubFineGrained is a fine-grained personal access token:
+	// github_pat_ + 22 base62 (starting 11) + _ + 59 base62.
+	GitHubFineGrained Format = "github-fine-grained"
+	// GitLabPAT is a routable GitLab personal access token (glpat-, base64url
+	// payload, base36 payload length, base36 CRC32 over the whole token).
+	GitLabPAT Format = "gitlab-pat"
+	// StripeSecret is a live secret key: sk_live_ + 99 base62.
+	StripeSecret Format = "stripe-secret"
+	// StripeRestricted is a live restricted key: rk_live_ + 99 base62.
+	StripeRestricted Format = "stripe-restricted"
+	// SlackBot is a bot token: xoxb-<team>-<bot id>-<24 base62>.
+	SlackBot Format = "slack-bot"
+	// SlackUser is a user token: xoxp-<team>-<user>-<id>-<32 hex>.
+	SlackUser Format = "slack-user"
+	// SlackWebhook is an incoming webhook URL: https://hooks.slack.com/services/T…/B…/<24 base62>.
+	SlackWebhook Format = "slack-webhook"
+	// GoogleAPIKey is a Google API key: AIzaSy + 33 base64url characters.
+	GoogleAPIKey Format = "google-api-key"
+	// OpenAI is a project key: sk-proj- + 74 + T3BlbkFJ + 74 base64url characters.
+	OpenAI Format = "openai"
+	// Anthropic is an API key: sk-ant-api03- + 93 base64url characters + AA.
+	Anthropic Format = "anthropic"
+	// NPM is an npm access token: npm_ + 30 base62 + CRC32 (6).
+	NPM Format = "npm"
+	// SendGrid is a SendGrid API key: SG. + 22 + . + 43 base64url characters.
+	SendGrid Format = "sendgrid"
+	// PrivateKey is a PEM "PRIVATE KEY" (PKCS #8 Ed25519) that parses with
+	// crypto/x509 and signs.
+	PrivateKey Format = "private-key"
+	// DatabaseURL is a PostgreSQL connection URL whose password carries the tag.
+	DatabaseURL Format = "database-url"
+	// JWT is an HS256 JSON Web Token (iss, sub, iat, exp, jti and a tracking claim)
+	// signed with a key derived from the generator key.
+	JWT Format = "jwt"
+)
+
+var builtinFormats = []Format{
+	AWSAccessKey, AWSTemporaryKey, GitHubClassic, GitHubOAuth, GitHubApp, GitHubFineGrained, GitLabPAT,
+	StripeSecret, StripeRestricted, SlackBot, SlackUser, SlackWebhook, GoogleAPIKey, OpenAI, Anthropic,
+	NPM, SendGrid, PrivateKey, DatabaseURL, JWT,
+}
+
+// Formats lists the built-in formats.
+func Formats() []Format { return slices.Clone(builtinFormats) }
+
+// String returns the format name.
+func (f Format) String() string { return string(f) }
+
+// Part says which half of a token a match is.
+type Part int
+
+const (
+	// PartValue is Token.Value.
+	PartValue Part = iota
+	// PartSecret is Token.Secret (the AWS secret access key).
+	PartSecret
+)
+
+// String returns "value" or "secret".
+func (p Part) String() string {
+	if p == PartSecret {
+		return "secret"
+	}
+	return "value"
+}
+
+func formatCode(f Format) uint32 {
+	h := sha256.Sum256([]byte("decoykit/honeytoken/format/" + string(f)))
+	return binary.BigEndian.Uint32(h[:4])
+}
+
+// spec is everything the package knows about one format.
+type spec struct {
+	format   Format
+	code     uint32
+	prefixes []string // literal prefixes used to dispatch a candidate (nil: none)
+	// generate derives a token from 16 random bytes. ok is false when the value
+	// must be re-rolled (quality gate).
+	generate func(ks *keySet, sc *scratch, rnd *[16]byte, in *genInput) (id [8]byte, value, secret string, ok bool)
+	// recognize checks s under ks.
+	recognize func(ks *keySet, sc *scratch, s string) (id [8]byte, part Part, strength int, ok bool)
+	// maxLen bounds a candidate's length (Scan), 0 for formats Scan handles itself.
+	maxLen int
+}
+
+// segment kinds of a layout.
+type segKind uint8
+
+const (
+	segLit     segKind = iota // fixed text
+	segSite                   // per-generator constant of fixed length
+	segFill                   // characters derived from the ciphertext
+	segCarrier                // the ciphertext (m digits) then fill up to n
+	segCRC62                  // GitHub/npm checksum over the text since crcFrom
+)
+
+type segment struct {
+	kind  segKind
+	lit   string
+	site  func(*siteConsts) string
+	alpha *alphabet
+	n     int
+}
+
+func lit(s string) segment { return segment{kind: segLit, lit: s, n: len(s)} }
+func site(n int, f func(*siteConsts) string) segment {
+	return segment{kind: segSite, site: f, n: n}
+}
+func fill(a *alphabet, n int) segment { return segment{kind: segFill, alpha: a, n: n} }
+func carrier(a *alphabet, n int) segment {
+	c := a.withLimit(n)
+	return segment{kind: segCarrier, alpha: &c, n: n}
+}
+func crc62() segment { return segment{kind: segCRC62, n: 6} }
+
+// layout is a format made of segments: the common case.
+type layout struct {
+	segs      []segment
+	length    int
+	carrierAt int // offset of the carrier segment
+	carrier   *segment
+	crcFrom   int     // where the checksummed text starts
+	entropy   float64 // scanner threshold the whole value must exceed
+	noDash    bool    // the last character must be a word character (\b in the rule)
+}
+
+func newLayout(entropy float64, crcFrom int, segs ...segment) *layout {
+	l := &layout{segs: segs, entropy: entropy, crcFrom: crcFrom}
+	for i := range segs {
+		if segs[i].kind == segCarrier {
+			l.carrierAt = l.length
+			l.carrier = &l.segs[i]
+		}
+		l.length += segs[i].n
+	}
+	return l
+}
+
+// render appends the token carried by ct. free receives the spans of generated
+// characters (for the stop-word gate) when not nil.
+func (l *layout) render(ks *keySet, sc *scratch, ct *[16]byte, dst []byte, free *[8][2]int) []byte {
+	s := newStream(ks, sc, ct, 0)
+	r := s.uint64()
+	start := len(dst)
+	nf := 0
+	for i := range l.segs {
+		sg := &l.segs[i]
+		from := len(dst)
+		switch sg.kind {
+		case segLit:
+			dst = append(dst, sg.lit...)
+		case segSite:
+			dst = append(dst, sg.site(&ks.site)...)
+		case segFill:
+			dst = s.appendChars(dst, sg.alpha, sg.n)
+		case segCarrier:
+			dst = sg.alpha.appendCarrier(dst, ct, r)
+			dst = s.appendChars(dst, sg.alpha, sg.n-sg.alpha.m)
+		case segCRC62:
+			dst = appendCRC62(dst, string(dst[start+l.crcFrom:]))
+		}
+		if free != nil && (sg.kind == segFill || sg.kind == segCarrier) && nf < len(free) {
+			free[nf] = [2]int{from - start, len(dst) - start}
+			nf++
+		}
+	}
+	return dst
+}
+
+func (l *layout) spec(f Format) *spec {
+	sp := &spec{format: f, code: formatCode(f), maxLen: l.length}
+	if l.segs[0].kind == segLit {
+		sp.prefixes = []string{l.segs[0].lit}
+	}
+	sp.generate = func(ks *keySet, sc *scratch, rnd *[16]byte, _ *genInput) (id [8]byte, value, secret string, ok bool) {
+		copy(id[:], rnd[:8])
+		var ct [16]byte
+		ks.seal(sc, sp.code, &id, &ct)
+		var free [8][2]int
+		v := l.render(ks, sc, &ct, sc.buf[:0], &free)
+		if !l.gate(v, &free) {
+			return id, "", "", false
+		}
+		return id, string(v), "", true
+	}
+	sp.recognize = func(ks *keySet, sc *scratch, s string) (id [8]byte, part Part, strength int, ok bool) {
+		if len(s) != l.length {
+			return id, 0, 0, false
+		}
+		var ct [16]byte
+		if !l.carrier.alpha.readCarrier(s[l.carrierAt:], &ct) {
+			return id, 0, 0, false
+		}
+		if !ks.open(sc, sp.code, &ct, &id) {
+			return id, 0, 0, false
+		}
+		v := l.render(ks, sc, &ct, sc.buf[:0], nil)
+		if !constEq(v, s) {
+			return id, 0, 0, false
+		}
+		return id, PartValue, 64, true
+	}
+	return sp
+}
+
+func (l *layout) gate(v []byte, free *[8][2]int) bool {
+	if shannon(string(v)) <= l.entropy {
+		return false
+	}
+	if l.noDash && v[len(v)-1] == '-' {
+		return false
+	}
+	for _, sp := range free {
+		if sp[1] > sp[0] && hasStopWord(string(v[sp[0]:sp[1]])) {
+			return false
+		}
+	}
+	return decodableInBase64(string(v))
+}
+
+// builtinSpecs is built once; every generator shares it.
+var builtinSpecs = func() map[Format]*spec {
+	m := map[Format]*spec{}
+	gh := func(f Format, prefix string) {
+		m[f] = newLayout(3, len(prefix), lit(prefix), carrier(&base62, 30), crc62()).spec(f)
+	}
+	gh(GitHubClassic, "ghp_")
+	gh(GitHubOAuth, "gho_")
+	gh(GitHubApp, "ghs_")
+	gh(NPM, "npm_")
+	m[GitHubFineGrained] = newLayout(3, 0, lit("github_pat_11"), fill(&base62, 20), lit("_"), carrier(&base62, 59)).spec(GitHubFineGrained)
+	m[StripeSecret] = newLayout(2, 0, lit("sk_live_51"), carrier(&base62, 97)).spec(StripeSecret)
+	m[StripeRestricted] = newLayout(2, 0, lit("rk_live_51"), carrier(&base62, 97)).spec(StripeRestricted)
+	m[SlackBot] = newLayout(3, 0, lit("xoxb-"), site(11, func(c *siteConsts) string { return c.slackTeam }), lit("-"),
+		fill(&decimal, 13), lit("-"), carrier(&base62, 24)).spec(SlackBot)
+	m[SlackUser] = newLayout(2, 0, lit("xoxp-"), site(11, func(c *siteConsts) string { return c.slackTeam }), lit("-"),
+		fill(&decimal, 10), lit("-"), fill(&decimal, 11), lit("-"), carrier(&hexLower, 32)).spec(SlackUser)
+	m[SlackWebhook] = newLayout(0, 0, lit("https://hooks.slack.com/services/"),
+		site(11, func(c *siteConsts) string { return c.slackTeamID }), lit("/B"), fill(&upperDigits, 10), lit("/"),
+		carrier(&base62, 24)).spec(SlackWebhook)
+	m[GoogleAPIKey] = newLayout(4, 0, lit("AIzaSy"), carrier(&base64url, 33)).spec(GoogleAPIKey)
+	oa := newLayout(3, 0, lit("sk-proj-"), carrier(&base64url, 74), lit("T3BlbkFJ"), fill(&base64url, 74))
+	oa.noDash = true
+	m[OpenAI] = oa.spec(OpenAI)
+	m[Anthropic] = newLayout(0, 0, lit("sk-ant-api03-"), carrier(&base64url, 93), lit("AA")).spec(Anthropic)
+	m[SendGrid] = newLayout(2, 0, lit("SG."), carrier(&base64url, 22), lit("."), fill(&base64url, 43)).spec(SendGrid)
+	m[AWSAccessKey] = awsSpec(AWSAccessKey, "AKIA")
+	m[AWSTemporaryKey] = awsSpec(AWSTemporaryKey, "ASIA")
+	m[GitLabPAT] = gitlabSpec()
+	m[PrivateKey] = privateKeySpec()
+	m[DatabaseURL] = databaseURLSpec()
+	m[JWT] = jwtSpec()
+	return m
+}()

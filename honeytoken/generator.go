@@ -1,0 +1,218 @@
+package honeytoken
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"time"
+)
+
+// Meta describes where a token was placed and why. It is recorded with the token,
+// never embedded in it.
+type Meta struct {
+	// Location is where the token is planted, e.g. "infra/.env" or "wiki: Deploy".
+	Location string `json:"location,omitempty"`
+	// Memo is a note for whoever handles an alert.
+	Memo string `json:"memo,omitempty"`
+	// Labels are free-form key/value pairs (team, environment, ticket).
+	Labels map[string]string `json:"labels,omitempty"`
+	// ExpiresAt is when the token should be rotated; for a JWT it is also the exp
+	// claim. Zero means no expiry.
+	ExpiresAt time.Time `json:"expires_at,omitzero"`
+}
+
+// Token is a generated honeytoken.
+type Token struct {
+	// ID identifies the token; it is carried, encrypted, inside Value.
+	ID string `json:"id"`
+	// Format is the credential shape.
+	Format Format `json:"format"`
+	// Value is the credential (for AWS, the access key id).
+	Value string `json:"value"`
+	// Secret is the second half of a pair (the AWS secret access key), else empty.
+	Secret string `json:"secret,omitempty"`
+	// CreatedAt is when the token was generated.
+	CreatedAt time.Time `json:"created_at"`
+	// Meta is the placement metadata given to Generate.
+	Meta Meta `json:"meta"`
+}
+
+// Generator mints and recognises honeytokens under a secret key. It is safe for
+// concurrent use. Its key never appears in fmt or slog output.
+type Generator struct {
+	keys     []*keySet // [0] is current; the rest are retired
+	specs    map[Format]*spec
+	order    []Format
+	dispatch [256][]*spec
+	byLen    map[int][]*spec // prefix-less candidates (AWS secrets, database passwords)
+	now      func() time.Time
+	rand     io.Reader
+}
+
+type config struct {
+	retired [][]byte
+	customs []CustomFormat
+	now     func() time.Time
+	rand    io.Reader
+}
+
+// Option configures a [Generator].
+type Option func(*config) error
+
+// WithRetiredKeys adds keys that are no longer used to generate but whose tokens
+// Recognize and Scan still match (Match.Retired is true), so that tokens stay
+// recognisable after a key rotation. Each key must satisfy the same rules as the
+// current key.
+func WithRetiredKeys(keys ...[]byte) Option {
+	return func(c *config) error {
+		for _, k := range keys {
+			c.retired = append(c.retired, slices.Clone(k))
+		}
+		return nil
+	}
+}
+
+// WithClock sets the clock used for Token.CreatedAt and JWT iat/exp (default time.Now).
+func WithClock(now func() time.Time) Option {
+	return func(c *config) error {
+		if now == nil {
+			return &ValidationError{Field: "WithClock", Problem: "clock must not be nil"}
+		}
+		c.now = now
+		return nil
+	}
+}
+
+// WithRandom sets the source of randomness for token ids (default crypto/rand).
+// Only tests that need reproducible output should set it.
+func WithRandom(r io.Reader) Option {
+	return func(c *config) error {
+		if r == nil {
+			return &ValidationError{Field: "WithRandom", Problem: "reader must not be nil"}
+		}
+		c.rand = r
+		return nil
+	}
+}
+
+// NewGenerator returns a generator for key, which must be at least [MinKeySize]
+// random bytes (e.g. from crypto/rand). The key is copied; sub-keys for tagging,
+// JWT signing and AWS secrets are derived from it.
+func NewGenerator(key []byte, opts ...Option) (*Generator, error) {
+	c := config{now: time.Now, rand: rand.Reader}
+	for _, o := range opts {
+		if err := o(&c); err != nil {
+			return nil, err
+		}
+	}
+	if err := checkKey("key", key); err != nil {
+		return nil, err
+	}
+	g := &Generator{specs: maps.Clone(builtinSpecs), order: Formats(), now: c.now, rand: c.rand,
+		byLen: map[int][]*spec{}}
+	g.keys = append(g.keys, newKeySet(key))
+	for i, k := range c.retired {
+		if err := checkKey(fmt.Sprintf("retired key #%d", i+1), k); err != nil {
+			return nil, err
+		}
+		g.keys = append(g.keys, newKeySet(k))
+	}
+	for _, cf := range c.customs {
+		sp, err := cf.spec()
+		if err != nil {
+			return nil, err
+		}
+		if _, dup := g.specs[cf.Name]; dup {
+			return nil, &FormatError{Format: cf.Name, Problem: "name is already used by another format; choose another Name"}
+		}
+		g.specs[cf.Name] = sp
+		g.order = append(g.order, cf.Name)
+	}
+	for _, f := range g.order {
+		sp := g.specs[f]
+		for _, p := range sp.prefixes {
+			g.dispatch[p[0]] = append(g.dispatch[p[0]], sp)
+		}
+	}
+	// Longest prefix first, so github_pat_ is tried before a shorter custom "g…" prefix.
+	for i := range g.dispatch {
+		slices.SortStableFunc(g.dispatch[i], func(a, b *spec) int { return maxPrefix(b) - maxPrefix(a) })
+	}
+	g.byLen[40] = []*spec{g.specs[AWSAccessKey], g.specs[AWSTemporaryKey]}
+	g.byLen[dbPasswordLen] = []*spec{g.specs[DatabaseURL]}
+	return g, nil
+}
+
+func maxPrefix(sp *spec) int {
+	n := 0
+	for _, p := range sp.prefixes {
+		n = max(n, len(p))
+	}
+	return n
+}
+
+func checkKey(which string, key []byte) error {
+	if len(key) < MinKeySize {
+		return &KeyError{Which: which, Len: len(key), Problem: "is too short"}
+	}
+	same := true
+	for _, b := range key[1:] {
+		if b != key[0] {
+			same = false
+			break
+		}
+	}
+	if same {
+		return &KeyError{Which: which, Len: len(key), Problem: "repeats a single byte and cannot be random"}
+	}
+	return nil
+}
+
+// Formats lists the formats this generator can generate: the built-in ones, then
+// its custom formats.
+func (g *Generator) Formats() []Format { return slices.Clone(g.order) }
+
+type genInput struct {
+	now  time.Time
+	meta Meta
+}
+
+// maxAttempts bounds re-rolls; a value passes the quality gates with probability
+// above 0.5 for every format, so reaching it means the random source is broken.
+const maxAttempts = 200
+
+// ErrRandom is returned when the random source fails or keeps producing values
+// that do not pass the quality gates.
+var ErrRandom = errors.New("honeytoken: random source failed")
+
+// Generate mints a token of format f carrying a fresh id, with meta attached.
+func (g *Generator) Generate(f Format, meta Meta) (Token, error) {
+	sp := g.specs[f]
+	if sp == nil {
+		return Token{}, unknownFormat(f)
+	}
+	in := genInput{now: g.now(), meta: meta}
+	sc := getScratch()
+	defer putScratch(sc)
+	ks := g.keys[0]
+	var rnd [16]byte
+	for range maxAttempts {
+		if _, err := io.ReadFull(g.rand, rnd[:]); err != nil {
+			return Token{}, fmt.Errorf("%w: %v", ErrRandom, err)
+		}
+		id, value, secret, ok := sp.generate(ks, sc, &rnd, &in)
+		if !ok {
+			continue
+		}
+		if meta.Labels != nil {
+			meta.Labels = maps.Clone(meta.Labels)
+		}
+		return Token{ID: hex.EncodeToString(id[:]), Format: f, Value: value, Secret: secret,
+			CreatedAt: in.now, Meta: meta}, nil
+	}
+	return Token{}, fmt.Errorf("%w: no value passed the scanner filters in %d attempts", ErrRandom, maxAttempts)
+}

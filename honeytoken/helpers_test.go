@@ -1,0 +1,34 @@
+package honeytoken
+
+import (
+	"crypto/sha256"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// testKey returns a fixed 32-byte key derived from name, so tests are reproducible
+// without committing key material.
+func testKey(name string) []byte {
+	k := sha256.Sum256([]byte("decoykit test key: " + name))
+	return k[:]
+}
+
+var fixedNow = time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+
+func newTestGenerator(t testing.TB, name string, opts ...Option) *Generator {
+	t.Helper()
+	opts = append([]Option{WithClock(func() time.Time { return fixedNow })}, opts...)
+	g, err := NewGenerator(testKey(name), opts...)
+	require.NoError(t, err)
+	return g
+}
+
+// propertyCount is the number of tokens per format in the property tests.
+func propertyCount() int {
+	if testing.Short() {
+		return 1000
+	}
+	return 10000
+}

@@ -1,0 +1,75 @@
+package honeytoken
+
+import (
+	"encoding/base64"
+	"strings"
+)
+
+// A PKCS #8 Ed25519 private key is a fixed 16-byte DER header followed by the 32-byte
+// seed; crypto/x509 parses any seed. The seed is ct ‖ 16 derived bytes.
+var ed25519PKCS8Header = [16]byte{0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20}
+
+const (
+	pemBegin = "-----BEGIN PRIVATE KEY-----"
+	pemEnd   = "-----END PRIVATE KEY-----"
+)
+
+func appendPKCS8(dst []byte, ks *keySet, sc *scratch, ct *[16]byte) []byte {
+	dst = append(dst, ed25519PKCS8Header[:]...)
+	dst = append(dst, ct[:]...)
+	s := newStream(ks, sc, ct, 3)
+	for range 16 {
+		dst = append(dst, s.next())
+	}
+	return dst
+}
+
+func privateKeySpec() *spec {
+	sp := &spec{format: PrivateKey, code: formatCode(PrivateKey), prefixes: []string{pemBegin}}
+	sp.generate = func(ks *keySet, sc *scratch, rnd *[16]byte, _ *genInput) (id [8]byte, value, secret string, ok bool) {
+		copy(id[:], rnd[:8])
+		var ct [16]byte
+		ks.seal(sc, sp.code, &id, &ct)
+		der := appendPKCS8(sc.aux[:0], ks, sc, &ct)
+		var b strings.Builder
+		b.Grow(len(pemBegin) + len(pemEnd) + 70)
+		b.WriteString(pemBegin + "\n")
+		b.WriteString(base64.StdEncoding.EncodeToString(der))
+		b.WriteString("\n" + pemEnd + "\n")
+		return id, b.String(), "", true
+	}
+	sp.recognize = func(ks *keySet, sc *scratch, s string) (id [8]byte, part Part, strength int, ok bool) {
+		body, ok := pemBody(s)
+		if !ok || len(body) > 128 {
+			return id, 0, 0, false
+		}
+		src := sc.aux[512 : 512+len(body)]
+		copy(src, body)
+		der := sc.aux[:64]
+		n, err := base64.StdEncoding.Decode(der, src)
+		if err != nil || n != 48 || [16]byte(der[:16]) != ed25519PKCS8Header {
+			return id, 0, 0, false
+		}
+		var ct [16]byte
+		copy(ct[:], der[16:32])
+		if !ks.open(sc, sp.code, &ct, &id) {
+			return id, 0, 0, false
+		}
+		want := appendPKCS8(sc.buf[:0], ks, sc, &ct)
+		if !constEq(want[32:], string(der[32:48])) {
+			return id, 0, 0, false
+		}
+		return id, PartValue, 64, true
+	}
+	return sp
+}
+
+// pemBody returns the base64 text between the BEGIN and END lines, whitespace
+// removed lazily by the decoder (which skips \r and \n).
+func pemBody(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if !strings.HasPrefix(s, pemBegin) || !strings.HasSuffix(s, pemEnd) {
+		return "", false
+	}
+	return strings.TrimSpace(s[len(pemBegin) : len(s)-len(pemEnd)]), true
+}

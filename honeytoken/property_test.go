@@ -1,0 +1,184 @@
+package honeytoken
+
+import (
+	"crypto/ed25519"
+	"crypto/x509"
+	"encoding/pem"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// unique is gitleaks' "unique token" suffix (research §1.8).
+const unique = "(?:[\\x60'\"\\s;]|\\\\[nr]|$)"
+
+// formatRules holds, per format, the regexes from research §2 (gitleaks rules
+// expanded from config/gitleaks.toml, and the issuer's real shape) and the entropy
+// threshold gitleaks applies to the match.
+var formatRules = map[Format]struct {
+	patterns []string
+	entropy  float64 // gitleaks threshold for the value (-1: no rule threshold)
+	checksum bool
+}{
+	AWSAccessKey:      {[]string{`\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b`, `^AKIA[A-Z2-7]{16}$`}, 3, false},
+	AWSTemporaryKey:   {[]string{`\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b`, `^ASIA[A-Z2-7]{16}$`}, 3, false},
+	GitHubClassic:     {[]string{`ghp_[0-9a-zA-Z]{36}`, `^ghp_[0-9A-Za-z]{36}$`}, 3, true},
+	GitHubOAuth:       {[]string{`gho_[0-9a-zA-Z]{36}`, `^gho_[0-9A-Za-z]{36}$`}, 3, true},
+	GitHubApp:         {[]string{`(?:ghu|ghs)_[0-9a-zA-Z]{36}`, `^ghs_[0-9A-Za-z]{36}$`}, 3, true},
+	GitHubFineGrained: {[]string{`github_pat_\w{82}`, `^github_pat_11[0-9A-Za-z]{20}_[0-9A-Za-z]{59}$`}, 3, false},
+	GitLabPAT:         {[]string{`glpat-[\w-]{20}`, `\bglpat-[0-9a-zA-Z_-]{27,300}\.[0-9a-z]{2}[0-9a-z]{7}\b`}, 4, true},
+	StripeSecret:      {[]string{`\b((?:sk|rk)_(?:test|live|prod)_[a-zA-Z0-9]{10,99})` + unique, `^sk_live_51[0-9A-Za-z]{97}$`}, 2, false},
+	StripeRestricted:  {[]string{`\b((?:sk|rk)_(?:test|live|prod)_[a-zA-Z0-9]{10,99})` + unique, `^rk_live_51[0-9A-Za-z]{97}$`}, 2, false},
+	SlackBot:          {[]string{`xoxb-[0-9]{10,13}-[0-9]{10,13}[a-zA-Z0-9-]*`, `^xoxb-[0-9]{10,13}-[0-9]{10,13}-[0-9A-Za-z]{24}$`}, 3, false},
+	SlackUser:         {[]string{`xox[pe](?:-[0-9]{10,13}){3}-[a-zA-Z0-9-]{28,34}`, `^xoxp-[0-9]+-[0-9]+-[0-9]+-[0-9a-f]{32}$`}, 2, false},
+	SlackWebhook: {[]string{`(?:https?://)?hooks.slack.com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{43,56}`,
+		`^https://hooks\.slack\.com/services/T[A-Z0-9]{10}/B[A-Z0-9]{10}/[0-9A-Za-z]{24}$`}, -1, false},
+	GoogleAPIKey: {[]string{`\b(AIza[\w-]{35})` + unique, `^AIzaSy[\w-]{33}$`}, 4, false},
+	OpenAI:       {[]string{`\b(sk-(?:proj|svcacct|admin)-(?:[A-Za-z0-9_-]{74}|[A-Za-z0-9_-]{58})T3BlbkFJ(?:[A-Za-z0-9_-]{74}|[A-Za-z0-9_-]{58})\b|sk-[a-zA-Z0-9]{20}T3BlbkFJ[a-zA-Z0-9]{20})` + unique}, 3, false},
+	Anthropic:    {[]string{`\b(sk-ant-api03-[a-zA-Z0-9_\-]{93}AA)` + unique}, -1, false},
+	NPM:          {[]string{`(?i)\b(npm_[a-z0-9]{36})` + unique, `^npm_[0-9A-Za-z]{36}$`}, 2, true},
+	SendGrid:     {[]string{`\b(SG\.(?i)[a-z0-9=_\-\.]{66})` + unique, `\bSG\.[\w\-]{20,24}\.[\w\-]{39,50}\b`}, 2, false},
+	PrivateKey:   {[]string{`(?i)-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----[\s\S-]{64,}?KEY(?: BLOCK)?-----`}, -1, false},
+	DatabaseURL:  {[]string{`^postgres://[a-z]+:[0-9A-Za-z]{32}@[a-z0-9.-]+:5432/[a-z]+$`}, -1, false},
+	JWT:          {[]string{`\b(ey[a-zA-Z0-9]{17,}\.ey[a-zA-Z0-9\/\\_-]{17,}\.(?:[a-zA-Z0-9\/\\_-]{10,}={0,2})?)` + unique}, 3, false},
+}
+
+// awsSecretRules: trufflehog's secret shape and the branch of gitleaks'
+// generic-api-key that a base64 secret must match (alphanumeric first character).
+var awsSecretRules = []string{`^[A-Za-z0-9+/]{40}$`, `(?i)^[a-z0-9][a-z0-9+/]{11,}={0,3}$`}
+
+func TestPropertiesEveryFormat(t *testing.T) {
+	t.Parallel()
+	g := newTestGenerator(t, "property")
+	other := newTestGenerator(t, "property-other")
+	for _, f := range Formats() {
+		rule, ok := formatRules[f]
+		require.True(t, ok, "no rules for %s", f)
+		t.Run(string(f), func(t *testing.T) {
+			t.Parallel()
+			res := compileAll(t, rule.patterns)
+			secRes := compileAll(t, awsSecretRules)
+			n := propertyCount()
+			ids := make(map[string]bool, n)
+			for i := range n {
+				tok, err := g.Generate(f, Meta{Location: "test"})
+				require.NoError(t, err)
+				require.False(t, ids[tok.ID], "duplicate id %s after %d tokens", tok.ID, i)
+				ids[tok.ID] = true
+
+				for _, re := range res {
+					// Anchored patterns describe the exact shape; the others are
+					// scanner rules, which need a boundary character after the token.
+					in := tok.Value + `"`
+					if strings.HasPrefix(re.String(), "^") {
+						in = tok.Value
+					}
+					require.True(t, re.MatchString(in), "%s does not match %s", f, re)
+				}
+				if rule.entropy >= 0 {
+					require.Greater(t, shannon(tok.Value), rule.entropy, "entropy of a %s", f)
+				}
+				if rule.checksum {
+					require.True(t, ValidChecksum(tok.Value), "checksum of a %s", f)
+				}
+				assert.NotContains(t, strings.ToUpper(tok.Value), "EXAMPLE")
+
+				m, ok := g.Recognize(tok.Value)
+				require.True(t, ok, "%s not recognised", f)
+				require.Equal(t, tok.ID, m.ID)
+				require.Equal(t, f, m.Format)
+				require.Equal(t, PartValue, m.Part)
+				_, ok = other.Recognize(tok.Value)
+				require.False(t, ok, "a different key recognised a %s", f)
+
+				mut := mutate(tok.Value, i)
+				if m2, ok := g.Recognize(mut); ok && isAWS(f) {
+					// A key id alone carries no tag: a changed free character is
+					// still in our account but can never yield the original id.
+					require.NotEqual(t, tok.ID, m2.ID, "mutated AWS key id kept its id")
+					require.Equal(t, 40, m2.Strength)
+				} else {
+					require.False(t, ok, "a %s with one character changed was accepted", f)
+				}
+
+				if isAWS(f) {
+					for _, re := range secRes {
+						require.True(t, re.MatchString(tok.Secret), "AWS secret does not match %s", re)
+					}
+					require.Greater(t, shannon(tok.Secret), entropyGeneric)
+					require.False(t, hasStopWord(tok.Secret))
+					ms, ok := g.Recognize(tok.Secret)
+					require.True(t, ok)
+					require.Equal(t, tok.ID, ms.ID)
+					require.Equal(t, PartSecret, ms.Part)
+					require.Equal(t, 64, ms.Strength)
+					_, ok = other.Recognize(tok.Secret)
+					require.False(t, ok)
+					_, ok = g.Recognize(mutate(tok.Secret, i))
+					require.False(t, ok, "AWS secret with one character changed was accepted")
+				} else {
+					require.Empty(t, tok.Secret)
+				}
+				if f == PrivateKey && i%10 == 0 {
+					assertPrivateKeyParses(t, tok.Value)
+				}
+			}
+		})
+	}
+}
+
+func isAWS(f Format) bool { return f == AWSAccessKey || f == AWSTemporaryKey }
+
+func compileAll(t *testing.T, ps []string) []*regexp.Regexp {
+	t.Helper()
+	out := make([]*regexp.Regexp, len(ps))
+	for i, p := range ps {
+		out[i] = regexp.MustCompile(p)
+	}
+	return out
+}
+
+// mutate changes one character of s, chosen by i among the characters that are
+// not part of a fixed prefix, to another character of the same class.
+func mutate(s string, i int) string {
+	b := []byte(s)
+	// Skip the format's literal prefix (up to the first 13 bytes) where possible.
+	start := min(13, len(b)/3)
+	for k := 0; k < len(b); k++ {
+		p := start + (i*7919+k)%(len(b)-start)
+		c := b[p]
+		var r byte
+		switch {
+		case c >= '0' && c <= '9':
+			r = '0' + (c-'0'+1+byte(i%8))%10
+		case c >= 'a' && c <= 'z':
+			r = 'a' + (c-'a'+1+byte(i%24))%26
+		case c >= 'A' && c <= 'Z':
+			r = 'A' + (c-'A'+1+byte(i%24))%26
+		default:
+			continue
+		}
+		if r != c {
+			b[p] = r
+			return string(b)
+		}
+	}
+	panic("nothing to mutate in " + s)
+}
+
+func assertPrivateKeyParses(t *testing.T, v string) {
+	t.Helper()
+	blk, rest := pem.Decode([]byte(v))
+	require.NotNil(t, blk)
+	require.Empty(t, strings.TrimSpace(string(rest)))
+	require.Equal(t, "PRIVATE KEY", blk.Type)
+	k, err := x509.ParsePKCS8PrivateKey(blk.Bytes)
+	require.NoError(t, err)
+	priv, ok := k.(ed25519.PrivateKey)
+	require.True(t, ok)
+	sig := ed25519.Sign(priv, []byte("decoy"))
+	require.True(t, ed25519.Verify(priv.Public().(ed25519.PublicKey), []byte("decoy"), sig))
+}

@@ -1,0 +1,39 @@
+package honeytoken
+
+import (
+	"fmt"
+	"log/slog"
+)
+
+// The generator holds key material. These methods make every way of printing it
+// (%v, %+v, %#v, %s, %q, %x, Println, slog) show a summary instead.
+
+// String describes the generator without its keys.
+func (g *Generator) String() string {
+	if g == nil {
+		return "honeytoken.Generator(nil)"
+	}
+	return fmt.Sprintf("honeytoken.Generator{formats: %d, keys: %d current + %d retired, key: [REDACTED]}",
+		len(g.order), 1, len(g.keys)-1)
+}
+
+// GoString is used by %#v.
+func (g *Generator) GoString() string { return g.String() }
+
+// Format implements fmt.Formatter so that no verb or flag reaches the fields.
+func (g *Generator) Format(f fmt.State, verb rune) { _, _ = f.Write([]byte(g.String())) }
+
+// LogValue implements slog.LogValuer.
+func (g *Generator) LogValue() slog.Value {
+	if g == nil {
+		return slog.StringValue("nil")
+	}
+	return slog.GroupValue(slog.Int("formats", len(g.order)), slog.Int("retired_keys", len(g.keys)-1),
+		slog.String("key", "[REDACTED]"))
+}
+
+// keySet prints nothing but a placeholder, should it ever be reached.
+func (ks *keySet) String() string                { return "[REDACTED]" }
+func (ks *keySet) GoString() string              { return "[REDACTED]" }
+func (ks *keySet) Format(f fmt.State, verb rune) { _, _ = f.Write([]byte("[REDACTED]")) }
+func (ks *keySet) LogValue() slog.Value          { return slog.StringValue("[REDACTED]") }
