@@ -95,27 +95,27 @@ type incidentWire struct {
 	UpdatedTime lenient.Time    `json:"updated_time"`
 	Description json.RawMessage `json:"description"` // an object in the feed, a string elsewhere
 
-	Acknowledged   lenient.Bool   `json:"acknowledged"`
-	Created        lenient.Time   `json:"created"`
-	CreatedStd     lenient.String `json:"created_std"`
-	Logtype        lenient.String `json:"logtype"`
-	NodeID         lenient.String `json:"node_id"`
-	FlockID        lenient.String `json:"flock_id"`
-	FlockName      lenient.String `json:"flock_name"`
-	Name           lenient.String `json:"name"`
-	Memo           lenient.String `json:"memo"`
-	SrcHost        lenient.String `json:"src_host"`
-	SrcHostReverse lenient.String `json:"src_host_reverse"`
-	SrcPort        lenient.Int    `json:"src_port"`
-	DstHost        lenient.String `json:"dst_host"`
-	DstPort        lenient.Int    `json:"dst_port"`
-	IPAddress      lenient.String `json:"ip_address"`
-	MACAddress     lenient.String `json:"mac_address"`
-	LocalTime      lenient.String `json:"local_time"`
-	Notified       lenient.Bool   `json:"notified"`
-	EventsCount    lenient.Int    `json:"events_count"`
-	Events         []Event        `json:"events"`
-	Logdata        []Event        `json:"logdata"`
+	Acknowledged   lenient.Bool    `json:"acknowledged"`
+	Created        lenient.Time    `json:"created"`
+	CreatedStd     lenient.String  `json:"created_std"`
+	Logtype        lenient.String  `json:"logtype"`
+	NodeID         lenient.String  `json:"node_id"`
+	FlockID        lenient.String  `json:"flock_id"`
+	FlockName      lenient.String  `json:"flock_name"`
+	Name           lenient.String  `json:"name"`
+	Memo           lenient.String  `json:"memo"`
+	SrcHost        lenient.String  `json:"src_host"`
+	SrcHostReverse lenient.String  `json:"src_host_reverse"`
+	SrcPort        lenient.SoftInt `json:"src_port"`
+	DstHost        lenient.String  `json:"dst_host"`
+	DstPort        lenient.SoftInt `json:"dst_port"`
+	IPAddress      lenient.String  `json:"ip_address"`
+	MACAddress     lenient.String  `json:"mac_address"`
+	LocalTime      lenient.String  `json:"local_time"`
+	Notified       lenient.Bool    `json:"notified"`
+	EventsCount    lenient.SoftInt `json:"events_count"`
+	Events         []Event         `json:"events"`
+	Logdata        []Event         `json:"logdata"`
 }
 
 // UnmarshalJSON decodes any of the Console's incident shapes leniently.
