@@ -1,0 +1,58 @@
+// Package threatconnect is a client for the ThreatConnect v2 REST API,
+// built to push what decoys see (attacker IPs, host names, URLs, e-mail
+// addresses, file hashes) into a threat intelligence platform.
+//
+// # Authentication
+//
+// NewClient needs the API root and one kind of credentials:
+//
+//	tc, err := threatconnect.NewClient(
+//		threatconnect.WithBaseURL("https://app.threatconnect.com/api"),
+//		threatconnect.WithHMAC(accessID, secretKey), // or threatconnect.WithAPIToken(token)
+//	)
+//
+// With WithHMAC every request is signed as the platform does it:
+// HMAC-SHA256 over "<path>?<query>:<METHOD>:<unix seconds>", where the path
+// and query are exactly the percent-encoded bytes sent on the wire, base64
+// encoded, in "Authorization: TC <accessId>:<signature>" with a matching
+// "Timestamp" header. The platform refuses timestamps more than five
+// minutes off its clock (ErrClockSkew); WithClock injects the clock. With
+// WithAPIToken the header is "Authorization: TC-Token <token>". Secrets are
+// sent only to the configured host and never appear in errors, logs or fmt
+// output of the Client.
+//
+// # Indicators
+//
+// Indicators are addressed by type and summary. Create validates before
+// sending anything (a *ValidationError names the field: a malformed IP, a
+// rating outside 0–5, a confidence outside 0–100, ...), then adds tags,
+// attributes and security labels. Get, Update, Delete, AddTag, RemoveTag,
+// Tags, AddAttribute, Attributes, AddSecurityLabel, SecurityLabels,
+// AddObservations and AssociateGroup cover the rest. List returns one page
+// (resultStart/resultLimit); All iterates over every page lazily:
+//
+//	for ind, err := range tc.Indicators.All(ctx, &threatconnect.ListOptions{Owner: "Acme"}) {
+//		if err != nil { ... }
+//		fmt.Println(ind.Type, ind.Summary)
+//	}
+//
+// # Batch uploads
+//
+// Batch.Upload sends thousands of indicators through /v2/batch: per job of
+// up to BatchOptions.ChunkSize indicators it creates the job, uploads the
+// JSON, polls the status and, if the job reports errors, reads them.
+//
+// # Errors
+//
+// The v2 envelope ({"status":"Success"|"Failure","data":...,"message":...})
+// and plain-text error bodies become an *APIError, which matches
+// ErrUnauthorized, ErrClockSkew, ErrNotFound, ErrInvalidRequest,
+// ErrRateLimited and ErrServer with errors.Is. Bad input is a
+// *ValidationError, returned before any request is sent.
+//
+// # Testing
+//
+// Package threatconnect/tctest is an in-process fake of the API that checks
+// signatures and timestamps like the platform, stores indicators, tags and
+// batch jobs, and paginates.
+package threatconnect

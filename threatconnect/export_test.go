@@ -1,0 +1,15 @@
+package threatconnect
+
+import (
+	"context"
+	"time"
+)
+
+// SetSleep replaces the batch poller's sleep (tests never sleep for real).
+func SetSleep(c *Client, f func(context.Context, time.Duration) error) { c.sleep = f }
+
+// SigningString and SignMessage expose the signer to the external tests.
+var (
+	SigningString = signingString
+	SignMessage   = signMessage
+)

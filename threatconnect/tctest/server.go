@@ -1,0 +1,402 @@
+// Package tctest is an in-process fake of the ThreatConnect v2 API for
+// tests, in the spirit of net/http/httptest. It verifies HMAC signatures
+// (over the request target exactly as received) and the timestamp window
+// like the platform, accepts API tokens, stores indicators with their tags,
+// attributes, security labels, observations and group associations, creates
+// incident and event groups, runs batch jobs, and paginates lists with
+// resultStart/resultLimit.
+//
+//	srv := tctest.NewServer(tctest.WithHMAC("id", "secret"))
+//	defer srv.Close()
+//	tc, _ := threatconnect.NewClient(threatconnect.WithBaseURL(srv.URL),
+//		threatconnect.WithHMAC("id", "secret"), threatconnect.WithHTTPClient(srv.Client()))
+//
+// Server.URL is the API root (it ends in /api, as a real instance's does),
+// so the signed path includes /api. The fake is safe for concurrent use.
+package tctest
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// DefaultOwner is the API user's organization when WithOwners is not used.
+const DefaultOwner = "Example Organization"
+
+// DefaultWindow is the platform's accepted clock skew for the Timestamp
+// header.
+const DefaultWindow = 5 * time.Minute
+
+// Server is a running fake ThreatConnect API.
+type Server struct {
+	// URL is the API root, e.g. http://127.0.0.1:1234/api.
+	URL string
+
+	srv *httptest.Server
+
+	mu        sync.Mutex
+	users     map[string]string // access ID -> secret key
+	tokens    []string
+	owners    []ownerRec
+	now       func() time.Time
+	window    time.Duration
+	polls     int
+	maxBatch  int
+	labels    map[string]bool
+	attrTypes map[string]bool
+	data      map[string]*ownerData // by owner name
+	jobs      map[int64]*BatchJob
+	nextID    int64
+	requests  []Request
+	failures  []failure
+	closeOnce sync.Once
+}
+
+type ownerRec struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+	Type string `json:"type"`
+}
+
+type ownerData struct {
+	order  []*Indicator
+	byKey  map[string]*Indicator
+	groups []*Group
+}
+
+type failure struct {
+	status int
+	ctype  string
+	body   string
+}
+
+// Request is one request the fake received.
+type Request struct {
+	Method string
+	Path   string // the escaped path as received, e.g. /api/v2/indicators/hosts/example.com
+	Query  string // the raw query as received
+	Status int    // the status the fake answered
+}
+
+// Option configures a Server.
+type Option func(*Server)
+
+// WithHMAC adds an API user with an Access ID and Secret Key.
+func WithHMAC(accessID, secretKey string) Option {
+	return func(s *Server) { s.users[accessID] = secretKey }
+}
+
+// WithAPIToken adds an accepted API token (Authorization: TC-Token ...).
+func WithAPIToken(token string) Option {
+	return func(s *Server) { s.tokens = append(s.tokens, token) }
+}
+
+// WithOwners sets the owners: the first is the API user's organization (the
+// default owner), the rest are communities. The default is DefaultOwner and
+// "Common Community".
+func WithOwners(names ...string) Option {
+	return func(s *Server) {
+		s.owners = nil
+		for i, n := range names {
+			typ := "Community"
+			if i == 0 {
+				typ = "Organization"
+			}
+			s.owners = append(s.owners, ownerRec{ID: int64(i + 1), Name: n, Type: typ})
+		}
+	}
+}
+
+// WithClock sets the server clock used for the timestamp window (default
+// time.Now).
+func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = now } }
+
+// WithTimestampWindow sets the accepted skew (default DefaultWindow).
+func WithTimestampWindow(d time.Duration) Option { return func(s *Server) { s.window = d } }
+
+// WithBatchPolls makes each batch job report "Running" for n status polls
+// before "Completed" (default 0: complete at the first poll).
+func WithBatchPolls(n int) Option { return func(s *Server) { s.polls = n } }
+
+// WithBatchMaxBytes sets the largest batch upload accepted (default
+// 2,000,000 bytes, the documented example limit).
+func WithBatchMaxBytes(n int) Option { return func(s *Server) { s.maxBatch = n } }
+
+// WithSecurityLabels sets the security labels that exist (default TLP:WHITE,
+// TLP:GREEN, TLP:AMBER, TLP:RED). Applying any other label fails, as on the
+// platform.
+func WithSecurityLabels(names ...string) Option {
+	return func(s *Server) {
+		s.labels = map[string]bool{}
+		for _, n := range names {
+			s.labels[n] = true
+		}
+	}
+}
+
+// WithAttributeTypes sets the attribute types that exist (default
+// Description, Source, Additional Analysis and Context).
+func WithAttributeTypes(names ...string) Option {
+	return func(s *Server) {
+		s.attrTypes = map[string]bool{}
+		for _, n := range names {
+			s.attrTypes[n] = true
+		}
+	}
+}
+
+// NewServer starts a fake. With neither WithHMAC nor WithAPIToken every
+// request is refused.
+func NewServer(opts ...Option) *Server {
+	s := &Server{
+		users:    map[string]string{},
+		now:      time.Now,
+		window:   DefaultWindow,
+		maxBatch: 2000000,
+		data:     map[string]*ownerData{},
+		jobs:     map[int64]*BatchJob{},
+		nextID:   1000,
+	}
+	WithOwners(DefaultOwner, "Common Community")(s)
+	WithSecurityLabels("TLP:WHITE", "TLP:GREEN", "TLP:AMBER", "TLP:RED")(s)
+	WithAttributeTypes("Description", "Source", "Additional Analysis and Context")(s)
+	for _, o := range opts {
+		if o != nil {
+			o(s)
+		}
+	}
+	s.srv = httptest.NewServer(s)
+	s.URL = s.srv.URL + "/api"
+	return s
+}
+
+// Close shuts the server down.
+func (s *Server) Close() { s.closeOnce.Do(s.srv.Close) }
+
+// Client returns an HTTP client for the server.
+func (s *Server) Client() *http.Client { return s.srv.Client() }
+
+// Requests returns the requests received so far, in order.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Request(nil), s.requests...)
+}
+
+// RequestCount returns the number of requests received so far.
+func (s *Server) RequestCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.requests)
+}
+
+// FailNext makes the next request (after authentication) get this status,
+// content type and body instead of its normal answer. Calls queue up.
+func (s *Server) FailNext(status int, contentType, body string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failures = append(s.failures, failure{status, contentType, body})
+}
+
+// statusWriter records the status.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	sw := &statusWriter{ResponseWriter: w}
+	s.serve(sw, r)
+	s.mu.Lock()
+	s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.RawQuery, Status: sw.status})
+	s.mu.Unlock()
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if msg, code := s.authenticate(r); msg != "" {
+		failJSON(w, code, msg)
+		return
+	}
+	s.mu.Lock()
+	if len(s.failures) > 0 {
+		f := s.failures[0]
+		s.failures = s.failures[1:]
+		s.mu.Unlock()
+		if f.ctype != "" {
+			w.Header().Set("Content-Type", f.ctype)
+		}
+		w.WriteHeader(f.status)
+		_, _ = w.Write([]byte(f.body))
+		return
+	}
+	s.mu.Unlock()
+	raw := r.URL.EscapedPath()
+	rest, ok := strings.CutPrefix(raw, "/api/")
+	if !ok {
+		plain(w, http.StatusNotFound, "Could not find resource for relative : "+raw)
+		return
+	}
+	var segs []string
+	for _, p := range strings.Split(rest, "/") {
+		u, err := url.PathUnescape(p)
+		if err != nil {
+			failJSON(w, http.StatusBadRequest, "Malformed path")
+			return
+		}
+		segs = append(segs, u)
+	}
+	s.route(w, r, segs)
+}
+
+// authenticate checks the Authorization and Timestamp headers like the
+// platform. It returns a message and status when the request is refused.
+func (s *Server) authenticate(r *http.Request) (string, int) {
+	auth := r.Header.Get("Authorization")
+	s.mu.Lock()
+	users, tokens, now, window := s.users, s.tokens, s.now, s.window
+	s.mu.Unlock()
+	if tok, ok := strings.CutPrefix(auth, "TC-Token "); ok {
+		for _, t := range tokens {
+			if subtle.ConstantTimeCompare([]byte(t), []byte(tok)) == 1 {
+				return "", 0
+			}
+		}
+		return "Unauthorized", http.StatusUnauthorized
+	}
+	cred, ok := strings.CutPrefix(auth, "TC ")
+	if !ok {
+		return "Access Denied", http.StatusForbidden
+	}
+	id, sig, ok := strings.Cut(cred, ":")
+	secret, known := users[id]
+	if !ok || !known {
+		return "Access Denied", http.StatusUnauthorized
+	}
+	tsHeader := r.Header.Get("Timestamp")
+	ts, err := strconv.ParseInt(tsHeader, 10, 64)
+	if err != nil {
+		return "Invalid timestamp", http.StatusUnauthorized
+	}
+	skew := now().Sub(time.Unix(ts, 0))
+	if skew > window || skew < -window {
+		return "Timestamp out of acceptable time range", http.StatusUnauthorized
+	}
+	// The request target exactly as received on the request line.
+	msg := r.RequestURI + ":" + r.Method + ":" + tsHeader
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write([]byte(msg))
+	want := base64.StdEncoding.EncodeToString(m.Sum(nil))
+	if !hmac.Equal([]byte(want), []byte(sig)) {
+		return "Signature data did not match expected result", http.StatusUnauthorized
+	}
+	return "", 0
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func success(w http.ResponseWriter, code int, data any) {
+	body := map[string]any{"status": "Success"}
+	if data != nil {
+		body["data"] = data
+	}
+	writeJSON(w, code, body)
+}
+
+func failJSON(w http.ResponseWriter, code int, msg string) {
+	writeJSON(w, code, map[string]string{"status": "Failure", "message": msg})
+}
+
+func plain(w http.ResponseWriter, code int, msg string) {
+	w.Header().Set("Content-Type", "text/plain")
+	w.WriteHeader(code)
+	_, _ = fmt.Fprint(w, msg)
+}
+
+// ownerFor resolves the owner query parameter ("" = the organization).
+func (s *Server) ownerFor(r *http.Request) (string, bool) {
+	name := r.URL.Query().Get("owner")
+	if name == "" {
+		return s.owners[0].Name, true
+	}
+	for _, o := range s.owners {
+		if o.Name == name {
+			return name, true
+		}
+	}
+	return "", false
+}
+
+func (s *Server) owner(name string) *ownerData {
+	d := s.data[name]
+	if d == nil {
+		d = &ownerData{byKey: map[string]*Indicator{}}
+		s.data[name] = d
+	}
+	return d
+}
+
+func (s *Server) route(w http.ResponseWriter, r *http.Request, segs []string) {
+	if len(segs) < 2 || segs[0] != "v2" {
+		plain(w, http.StatusNotFound, "Could not find resource for relative : /"+strings.Join(segs, "/"))
+		return
+	}
+	switch segs[1] {
+	case "owners":
+		s.owners2(w, r, segs[2:])
+	case "indicators":
+		s.indicators(w, r, segs[2:])
+	case "groups":
+		s.groupsRoute(w, r, segs[2:])
+	case "batch":
+		s.batch(w, r, segs[2:])
+	default:
+		plain(w, http.StatusNotFound, "Could not find resource for relative : /"+strings.Join(segs, "/"))
+	}
+}
+
+func (s *Server) owners2(w http.ResponseWriter, r *http.Request, rest []string) {
+	if r.Method != http.MethodGet {
+		failJSON(w, http.StatusMethodNotAllowed, "Method not allowed")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case len(rest) == 0:
+		success(w, http.StatusOK, map[string]any{"resultCount": len(s.owners), "owner": s.owners})
+	case len(rest) == 1 && rest[0] == "mine":
+		success(w, http.StatusOK, map[string]any{"owner": s.owners[0]})
+	default:
+		failJSON(w, http.StatusNotFound, "The requested resource was not found")
+	}
+}
