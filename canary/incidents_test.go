@@ -2,6 +2,7 @@ package canary
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"testing"
@@ -183,4 +184,149 @@ func TestIncidentActionNotFound(t *testing.T) {
 	var ae *APIError
 	require.ErrorAs(t, err, &ae)
 	assert.Equal(t, "Incident not found", ae.Message)
+}
+
+func TestIncidentsGetGoldenFetch(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	calls := f.on(t, "GET", "/incident/fetch", 200, "@incidents/fetch.json")
+	inc, err := f.c.Incidents.Get(context.Background(), "<incident_key>")
+	require.NoError(t, err)
+	require.Len(t, *calls, 1)
+	assert.Equal(t, "<incident_key>", (*calls)[0].Query.Get("incident"))
+
+	assert.Equal(t, "<incident_key>", inc.Key)
+	assert.Equal(t, "Telnet Login Attempt", inc.Description)
+	assert.Equal(t, "6001", inc.Logtype)
+	assert.Equal(t, time.Unix(1586260854, 0).UTC(), inc.Created)
+	assert.Equal(t, 23, inc.DestPort)
+	assert.Equal(t, 54968, inc.SourcePort)
+	assert.Equal(t, 3, inc.EventsCount)
+	assert.Equal(t, "<source_ip>", inc.SourceHost)
+	assert.Equal(t, "<source_hostname>", inc.SourceHostReverse)
+	require.Len(t, inc.Events, 1)
+	user, ok := inc.Events[0].String("USERNAME")
+	assert.True(t, ok)
+	assert.Equal(t, "<username>", user)
+	assert.Empty(t, inc.Events[0].Type)
+}
+
+func TestIncidentsGetByHashID(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	calls := f.on(t, "GET", "/incident/fetch", 200, "@incidents/fetch.json")
+	inc, err := f.c.Incidents.GetByHashID(context.Background(), "6e03471c0ab5905579e8dbd170a7ebb0")
+	require.NoError(t, err)
+	assert.Equal(t, "<incident_key>", inc.Key)
+	assert.Equal(t, "6e03471c0ab5905579e8dbd170a7ebb0", (*calls)[0].Query.Get("hash_id"))
+	assert.Empty(t, (*calls)[0].Query.Get("incident"))
+}
+
+// The docs' fetch example has a trailing comma (hand-edited JSON): a
+// Console sending that gets a clear malformed-response error, not a panic
+// or a half-filled incident.
+func TestIncidentsGetDocsTrailingCommaIsMalformed(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	f.on(t, "GET", "/incident/fetch", 200, "@incidents/fetch_docs_trailing_comma.json")
+	inc, err := f.c.Incidents.Get(context.Background(), "<incident_key>")
+	assert.Nil(t, inc)
+	require.ErrorIs(t, err, ErrMalformedResponse)
+	assert.Contains(t, err.Error(), "/incident/fetch")
+}
+
+func TestIncidentsGetMissingIncident(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	f.on(t, "GET", "/incident/fetch", 200, `{"result":"success"}`)
+	_, err := f.c.Incidents.Get(context.Background(), "k")
+	require.ErrorIs(t, err, ErrMalformedResponse)
+}
+
+func TestIncidentsListGoldenAcknowledgedDevice(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	f.on(t, "GET", "/incidents/acknowledged", 200, "@incidents/feed_acknowledged_limit1.json")
+	page, err := f.c.Incidents.List(context.Background(), &ListIncidentsOptions{State: Acknowledged, Limit: 1})
+	require.NoError(t, err)
+	require.Len(t, page.Items, 1)
+	inc := page.Items[0]
+	assert.True(t, inc.Acknowledged, `"True" decodes as true`)
+	assert.Equal(t, "ExampleBird", inc.Name)
+	assert.Equal(t, "3001", inc.Logtype)
+	assert.Equal(t, int64(142), inc.UpdatedID)
+	assert.Equal(t, time.Unix(1586338742, 0).UTC(), inc.Created)
+	assert.Equal(t, time.Unix(1586343309, 0).UTC(), inc.Updated)
+	resp, ok := inc.Events[0].Int("RESPONSE")
+	assert.True(t, ok)
+	assert.Equal(t, int64(200), resp)
+	skin, _ := inc.Events[0].String("SKIN")
+	assert.Equal(t, "nasLogin", skin)
+	_, ok = inc.Events[0].String("missing")
+	assert.False(t, ok)
+	assert.Error(t, inc.Events[0].Decode("missing", new(string)))
+}
+
+func TestIncidentsListNullIncidents(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	f.on(t, "GET", "/incidents/all", 200, "@incidents/feed_null_incidents.json")
+	page, err := f.c.Incidents.List(context.Background(), nil)
+	require.NoError(t, err)
+	assert.NotNil(t, page.Items)
+	assert.Empty(t, page.Items)
+	assert.False(t, page.HasNext())
+}
+
+func TestIncidentDecodeDrift(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		in    string
+		check func(t *testing.T, inc *Incident)
+	}{
+		{"numbers as ints and bools as bools", `{"id":"k","acknowledged":true,"created":1586249623,"dst_port":80,"events_count":2,"notified":1}`,
+			func(t *testing.T, inc *Incident) {
+				assert.True(t, inc.Acknowledged)
+				assert.True(t, inc.Notified)
+				assert.Equal(t, 80, inc.DestPort)
+				assert.Equal(t, 2, inc.EventsCount)
+				assert.Equal(t, int64(1586249623), inc.Created.Unix())
+			}},
+		{"fractional epoch and garbage port", `{"id":"k","created":"1586249510.069870","dst_port":"N/A","src_port":null}`,
+			func(t *testing.T, inc *Incident) {
+				assert.Equal(t, time.Unix(1586249510, 69870000).UTC(), inc.Created)
+				assert.Zero(t, inc.DestPort)
+			}},
+		{"null events and odd event items", `{"id":"k","events":[null, 5, {"timestamp":"1586249623","type":"dns"}]}`,
+			func(t *testing.T, inc *Incident) {
+				require.Len(t, inc.Events, 3)
+				assert.Nil(t, inc.Events[0].Fields)
+				v, ok := inc.Events[1].String("value")
+				assert.True(t, ok)
+				assert.Equal(t, "5", v)
+				assert.Equal(t, "dns", inc.Events[2].Type)
+				assert.Equal(t, int64(1586249623), inc.Events[2].Timestamp.Unix())
+			}},
+		{"search key wins, incident_key fallback", `{"incident_key":"ik","hash_id":"h"}`,
+			func(t *testing.T, inc *Incident) { assert.Equal(t, "ik", inc.Key) }},
+		{"wrapper fields fill the nested object", `{"id":"outer","updated_id":"7","updated_time":"1586249623","description":{"description":"x","logtype":"17000"}}`,
+			func(t *testing.T, inc *Incident) {
+				assert.Equal(t, "outer", inc.Key)
+				assert.Equal(t, int64(7), inc.UpdatedID)
+				assert.Equal(t, "x", inc.Description)
+				assert.True(t, inc.IsCanarytoken())
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var inc Incident
+			require.NoError(t, json.Unmarshal([]byte(tt.in), &inc))
+			tt.check(t, &inc)
+		})
+	}
+	var inc Incident
+	assert.Error(t, json.Unmarshal([]byte(`{"acknowledged":"perhaps"}`), &inc), "an unreadable boolean is an error")
+	assert.Error(t, json.Unmarshal([]byte(`[1,2]`), &inc))
 }
