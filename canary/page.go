@@ -1,5 +1,11 @@
 package canary
 
+import (
+	"iter"
+
+	"github.com/decoykit/decoykit/internal/jsonscan"
+)
+
 // Page is one page of a cursor-paginated list.
 type Page[T any] struct {
 	Items []T
@@ -43,4 +49,22 @@ func (c *cursorWire) prev() string {
 		return ""
 	}
 	return *c.Prev
+}
+
+// nextCursor finds cursor.next in a page body without decoding the page.
+func nextCursor(body []byte) (string, error) {
+	cur, ok, err := jsonscan.Lookup(body, "cursor")
+	if err != nil || !ok || string(cur) == "null" {
+		return "", err
+	}
+	next, _, err := jsonscan.String(cur, "next")
+	return next, err
+}
+
+// errSeq is an iterator that yields err once.
+func errSeq[T any](err error) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		yield(zero, err)
+	}
 }

@@ -3,12 +3,14 @@ package canary
 import (
 	"context"
 	"iter"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/decoykit/decoykit/internal/lenient"
 	"github.com/decoykit/decoykit/internal/pager"
+	"github.com/decoykit/decoykit/internal/rest"
 )
 
 // TokensService manages Canarytokens: the endpoints under /canarytoken and
@@ -99,24 +101,35 @@ func pageLimit(field string, limit int) (string, error) {
 	return strconv.Itoa(limit), nil
 }
 
+// query returns the query of the page at cursor: the filters and limit on
+// the first page, only the cursor after that.
+func (o *ListTokensOptions) query(cursor string) (url.Values, error) {
+	if cursor == "" {
+		cursor = o.Cursor
+	}
+	if cursor != "" {
+		return url.Values{"cursor": {cursor}}, nil
+	}
+	limit, err := pageLimit("Limit", o.Limit)
+	if err != nil {
+		return nil, err
+	}
+	q := url.Values{"limit": {limit}}
+	if o.FlockID != "" {
+		q.Set("flock_id", o.FlockID)
+	}
+	return q, nil
+}
+
 // List returns one page of tokens (GET /canarytokens/paginate).
 func (s *TokensService) List(ctx context.Context, opts *ListTokensOptions) (*Page[*Token], error) {
 	var o ListTokensOptions
 	if opts != nil {
 		o = *opts
 	}
-	q := url.Values{}
-	if o.Cursor != "" {
-		q.Set("cursor", o.Cursor)
-	} else {
-		limit, err := pageLimit("Limit", o.Limit)
-		if err != nil {
-			return nil, err
-		}
-		q.Set("limit", limit)
-		if o.FlockID != "" {
-			q.Set("flock_id", o.FlockID)
-		}
+	q, err := o.query("")
+	if err != nil {
+		return nil, err
 	}
 	var out tokenPageWire
 	if err := s.client.get(ctx, "/canarytokens/paginate", q, &out); err != nil {
@@ -125,24 +138,40 @@ func (s *TokensService) List(ctx context.Context, opts *ListTokensOptions) (*Pag
 	return out.page(), nil
 }
 
-// All iterates over every token, fetching pages lazily as the loop advances.
-// Each range starts from the first page; break stops fetching at once; an
-// error is yielded once and ends the loop.
+// All iterates over every token, fetching pages lazily as the loop advances,
+// with the next page requested while the current one is decoded and
+// yielded (one page ahead at most). Each range starts from the first page;
+// break stops fetching at once; an error is yielded once and ends the loop.
 func (s *TokensService) All(ctx context.Context, opts *ListTokensOptions) iter.Seq2[*Token, error] {
 	var o ListTokensOptions
 	if opts != nil {
 		o = *opts
 	}
-	return pager.All(ctx, func(ctx context.Context, cursor string) (pager.Page[*Token], error) {
-		req := o
-		if cursor != "" {
-			req.Cursor = cursor
-		}
-		p, err := s.List(ctx, &req)
+	return tokenPages(ctx, s.client, "/canarytokens/paginate", o.query)
+}
+
+// tokenPages is the pipelined iterator behind All and SearchAll.
+func tokenPages(ctx context.Context, c *Client, path string, query func(cursor string) (url.Values, error)) iter.Seq2[*Token, error] {
+	if _, err := query(""); err != nil {
+		return errSeq[*Token](err)
+	}
+	fetch := func(ctx context.Context, cursor string) ([]byte, error) {
+		q, err := query(cursor)
 		if err != nil {
-			return pager.Page[*Token]{}, err
+			return nil, err
 		}
-		return pager.Page[*Token]{Items: p.Items, Next: p.NextCursor}, nil
+		return c.getRaw(ctx, path, q)
+	}
+	return pager.Pipelined(ctx, fetch, pager.Codec[*Token]{
+		Next: nextCursor,
+		Decode: func(body []byte) (pager.Page[*Token], error) {
+			var w tokenPageWire
+			if err := c.decode(rest.Request{Method: http.MethodGet, Path: path}, http.StatusOK, body, &w); err != nil {
+				return pager.Page[*Token]{}, err
+			}
+			p := w.page()
+			return pager.Page[*Token]{Items: p.Items, Next: p.NextCursor}, nil
+		},
 	})
 }
 
@@ -159,33 +188,42 @@ type SearchTokensOptions struct {
 	Cursor string
 }
 
+func (o *SearchTokensOptions) query(cursor string) (url.Values, error) {
+	if cursor == "" {
+		cursor = o.Cursor
+	}
+	if cursor != "" {
+		return url.Values{"cursor": {cursor}}, nil
+	}
+	limit, err := pageLimit("Limit", o.Limit)
+	if err != nil {
+		return nil, err
+	}
+	q := url.Values{"limit": {limit}}
+	if o.Query != "" {
+		q.Set("search_string", o.Query)
+	}
+	if o.Kind != "" {
+		q.Set("kind", string(o.Kind))
+	}
+	if o.FlockID != "" {
+		q.Set("flock_id", o.FlockID)
+	}
+	if o.Active != nil {
+		q.Set("active", strconv.FormatBool(*o.Active))
+	}
+	return q, nil
+}
+
 // Search returns one page of tokens matching opts (GET /canarytokens/search).
 func (s *TokensService) Search(ctx context.Context, opts *SearchTokensOptions) (*Page[*Token], error) {
 	var o SearchTokensOptions
 	if opts != nil {
 		o = *opts
 	}
-	q := url.Values{}
-	if o.Cursor != "" {
-		q.Set("cursor", o.Cursor)
-	} else {
-		limit, err := pageLimit("Limit", o.Limit)
-		if err != nil {
-			return nil, err
-		}
-		q.Set("limit", limit)
-		if o.Query != "" {
-			q.Set("search_string", o.Query)
-		}
-		if o.Kind != "" {
-			q.Set("kind", string(o.Kind))
-		}
-		if o.FlockID != "" {
-			q.Set("flock_id", o.FlockID)
-		}
-		if o.Active != nil {
-			q.Set("active", strconv.FormatBool(*o.Active))
-		}
+	q, err := o.query("")
+	if err != nil {
+		return nil, err
 	}
 	var out tokenPageWire
 	if err := s.client.get(ctx, "/canarytokens/search", q, &out); err != nil {
@@ -200,17 +238,7 @@ func (s *TokensService) SearchAll(ctx context.Context, opts *SearchTokensOptions
 	if opts != nil {
 		o = *opts
 	}
-	return pager.All(ctx, func(ctx context.Context, cursor string) (pager.Page[*Token], error) {
-		req := o
-		if cursor != "" {
-			req.Cursor = cursor
-		}
-		p, err := s.Search(ctx, &req)
-		if err != nil {
-			return pager.Page[*Token]{}, err
-		}
-		return pager.Page[*Token]{Items: p.Items, Next: p.NextCursor}, nil
-	})
+	return tokenPages(ctx, s.client, "/canarytokens/search", o.query)
 }
 
 // Enable turns a token's alerts on (POST /canarytoken/enable).
