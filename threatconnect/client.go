@@ -38,7 +38,9 @@ type Client struct {
 	// Batch uploads many indicators through the batch API.
 	Batch *BatchService
 
-	sender  *rest.Sender
+	// send is the shared sender's Do, kept behind a closure so that no
+	// reflection-based printing of a Client can reach the sender's secrets.
+	send    func(context.Context, rest.Request) (*rest.Response, error)
 	baseURL *url.URL
 	auth    string                                     // "hmac" or "token", for String
 	scrubFn func(string) string                        // masks the secrets
@@ -102,7 +104,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		sleep:   sleepCtx,
 		logger:  logger,
 	}
-	c.sender, err = rest.New(rest.Config{
+	sender, err := rest.New(rest.Config{
 		Name:       "threatconnect",
 		BaseURL:    base,
 		HTTPClient: hc,
@@ -115,6 +117,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.send = sender.Do
 	common := &service{client: c}
 	c.Owners = (*OwnersService)(common)
 	c.Indicators = (*IndicatorsService)(common)
@@ -152,22 +155,28 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 func (c *Client) BaseURL() string { return c.baseURL.String() }
 
 // String describes the client without its secrets.
-func (c *Client) String() string {
-	if c == nil {
-		return "threatconnect.Client(nil)"
+func (c Client) String() string {
+	base := ""
+	if c.baseURL != nil {
+		base = c.baseURL.String()
 	}
-	return fmt.Sprintf("threatconnect.Client{BaseURL: %q, Auth: %s, Secret: [REDACTED]}", c.baseURL.String(), c.auth)
+	return fmt.Sprintf("threatconnect.Client{BaseURL: %q, Auth: %s, Secret: [REDACTED]}", base, c.auth)
 }
 
 // GoString is String: %#v never shows a secret either.
-func (c *Client) GoString() string { return c.String() }
+func (c Client) GoString() string { return c.String() }
 
-// Format implements fmt.Formatter so that no verb prints a secret.
-func (c *Client) Format(f fmt.State, _ rune) { _, _ = fmt.Fprint(f, c.String()) }
+// Format implements fmt.Formatter so that no verb prints a secret, for a
+// Client or a *Client.
+func (c Client) Format(f fmt.State, _ rune) { _, _ = fmt.Fprint(f, c.String()) }
 
 // LogValue implements slog.LogValuer.
-func (c *Client) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("base_url", c.baseURL.String()), slog.String("auth", c.auth))
+func (c Client) LogValue() slog.Value {
+	base := ""
+	if c.baseURL != nil {
+		base = c.baseURL.String()
+	}
+	return slog.GroupValue(slog.String("base_url", base), slog.String("auth", c.auth))
 }
 
 // envelope is the v2 response wrapper.
@@ -221,7 +230,7 @@ func (c *Client) do(ctx context.Context, cl call) (*envelope, error) {
 		}
 		r.Body, r.ContentType = b, "application/json; charset=utf-8"
 	}
-	resp, err := c.sender.Do(withRawPath(ctx, escaped), r)
+	resp, err := c.send(withRawPath(ctx, escaped), r)
 	if err != nil {
 		return nil, c.mapError(r.Method, escaped, err)
 	}
@@ -324,6 +333,9 @@ func (c *Client) mapError(method, path string, err error) error {
 	var se *rest.StatusError
 	if errors.As(err, &se) {
 		envStatus, msg := errorText(se.Body)
+		if strings.HasPrefix(msg, "(") {
+			msg = http.StatusText(se.StatusCode) + " " + msg
+		}
 		ae := c.apiError(method, path, se.StatusCode, envStatus, msg, se.Body)
 		ae.RetryAfter = se.RetryAfter
 		return ae

@@ -1,0 +1,42 @@
+package threatconnect_test
+
+import (
+	"net/http"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/decoykit/decoykit/threatconnect"
+	"github.com/decoykit/decoykit/threatconnect/tctest"
+)
+
+const (
+	testID     = "TESTACCESSID0001"
+	testSecret = "tc-test-secret-do-not-print"
+)
+
+// counter counts the HTTP requests a client sends (measured at the client,
+// independently of the fake's own log).
+type counter struct {
+	next http.RoundTripper
+	n    atomic.Int64
+}
+
+func (c *counter) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.n.Add(1)
+	return c.next.RoundTrip(r)
+}
+
+// newFake starts a tctest server and a client for it, with the client-side
+// request counter.
+func newFake(t *testing.T, srvOpts ...tctest.Option) (*tctest.Server, *threatconnect.Client, *counter) {
+	t.Helper()
+	srv := tctest.NewServer(append([]tctest.Option{tctest.WithHMAC(testID, testSecret)}, srvOpts...)...)
+	t.Cleanup(srv.Close)
+	cnt := &counter{next: srv.Client().Transport}
+	c, err := threatconnect.NewClient(threatconnect.WithBaseURL(srv.URL), threatconnect.WithHMAC(testID, testSecret),
+		threatconnect.WithHTTPClient(&http.Client{Transport: cnt}), threatconnect.WithRetry(threatconnect.RetryPolicy{MaxAttempts: 1}))
+	require.NoError(t, err)
+	return srv, c, cnt
+}
