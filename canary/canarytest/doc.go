@@ -1,0 +1,28 @@
+// Package canarytest is an in-process fake Thinkst Canary Console, like
+// net/http/httptest for the Console API: NewServer starts it on a loopback
+// port, Server.Client returns a ready *canary.Client, and Close stops it.
+//
+// The fake answers the endpoints package canary calls, with the response
+// shapes and quirks documented at https://docs.canary.tools: string booleans
+// ("True"), epoch strings ("1586249623"), incidents in three shapes (feed,
+// fetch, search), ascending updated_id with max_updated_id and
+// incidents_since, newer_than/older_than as yyyy-mm-dd-hh:mm:ss, opaque
+// base64 cursors that carry the query (so follow-up pages send only the
+// cursor), the {"result":"error","message":...} envelope, and
+// authentication by the X-Canary-Auth-Token header ("Unauthorized") or the
+// auth_token parameter ("Invalid auth_token"). It keeps state: tokens,
+// incidents, acknowledgement, and the Console's rules, such as refusing to
+// delete a token that still has incidents unless clear_incidents is set.
+// Creating a file-based token takes a multipart upload in the kind's own
+// field (doc, pdf, web_image, exe), and downloads come with
+// Content-Disposition.
+//
+// Tests drive it from the outside: Trigger fires a token from an IP address
+// and creates a realistic incident, Seed creates an estate of any size, and
+// WithFaultRate and WithLatency inject the failures a client's retries must
+// survive. A Server is safe for concurrent use.
+//
+// Behaviour the documentation does not pin down is marked as such in the
+// source; the fake follows the most plausible reading and is not a
+// specification of the real Console.
+package canarytest

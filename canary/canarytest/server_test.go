@@ -1,0 +1,118 @@
+package canarytest_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/decoykit/decoykit/canary"
+	"github.com/decoykit/decoykit/canary/canarytest"
+)
+
+func TestAuthByHeaderOrParameter(t *testing.T) {
+	t.Parallel()
+	srv := canarytest.NewServer(canarytest.WithAuthToken("right"))
+	t.Cleanup(srv.Close)
+	tests := []struct {
+		name       string
+		method     string
+		header     []string // nil: no header
+		param      string
+		wantStatus int
+		wantBody   map[string]any
+	}{
+		{"header", http.MethodGet, []string{"right"}, "", 200, map[string]any{"result": "success"}},
+		{"wrong header", http.MethodGet, []string{"wrong"}, "", 401, map[string]any{"result": "error", "message": "Unauthorized"}},
+		{"wrong header wins over a right param", http.MethodGet, []string{"wrong"}, "right", 401, map[string]any{"result": "error", "message": "Unauthorized"}},
+		{"query parameter", http.MethodGet, nil, "right", 200, map[string]any{"result": "success"}},
+		{"wrong parameter", http.MethodGet, nil, "wrong", 401, map[string]any{"result": "error", "message": "Invalid auth_token"}},
+		{"nothing", http.MethodGet, nil, "", 401, map[string]any{"result": "error", "message": "Invalid auth_token"}},
+		{"form parameter on POST", http.MethodPost, nil, "right", 200, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			path, params := "/ping", url.Values{}
+			if tt.method == http.MethodPost {
+				// POST /canarytoken/create with auth_token in the form body.
+				path, params = "/canarytoken/create", url.Values{"kind": {"dns"}, "memo": {"m"}}
+			}
+			if tt.param != "" {
+				params.Set("auth_token", tt.param)
+			}
+			req := rawRequest(t, srv, tt.method, path, params)
+			if tt.header != nil {
+				req.Header["X-Canary-Auth-Token"] = tt.header
+			}
+			status, body := do(t, req)
+			assert.Equal(t, tt.wantStatus, status)
+			if tt.wantBody != nil {
+				assert.Equal(t, tt.wantBody, body)
+			} else {
+				assert.Equal(t, "success", body["result"])
+			}
+		})
+	}
+}
+
+func TestSDKSeesAuthErrors(t *testing.T) {
+	t.Parallel()
+	srv := canarytest.NewServer()
+	t.Cleanup(srv.Close)
+	for _, on200 := range []bool{false, true} {
+		opts := []canarytest.Option{canarytest.WithAuthToken("right")}
+		if on200 {
+			opts = append(opts, canarytest.WithErrorsOnHTTP200())
+		}
+		s := canarytest.NewServer(opts...)
+		t.Cleanup(s.Close)
+		err := s.Client(canary.WithAuthToken("wrong")).Ping(context.Background())
+		require.Error(t, err)
+		assert.ErrorIs(t, err, canary.ErrUnauthorized)
+		assert.NotContains(t, err.Error(), "wrong", "the token never reaches the error")
+		var apiErr *canary.APIError
+		require.ErrorAs(t, err, &apiErr)
+		if on200 {
+			assert.Equal(t, http.StatusOK, apiErr.StatusCode)
+		} else {
+			assert.Equal(t, http.StatusUnauthorized, apiErr.StatusCode)
+		}
+	}
+	require.NoError(t, srv.Client().Ping(context.Background()))
+}
+
+func TestUnknownEndpointAndWrongMethod(t *testing.T) {
+	t.Parallel()
+	srv := canarytest.NewServer()
+	t.Cleanup(srv.Close)
+	status, body := call(t, srv, http.MethodGet, "/nope", nil)
+	assert.Equal(t, http.StatusNotFound, status)
+	assert.Equal(t, "error", body["result"])
+	status, body = call(t, srv, http.MethodGet, "/canarytoken/create", nil)
+	assert.Equal(t, http.StatusMethodNotAllowed, status)
+	assert.Equal(t, "Method GET not allowed on /canarytoken/create", body["message"])
+}
+
+func TestLatencyIsCutShortByTheContext(t *testing.T) {
+	t.Parallel()
+	srv := canarytest.NewServer(canarytest.WithLatency(time.Hour))
+	t.Cleanup(srv.Close)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	err := srv.Client().Ping(ctx)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+}
+
+func TestClientPanicsOnBadOption(t *testing.T) {
+	t.Parallel()
+	srv := canarytest.NewServer()
+	t.Cleanup(srv.Close)
+	_, err := srv.NewClient(canary.WithAuthToken(""))
+	require.Error(t, err)
+	assert.Panics(t, func() { srv.Client(canary.WithAuthToken("")) })
+}
