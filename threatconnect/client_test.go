@@ -78,7 +78,7 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	mt.RegisterResponder("GET", "=~/v2/indicators", httpmock.NewStringResponder(500, "java.lang.Exception: key="+secret+" token="+token))
 	mt.RegisterResponder("POST", "=~/v2/batch", httpmock.NewStringResponder(200, `{"status":"Failure","message":"bad `+secret+`"}`))
 	mt.RegisterResponder("GET", "=~/v2/owners/mine", httpmock.NewStringResponder(200, `not json `+secret))
-	mt.RegisterNoResponder(httpmock.NewErrorResponder(errors.New("dial tcp: connection refused "+secret)))
+	mt.RegisterNoResponder(httpmock.NewErrorResponder(errors.New("dial tcp: connection refused " + secret)))
 
 	for name, tc := range map[string]struct {
 		auth   threatconnect.Option

@@ -112,7 +112,7 @@ func TestAuthorizationHeaderOnTheWire(t *testing.T) {
 			name: "filters are percent-encoded",
 			call: func(ctx context.Context, c *threatconnect.Client) error {
 				_, err := c.Indicators.List(ctx, &threatconnect.ListOptions{Type: threatconnect.Address,
-					Filters: []threatconnect.Filter{{Field: "rating", Op: threatconnect.FilterGt, Value: "3"}, {Field: "summary", Op: threatconnect.FilterPrefix, Value: "10."}},
+					Filters:     []threatconnect.Filter{{Field: "rating", Op: threatconnect.FilterGt, Value: "3"}, {Field: "summary", Op: threatconnect.FilterPrefix, Value: "10."}},
 					ResultLimit: 50})
 				return err
 			},
