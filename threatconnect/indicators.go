@@ -239,7 +239,11 @@ func (s *IndicatorsService) Create(ctx context.Context, ind Indicator, opts *Wri
 		}
 		out.Tags = append(out.Tags, strings.TrimSpace(t))
 	}
-	for _, a := range ind.Attributes {
+	attrs := ind.Attributes
+	if d := strings.TrimSpace(ind.Description); d != "" && !hasAttribute(attrs, "Description", d) {
+		attrs = append(append([]Attribute(nil), attrs...), Attribute{Type: "Description", Value: d})
+	}
+	for _, a := range attrs {
 		got, err := s.addAttribute(ctx, r, a)
 		if err != nil {
 			return out, fmt.Errorf("indicator %s created, but: %w", ind.Summary, err)
@@ -669,4 +673,13 @@ func (s *IndicatorsService) AssociateGroup(ctx context.Context, t IndicatorType,
 	}
 	_, err = s.client.do(ctx, call{method: http.MethodPost, segments: r.sub("groups", seg, strconv.FormatInt(g.ID, 10)), query: r.owner, idempotent: true})
 	return err
+}
+
+func hasAttribute(as []Attribute, typ, value string) bool {
+	for _, a := range as {
+		if a.Type == typ && a.Value == value {
+			return true
+		}
+	}
+	return false
 }

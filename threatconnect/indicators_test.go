@@ -475,3 +475,20 @@ func TestDecodesDocumentedShapes(t *testing.T) {
 	assert.Equal(t, "2015-07-13T19:04:54Z", h.DateAdded.Format("2006-01-02T15:04:05Z07:00"))
 	assert.Equal(t, "foobar", h.Description)
 }
+
+func TestDescriptionBecomesAttribute(t *testing.T) {
+	t.Parallel()
+	srv, c, _ := newFake(t)
+	ctx := context.Background()
+	_, err := c.Indicators.Create(ctx, threatconnect.Indicator{Type: threatconnect.Address, Summary: "198.51.100.1", Description: "seen by canary"}, nil)
+	require.NoError(t, err)
+	_, err = c.Batch.Upload(ctx, []threatconnect.Indicator{{Type: threatconnect.Address, Summary: "198.51.100.2", Description: "seen in batch"}},
+		&threatconnect.BatchOptions{Owner: tctest.DefaultOwner})
+	require.NoError(t, err)
+	for ip, want := range map[string]string{"198.51.100.1": "seen by canary", "198.51.100.2": "seen in batch"} {
+		ind, ok := srv.Indicator("", "Address", ip)
+		require.True(t, ok)
+		require.Len(t, ind.Attributes, 1)
+		assert.Equal(t, tctest.Attribute{ID: ind.Attributes[0].ID, Type: "Description", Value: want}, ind.Attributes[0])
+	}
+}

@@ -72,8 +72,9 @@ type Indicator struct {
 	// Active marks the indicator active (true) or inactive (false); nil
 	// leaves the platform's default.
 	Active *bool
-	// Description is written as a "Description" attribute by the batch API;
-	// on read it is the platform's description.
+	// Description, when set on a create, is written as a "Description"
+	// attribute (Indicators.Create) or the batch file's description field
+	// (Batch.Upload); on read it is the platform's description.
 	Description string
 	// Tags are tag names, at most 128 characters each; they are created as
 	// needed.
@@ -93,7 +94,8 @@ type Indicator struct {
 	DateAdded    time.Time // read only
 	LastModified time.Time // read only
 	WebLink      string    // a link to the indicator in the web UI (read only)
-	// Observations is the observation count, when the platform sends it.
+	// Observations is the observation count, when the platform sends it
+	// (read only: record observations with Indicators.AddObservations).
 	Observations int
 }
 

@@ -139,12 +139,13 @@ func (s *Server) createJob(w http.ResponseWriter, r *http.Request) {
 }
 
 type batchIndicator struct {
-	Summary    string   `json:"summary"`
-	Type       string   `json:"type"`
-	Rating     *float64 `json:"rating"`
-	Confidence *int     `json:"confidence"`
-	Active     *bool    `json:"active"`
-	Attribute  []struct {
+	Summary     string   `json:"summary"`
+	Type        string   `json:"type"`
+	Rating      *float64 `json:"rating"`
+	Confidence  *int     `json:"confidence"`
+	Active      *bool    `json:"active"`
+	Description string   `json:"description"`
+	Attribute   []struct {
 		Type      string `json:"type"`
 		Value     string `json:"value"`
 		Displayed bool   `json:"displayed"`
@@ -265,6 +266,10 @@ func (s *Server) applyBatch(job *BatchJob, raw json.RawMessage) string {
 	for _, a := range b.Attribute {
 		s.nextID++
 		ind.Attributes = append(ind.Attributes, Attribute{ID: s.nextID, Type: a.Type, Value: a.Value, Displayed: a.Displayed})
+	}
+	if b.Description != "" {
+		s.nextID++
+		ind.Attributes = append(ind.Attributes, Attribute{ID: s.nextID, Type: "Description", Value: b.Description})
 	}
 	for _, l := range b.SecurityLabel {
 		if !contains(ind.SecurityLabels, l.Name) {
