@@ -146,11 +146,22 @@ func coverageFindings(c *CoverageSection, s settings) []Finding {
 
 func hygieneFindings(h *HygieneSection, s settings) []Finding {
 	fs := []Finding{}
-	for _, kc := range h.StaleByKind {
+	shown := h.StaleByKind[:min(len(h.StaleByKind), maxStaleFindings)]
+	for _, kc := range shown {
 		fs = append(fs, Finding{Rule: RuleStaleTokens, Severity: Low, Subject: string(kc.Kind), Count: kc.Count,
 			Title: fmt.Sprintf("%s older than %s", plural(kc.Count, string(kc.Kind)+" token"), periodText(s)),
 			Recommendation: fmt.Sprintf("rotate %s older than %s: create replacements, plant them, then delete the old ones",
 				theTokens(kc.Count, string(kc.Kind)), periodText(s))})
+	}
+	if rest := h.StaleByKind[len(shown):]; len(rest) > 0 {
+		n := 0
+		for _, kc := range rest {
+			n += kc.Count
+		}
+		fs = append(fs, Finding{Rule: RuleStaleTokens, Severity: Low, Count: n,
+			Title: fmt.Sprintf("%s of %s more older than %s", plural(n, "token"), plural(len(rest), "kind"), periodText(s)),
+			Recommendation: fmt.Sprintf("rotate the other %s older than %s (kinds %s) the same way",
+				plural(n, "stale token"), periodText(s), joinKindCounts(rest))})
 	}
 	return fs
 }
@@ -174,8 +185,8 @@ func incidentFindings(sec *IncidentSection, a *incidentAgg, s settings) []Findin
 			f.Severity = Critical
 			f.Title = fmt.Sprintf("%s triggered %s different tokens (%s, %d unacknowledged)",
 				c.key, tokens, plural(c.count, "incident"), c.unacked)
-			f.Recommendation = fmt.Sprintf("investigate %s as a likely intruder working through the estate, then acknowledge or investigate %s from %s",
-				c.key, plural(c.unacked, "incident"), c.key)
+			f.Recommendation = fmt.Sprintf("investigate %s as a likely intruder working through the estate, then acknowledge its %s",
+				c.key, plural(c.unacked, "unacknowledged incident"))
 		} else {
 			f.Severity = Info
 			f.Title = fmt.Sprintf("%s triggered %s different tokens (%s, all acknowledged)",
@@ -228,6 +239,18 @@ func memoSuffix(memo string) string {
 		return ""
 	}
 	return fmt.Sprintf(" (%q)", memo)
+}
+
+// maxStaleFindings is how many kinds get a stale-tokens finding of their
+// own; the rest share one.
+const maxStaleFindings = 5
+
+func joinKindCounts(kcs []KindCount) string {
+	ss := make([]string, len(kcs))
+	for i, kc := range kcs {
+		ss[i] = string(kc.Kind)
+	}
+	return strings.Join(ss, ", ")
 }
 
 func joinKinds(ks []canary.Kind) string {

@@ -143,7 +143,7 @@ func TestFull(t *testing.T) {
 	}, recs(findingsOf(r, RuleStaleTokens)))
 	rep := findingsOf(r, RuleRepeatSource)[0]
 	assert.Equal(t, "203.0.113.7 triggered 2 different tokens (4 incidents, 3 unacknowledged)", rep.Title)
-	assert.Contains(t, rep.Recommendation, "acknowledge or investigate 3 incidents from 203.0.113.7")
+	assert.Equal(t, "investigate 203.0.113.7 as a likely intruder working through the estate, then acknowledge its 3 unacknowledged incidents", rep.Recommendation)
 	assert.Equal(t, "2 incidents belong to 1 token that no longer exist (2 unacknowledged)",
 		findingsOf(r, RuleDeletedTokenIncidents)[0].Title)
 }
@@ -319,4 +319,29 @@ func TestFullTopNAndRotation(t *testing.T) {
 	assert.Equal(t, 50.0, r.Hygiene.RotationPeriodDays)
 	assert.Equal(t, "19 http tokens older than 50 days", findingsOf(r, RuleStaleTokens)[0].Title)
 	assert.Empty(t, findingsOf(r, RuleUnacknowledgedIncidents))
+}
+
+func TestFullStaleFindingsRollUp(t *testing.T) {
+	t.Parallel()
+	// Seven kinds with stale tokens: http has 3, dns 2, the other five 1
+	// each. The first five kinds get a finding each; the last two (by count,
+	// then name) share one.
+	kinds := []canary.Kind{canary.KindHTTP, canary.KindHTTP, canary.KindHTTP, canary.KindDNS, canary.KindDNS,
+		canary.KindAWSID, canary.KindPDF, canary.KindQRCode, canary.KindWebImage, canary.KindWindowsDir}
+	var toks []*canary.Token
+	for i, k := range kinds {
+		toks = append(toks, tok(fmt.Sprintf("s%d", i), k, true, 365))
+	}
+	r, err := Full(context.Background(), &memSource{tokens: toks}, Options{Now: fixedNow})
+	require.NoError(t, err)
+	stale := findingsOf(r, RuleStaleTokens)
+	require.Len(t, stale, 6)
+	var subjects []string
+	for _, f := range stale {
+		subjects = append(subjects, f.Subject)
+	}
+	assert.Equal(t, []string{"http", "dns", "aws-id", "pdf-acrobat-reader", "qr-code", ""}, subjects)
+	assert.Equal(t, "2 tokens of 2 kinds more older than 180 days", stale[5].Title)
+	assert.Equal(t, "rotate the other 2 stale tokens older than 180 days (kinds web-image, windows-dir) the same way", stale[5].Recommendation)
+	assert.Equal(t, 2, stale[5].Count)
 }

@@ -39,8 +39,8 @@ func (r *Report) WriteText(w io.Writer) error {
 		ew.println("  none")
 	}
 	for _, f := range r.Findings {
-		ew.printf("  %-9s %s\n", "["+strings.ToUpper(string(f.Severity))+"]", clean(f.Title))
-		ew.printf("  %-9s -> %s\n", "", clean(f.Recommendation))
+		ew.printf("  %-10s %s\n", "["+strings.ToUpper(string(f.Severity))+"]", clean(f.Title))
+		ew.printf("  %-10s -> %s\n", "", clean(f.Recommendation))
 	}
 
 	ew.println("\nCOVERAGE BY KIND")
