@@ -105,6 +105,10 @@ func New(cfg Config) (*Sender, error) {
 type Request struct {
 	Method string
 	Path   string     // appended to the base URL's path, e.g. "/canarytoken/create"
+	// RawPath, if set, is Path as it must go on the wire, for segments that
+	// hold escaped reserved bytes (an indicator "a/b" as "a%2Fb"). It must
+	// unescape to Path.
+	RawPath string
 	Query  url.Values // sent in the URL (never put a secret here)
 	Form   url.Values // sent as an application/x-www-form-urlencoded body
 	// Multipart, when set, is the body instead of Form.
@@ -156,14 +160,18 @@ func (e *TransportError) Unwrap() error { return e.Err }
 
 // URL returns the full URL of a request path and query, with secrets masked.
 func (s *Sender) URL(path string, q url.Values) string {
-	u := s.resolve(path, q)
+	u := s.resolve(path, "", q)
 	return s.cfg.Secrets.String(redact.URL(u))
 }
 
-func (s *Sender) resolve(path string, q url.Values) *url.URL {
+func (s *Sender) resolve(path, rawPath string, q url.Values) *url.URL {
 	u := *s.cfg.BaseURL
+	base := u.EscapedPath()
 	u.Path = strings.TrimRight(u.Path, "/") + "/" + strings.TrimLeft(path, "/")
 	u.RawPath = ""
+	if rawPath != "" {
+		u.RawPath = strings.TrimRight(base, "/") + "/" + strings.TrimLeft(rawPath, "/")
+	}
 	u.RawQuery = ""
 	if len(q) > 0 {
 		u.RawQuery = q.Encode()
@@ -289,7 +297,12 @@ func (s *Sender) attrs(r Request, req *http.Request, attempt, status int, d time
 }
 
 func (s *Sender) build(ctx context.Context, r Request, attempt int) (*http.Request, error) {
-	u := s.resolve(r.Path, r.Query)
+	if r.RawPath != "" {
+		if p, err := url.PathUnescape(r.RawPath); err != nil || p != r.Path {
+			return nil, fmt.Errorf("%s %s: RawPath does not unescape to Path", r.Method, r.Path)
+		}
+	}
+	u := s.resolve(r.Path, r.RawPath, r.Query)
 	var body io.Reader
 	var length int64
 	ctype := ""

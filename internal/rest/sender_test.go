@@ -331,3 +331,18 @@ func TestBackoffBounds(t *testing.T) {
 	assert.False(t, retryableError(ErrCrossHostRedirect))
 	assert.True(t, retryableError(errors.New("EOF")))
 }
+
+func TestRawPathKeepsEscapedSegments(t *testing.T) {
+	t.Parallel()
+	s, mt := newMocked(t, Policy{}, nil)
+	var got string
+	mt.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
+		got = r.URL.EscapedPath()
+		return httpmock.NewStringResponse(200, "{}"), nil
+	})
+	_, err := s.Do(context.Background(), Request{Method: "GET", Path: "/v2/indicators/urls/http://a/b", RawPath: "/v2/indicators/urls/http:%2F%2Fa%2Fb"})
+	require.NoError(t, err)
+	assert.Equal(t, "/api/v1/v2/indicators/urls/http:%2F%2Fa%2Fb", got)
+	_, err = s.Do(context.Background(), Request{Method: "GET", Path: "/x", RawPath: "/y"})
+	assert.ErrorContains(t, err, "RawPath does not unescape")
+}
