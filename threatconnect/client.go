@@ -112,7 +112,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		Retry:      cfg.retry.internal(),
 		Logger:     logger,
 		Secrets:    secrets,
-		Authorize:  cfg.authorizer(base.EscapedPath()),
+		Authorize:  cfg.authorizer(),
 	})
 	if err != nil {
 		return nil, err
@@ -201,8 +201,10 @@ type call struct {
 	raw        *[]byte // when set, receives the body, which is not read as an envelope
 }
 
-// path returns the decoded path (for the sender) and the escaped path (for
-// the wire), both starting with "/".
+// path returns the decoded path and the escaped path (what goes on the wire
+// and is signed), both starting with "/". Each segment is escaped on its own,
+// so a "/" inside an indicator or tag ("http://x/y", "TLP/amber") stays
+// inside its segment.
 func (cl call) path() (decoded, escaped string) {
 	var d, e strings.Builder
 	for _, s := range cl.segments {
@@ -219,7 +221,7 @@ func (cl call) path() (decoded, escaped string) {
 // a successful call.
 func (c *Client) do(ctx context.Context, cl call) (*envelope, error) {
 	decoded, escaped := cl.path()
-	r := rest.Request{Method: cl.method, Path: decoded, Query: cl.query, Idempotent: cl.idempotent}
+	r := rest.Request{Method: cl.method, Path: decoded, RawPath: escaped, Query: cl.query, Idempotent: cl.idempotent}
 	switch {
 	case cl.rawBody != nil:
 		r.Body, r.ContentType = cl.rawBody, cl.ctype
@@ -230,7 +232,7 @@ func (c *Client) do(ctx context.Context, cl call) (*envelope, error) {
 		}
 		r.Body, r.ContentType = b, "application/json; charset=utf-8"
 	}
-	resp, err := c.send(withRawPath(ctx, escaped), r)
+	resp, err := c.send(ctx, r)
 	if err != nil {
 		return nil, c.mapError(r.Method, escaped, err)
 	}
@@ -383,5 +385,3 @@ func capBody(b []byte) []byte {
 func (c *Client) scrub(s string) string { return c.scrubFn(s) }
 
 func pathEscape(s string) string { return url.PathEscape(s) }
-
-func pathUnescape(s string) (string, error) { return url.PathUnescape(s) }

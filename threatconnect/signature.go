@@ -1,7 +1,6 @@
 package threatconnect
 
 import (
-	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -42,34 +41,10 @@ func signMessage(key []byte, msg string) string {
 	return base64.StdEncoding.EncodeToString(m.Sum(nil))
 }
 
-// rawPathKey carries the percent-encoded API path of a request through the
-// context, so authorize can put it on the wire (see authorize).
-type rawPathKey struct{}
-
-func withRawPath(ctx context.Context, escaped string) context.Context {
-	return context.WithValue(ctx, rawPathKey{}, escaped)
-}
-
-// fixRawPath makes the URL carry the path segments exactly as this package
-// escaped them. The shared sender builds the URL from the decoded path, so a
-// "/" inside a segment (a URL indicator, a tag such as "TLP/amber") would
-// otherwise be sent as a separator. The raw form is accepted only when it
-// decodes to the very path the sender built.
-func fixRawPath(r *http.Request, base string) {
-	esc, ok := r.Context().Value(rawPathKey{}).(string)
-	if !ok || esc == "" {
-		return
-	}
-	raw := strings.TrimRight(base, "/") + esc
-	if unescaped, err := pathUnescape(raw); err == nil && unescaped == r.URL.Path {
-		r.URL.RawPath = raw
-	}
-}
-
 // authorizer returns the sender's Authorize hook for the configured
 // credentials. For HMAC it signs the path and query as they will be sent,
 // with one timestamp for both the signature and the Timestamp header.
-func (c *config) authorizer(basePath string) func(*http.Request) error {
+func (c *config) authorizer() func(*http.Request) error {
 	now := c.now
 	if now == nil {
 		now = time.Now
@@ -77,7 +52,6 @@ func (c *config) authorizer(basePath string) func(*http.Request) error {
 	if c.hmacSet {
 		sign, id := c.sign, c.accessID
 		return func(r *http.Request) error {
-			fixRawPath(r, basePath)
 			ts := now().Unix()
 			msg := signingString(r.URL.EscapedPath(), r.URL.RawQuery, r.Method, ts)
 			r.Header.Set(headerTimestamp, strconv.FormatInt(ts, 10))
@@ -87,7 +61,6 @@ func (c *config) authorizer(basePath string) func(*http.Request) error {
 	}
 	token := c.token
 	return func(r *http.Request) error {
-		fixRawPath(r, basePath)
 		r.Header.Set(headerAuthorization, "TC-Token "+token())
 		return nil
 	}
