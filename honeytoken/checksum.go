@@ -9,12 +9,13 @@ import (
 // base62 with the alphabet 0-9A-Za-z and left-padded with '0'.
 func GitHubChecksum(entropy string) string {
 	var b [6]byte
-	appendCRC62(b[:0], entropy)
+	appendCRC62(b[:0], []byte(entropy))
 	return string(b[:])
 }
 
-func appendCRC62(dst []byte, body string) []byte {
-	c := crc32.ChecksumIEEE([]byte(body))
+// appendCRC62 appends the checksum of body; body may alias dst.
+func appendCRC62(dst []byte, body []byte) []byte {
+	c := crc32.ChecksumIEEE(body)
 	var b [6]byte
 	for i := 5; i >= 0; i-- {
 		b[i] = Base62[c%62]
@@ -42,7 +43,7 @@ func ValidChecksum(token string) bool {
 	switch {
 	case len(token) == 40 && (hasAnyPrefix(token, "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "npm_")):
 		var b [6]byte
-		return string(appendCRC62(b[:0], token[4:34])) == token[34:]
+		return string(appendCRC62(b[:0], []byte(token[4:34]))) == token[34:]
 	case len(token) > 15 && token[:6] == "glpat-":
 		var b [7]byte
 		return string(appendCRC36(b[:0], []byte(token[:len(token)-7]))) == token[len(token)-7:]

@@ -186,7 +186,7 @@ func (l *layout) render(ks *keySet, sc *scratch, ct *[16]byte, dst []byte, free 
 			dst = sg.alpha.appendCarrier(dst, ct, r)
 			dst = s.appendChars(dst, sg.alpha, sg.n-sg.alpha.m)
 		case segCRC62:
-			dst = appendCRC62(dst, string(dst[start+l.crcFrom:]))
+			dst = appendCRC62(dst, dst[start+l.crcFrom:])
 		}
 		if free != nil && (sg.kind == segFill || sg.kind == segCarrier) && nf < len(free) {
 			free[nf] = [2]int{from - start, len(dst) - start}

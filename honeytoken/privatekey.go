@@ -12,6 +12,9 @@ var ed25519PKCS8Header = [16]byte{0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06
 const (
 	pemBegin = "-----BEGIN PRIVATE KEY-----"
 	pemEnd   = "-----END PRIVATE KEY-----"
+	// The same lines in a form-encoded body, where a space is written '+'.
+	pemBeginForm = "-----BEGIN+PRIVATE+KEY-----"
+	pemEndForm   = "-----END+PRIVATE+KEY-----"
 )
 
 func appendPKCS8(dst []byte, ks *keySet, sc *scratch, ct *[16]byte) []byte {
@@ -25,7 +28,7 @@ func appendPKCS8(dst []byte, ks *keySet, sc *scratch, ct *[16]byte) []byte {
 }
 
 func privateKeySpec() *spec {
-	sp := &spec{format: PrivateKey, code: formatCode(PrivateKey), prefixes: []string{pemBegin}}
+	sp := &spec{format: PrivateKey, code: formatCode(PrivateKey), prefixes: []string{pemBegin, pemBeginForm}}
 	sp.generate = func(ks *keySet, sc *scratch, rnd *[16]byte, _ *genInput) (id [8]byte, value, secret string, ok bool) {
 		copy(id[:], rnd[:8])
 		var ct [16]byte
@@ -64,12 +67,34 @@ func privateKeySpec() *spec {
 	return sp
 }
 
-// pemBody returns the base64 text between the BEGIN and END lines, whitespace
-// removed lazily by the decoder (which skips \r and \n).
+// pemBody returns the base64 text between the BEGIN and END lines. Line breaks
+// (real, CRLF, or written as the two characters \n inside a quoted .env or JSON
+// value) are removed.
 func pemBody(s string) (string, bool) {
 	s = strings.TrimSpace(s)
-	if !strings.HasPrefix(s, pemBegin) || !strings.HasSuffix(s, pemEnd) {
+	var body string
+	switch {
+	case strings.HasPrefix(s, pemBegin) && strings.HasSuffix(s, pemEnd):
+		body = s[len(pemBegin) : len(s)-len(pemEnd)]
+	case strings.HasPrefix(s, pemBeginForm) && strings.HasSuffix(s, pemEndForm):
+		body = s[len(pemBeginForm) : len(s)-len(pemEndForm)]
+	default:
 		return "", false
 	}
-	return strings.TrimSpace(s[len(pemBegin) : len(s)-len(pemEnd)]), true
+	if len(body) > 256 {
+		return "", false
+	}
+	var b [256]byte
+	n := 0
+	for i := 0; i < len(body); i++ {
+		switch c := body[i]; {
+		case c == '\\' && i+1 < len(body) && (body[i+1] == 'n' || body[i+1] == 'r'):
+			i++
+		case c == '\n' || c == '\r' || c == ' ' || c == '\t':
+		default:
+			b[n] = c
+			n++
+		}
+	}
+	return string(b[:n]), true
 }

@@ -1,0 +1,85 @@
+package honeytoken
+
+import (
+	"crypto/rand"
+	"strings"
+	"testing"
+)
+
+func BenchmarkGenerate(b *testing.B) {
+	g := newTestGenerator(b, "bench")
+	for _, f := range g.Formats() {
+		b.Run(string(f), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := g.Generate(f, Meta{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "tokens/s")
+		})
+	}
+}
+
+func BenchmarkRecognize(b *testing.B) {
+	g := newTestGenerator(b, "bench")
+	other := newTestGenerator(b, "bench-other")
+	gh, _ := g.Generate(GitHubClassic, Meta{})
+	foreign, _ := other.Generate(GitHubClassic, Meta{})
+	stripe, _ := g.Generate(StripeSecret, Meta{})
+	aws, _ := g.Generate(AWSAccessKey, Meta{})
+	jw, _ := g.Generate(JWT, Meta{})
+	random := rand.Text() + rand.Text()
+	cases := []struct{ name, s string }{
+		{"nonmatch/no-prefix", random},
+		{"nonmatch/plain-word", strings.Repeat("hello ", 6)},
+		{"nonmatch/foreign-ghp", foreign.Value},
+		{"match/github-classic", gh.Value},
+		{"match/stripe-secret", stripe.Value},
+		{"match/aws-key-id", aws.Value},
+		{"match/aws-secret", aws.Secret},
+		{"match/jwt", jw.Value},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			want := strings.HasPrefix(c.name, "match")
+			for b.Loop() {
+				if _, ok := g.Recognize(c.s); ok != want {
+					b.Fatal("unexpected result")
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkScan measures Scan throughput over 1 MiB of text: a log with printable
+// noise, and the same log with 100 tokens of the generator in it.
+func BenchmarkScan(b *testing.B) {
+	g := newTestGenerator(b, "bench")
+	const size = 1 << 20
+	noise := []byte(strings.Repeat("2026-11-25T10:00:00Z INFO GET /api/v1/items?id=42 200 1.2ms ua=\"curl/8.5\" ", size/72+1))[:size]
+	var withTokens strings.Builder
+	withTokens.Write(noise[:size/2])
+	for i := range 100 {
+		tok, _ := g.Generate(g.Formats()[i%len(g.Formats())], Meta{})
+		withTokens.WriteString(" Authorization: Bearer " + tok.Value + "\n")
+	}
+	withTokens.Write(noise[:size/2])
+	random := []byte(rand.Text())
+	for len(random) < size {
+		random = append(random, rand.Text()...)
+	}
+	for _, c := range []struct{ name, text string }{
+		{"log-noise", string(noise)},
+		{"log-with-100-tokens", withTokens.String()},
+		{"random-base32", string(random[:size])},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(c.text)))
+			for b.Loop() {
+				g.Scan(c.text)
+			}
+		})
+	}
+}

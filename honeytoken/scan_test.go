@@ -1,0 +1,193 @@
+package honeytoken
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"math/rand/v2"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// oneOfEach generates one token per format of g.
+func oneOfEach(t testing.TB, g *Generator) []Token {
+	t.Helper()
+	var toks []Token
+	for _, f := range g.Formats() {
+		tok, err := g.Generate(f, Meta{Location: "scan test"})
+		require.NoError(t, err)
+		toks = append(toks, tok)
+	}
+	return toks
+}
+
+// wantParts lists (id, part) pairs a text holding toks must yield.
+func wantParts(toks []Token) map[string]bool {
+	want := map[string]bool{}
+	for _, tok := range toks {
+		want[tok.ID+"/value"] = true
+		if tok.Secret != "" {
+			want[tok.ID+"/secret"] = true
+		}
+	}
+	return want
+}
+
+func gotParts(ms []Match) map[string]bool {
+	got := map[string]bool{}
+	for _, m := range ms {
+		got[m.ID+"/"+m.Part.String()] = true
+	}
+	return got
+}
+
+func TestScanFindsTokensInEveryEncoding(t *testing.T) {
+	t.Parallel()
+	g := newTestGenerator(t, "scan")
+	toks := oneOfEach(t, g)
+
+	lines := func(sep string) string {
+		var b strings.Builder
+		for _, tok := range toks {
+			b.WriteString("token=" + tok.Value + sep)
+			if tok.Secret != "" {
+				b.WriteString("secret=" + tok.Secret + sep)
+			}
+		}
+		return b.String()
+	}
+	jsonDoc := func() string {
+		m := map[string]string{}
+		for _, tok := range toks {
+			m[string(tok.Format)] = tok.Value
+			if tok.Secret != "" {
+				m[string(tok.Format)+"_secret"] = tok.Secret
+			}
+		}
+		b, err := json.MarshalIndent(m, "", "  ")
+		require.NoError(t, err)
+		return string(b)
+	}
+	headers := func() string {
+		var b strings.Builder
+		b.WriteString("GET /v1/charges HTTP/1.1\r\nHost: api.internal\r\n")
+		for _, tok := range toks {
+			if tok.Format == PrivateKey {
+				continue // not a header value
+			}
+			b.WriteString("Authorization: Bearer " + tok.Value + "\r\n")
+			if tok.Secret != "" {
+				basic := base64.StdEncoding.EncodeToString([]byte(tok.Value + ":" + tok.Secret))
+				b.WriteString("Authorization: Basic " + basic + "\r\n")
+			}
+		}
+		return b.String()
+	}
+	urlEncoded := func() string {
+		v := url.Values{}
+		for _, tok := range toks {
+			v.Add(string(tok.Format), tok.Value)
+			if tok.Secret != "" {
+				v.Add(string(tok.Format)+"_secret", tok.Secret)
+			}
+		}
+		return "POST /login?" + v.Encode() + " HTTP/1.1"
+	}
+	tests := []struct {
+		name     string
+		text     string
+		skipPEM  bool
+		encoding string // expected on at least one match ("" = plain; "a|b" = either)
+	}{
+		{"plain lines", lines("\n"), false, ""},
+		{"json", jsonDoc(), false, ""},
+		{"http headers", headers(), true, "base64"},
+		{"url-encoded query", urlEncoded(), false, "url"},
+		{"base64 std", "data: " + base64.StdEncoding.EncodeToString([]byte(lines("\n"))), false, "base64"},
+		{"base64 url", "blob=" + base64.RawURLEncoding.EncodeToString([]byte(lines(" "))), false, "base64"},
+		{"base64 inside url-encoding", "q=" + url.QueryEscape(base64.StdEncoding.EncodeToString([]byte(jsonDoc()))), false, "url+base64|base64"},
+		{"json with escaped slashes", strings.ReplaceAll(jsonDoc(), "/", `\/`), false, "json"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ms := g.Scan(tt.text)
+			want := wantParts(toks)
+			if tt.skipPEM {
+				for _, tok := range toks {
+					if tok.Format == PrivateKey {
+						delete(want, tok.ID+"/value")
+					}
+				}
+			}
+			got := gotParts(ms)
+			for k := range want {
+				assert.True(t, got[k], "missing %s", k)
+			}
+			encs := map[string]bool{}
+			for _, m := range ms {
+				encs[m.Encoding] = true
+				require.GreaterOrEqual(t, m.Start, 0)
+				require.LessOrEqual(t, m.End, len(tt.text))
+				require.Less(t, m.Start, m.End)
+				if m.Encoding == "" {
+					assert.Equal(t, m.Value, tt.text[m.Start:m.End], "plain matches point at the token")
+				}
+			}
+			found := false
+			for _, e := range strings.Split(tt.encoding, "|") {
+				found = found || encs[e]
+			}
+			assert.True(t, found, "no match with encoding %q in %v", tt.encoding, encs)
+		})
+	}
+}
+
+func TestScanReportsEachOccurrence(t *testing.T) {
+	t.Parallel()
+	g := newTestGenerator(t, "scan-twice")
+	tok, err := g.Generate(NPM, Meta{})
+	require.NoError(t, err)
+	ms := g.Scan("a " + tok.Value + " b " + tok.Value + "\n")
+	require.Len(t, ms, 2)
+	assert.Equal(t, 2, ms[0].Start)
+	assert.Equal(t, tok.ID, ms[1].ID)
+}
+
+func TestScanIgnoresOtherGenerators(t *testing.T) {
+	t.Parallel()
+	g := newTestGenerator(t, "scan-mine")
+	other := newTestGenerator(t, "scan-theirs")
+	var b strings.Builder
+	for _, tok := range oneOfEach(t, other) {
+		b.WriteString(tok.Value + " " + tok.Secret + "\n")
+	}
+	assert.Empty(t, g.Scan(b.String()))
+}
+
+// 10 MiB of random text of three kinds: random bytes, random base64 (one long run,
+// so every decoding layer is exercised) and random printable words.
+func TestScanFindsNothingInRandomText(t *testing.T) {
+	t.Parallel()
+	g := newTestGenerator(t, "scan-random")
+	const size = 10 << 20
+	r := rand.New(rand.NewPCG(1, 2))
+	raw := make([]byte, size)
+	for i := range raw {
+		raw[i] = byte(r.Uint32())
+	}
+	b64 := base64.StdEncoding.EncodeToString(raw)[:size]
+	printable := make([]byte, size)
+	for i := range printable {
+		printable[i] = byte(' ' + r.IntN(95))
+	}
+	for name, text := range map[string]string{"bytes": string(raw), "base64": b64, "printable": string(printable)} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			assert.Empty(t, g.Scan(text))
+		})
+	}
+}
