@@ -102,8 +102,11 @@ func coverageFindings(c *CoverageSection, s settings) []Finding {
 	fs := []Finding{}
 	if c.Enabled == 0 {
 		title := "The Console has no Canarytokens"
-		if c.Tokens > 0 {
-			title = fmt.Sprintf("All %s are disabled: nothing can raise an alert", plural(c.Tokens, "token"))
+		switch {
+		case c.Tokens == 1:
+			title = "The only token is disabled: nothing can raise an alert"
+		case c.Tokens > 1:
+			title = fmt.Sprintf("All %d tokens are disabled: nothing can raise an alert", c.Tokens)
 		}
 		fs = append(fs, Finding{Rule: RuleNoEnabledTokens, Severity: Critical, Title: title,
 			Recommendation: "deploy one token of each recommended kind: " + joinKinds(s.recommended)})
@@ -137,9 +140,9 @@ func coverageFindings(c *CoverageSection, s settings) []Finding {
 	for _, k := range c.UnknownKinds {
 		r := rows[k]
 		fs = append(fs, Finding{Rule: RuleUnknownKind, Severity: Info, Subject: string(k), Count: r.Tokens,
-			Title: fmt.Sprintf("%s of kind %q, which this SDK does not know", plural(r.Tokens, "token"), string(k)),
-			Recommendation: fmt.Sprintf("check that %q is listed by the Console (Tokens.Kinds); if it is, it is newer than this SDK and is counted as is",
-				string(k))})
+			Title: fmt.Sprintf("%s of kind %s, which this SDK does not know", plural(r.Tokens, "token"), quote(string(k))),
+			Recommendation: fmt.Sprintf("check that %s is listed by the Console (Tokens.Kinds); if it is, it is newer than this SDK and is counted as is",
+				quote(string(k)))})
 	}
 	return fs
 }
@@ -170,7 +173,7 @@ func incidentFindings(sec *IncidentSection, a *incidentAgg, s settings) []Findin
 	fs := []Finding{}
 	if sec.Unacknowledged > 0 {
 		fs = append(fs, Finding{Rule: RuleUnacknowledgedIncidents, Severity: High, Count: sec.Unacknowledged,
-			Title: fmt.Sprintf("%d of %s are unacknowledged", sec.Unacknowledged, plural(sec.Total, "incident")),
+			Title: fmt.Sprintf("%s not acknowledged (of %d)", plural(sec.Unacknowledged, "incident"), sec.Total),
 			Recommendation: fmt.Sprintf("acknowledge or investigate the %s, starting with the sources below",
 				plural(sec.Unacknowledged, "unacknowledged incident"))})
 	}
@@ -238,8 +241,11 @@ func memoSuffix(memo string) string {
 	if memo == "" {
 		return ""
 	}
-	return fmt.Sprintf(" (%q)", memo)
+	return " (" + quote(memo) + ")"
 }
+
+// quote wraps Console text in quotes as it is; the renderers clean it.
+func quote(s string) string { return `"` + s + `"` }
 
 // maxStaleFindings is how many kinds get a stale-tokens finding of their
 // own; the rest share one.
