@@ -130,6 +130,7 @@ func TestJSONSchemaKeys(t *testing.T) {
 	assert.Equal(t, []string{"acknowledged", "by_kind", "by_token", "deleted_tokens", "disabled_with_incidents",
 		"disabled_with_incidents_count", "first_seen", "last_seen", "on_deleted_tokens", "on_devices", "on_tokens",
 		"repeat_sources", "sources", "tokens_with_incidents", "top_sources", "total", "unacknowledged"}, keys(sec))
+	sec = nil
 	require.NoError(t, json.Unmarshal(top["coverage"], &sec))
 	assert.Equal(t, []string{"by_kind", "deployed", "disabled", "disabled_only", "enabled", "missing", "never_triggered",
 		"score_basis", "score_percent", "tokens", "triggered", "unknown_kinds"}, keys(sec))
