@@ -1,0 +1,58 @@
+package canary
+
+import (
+	"context"
+	"net/http/httptest"
+	"runtime"
+	"strconv"
+	"testing"
+)
+
+// BenchmarkIncidentsAll ranges over every incident of a feed served in
+// pages of 500 by an in-process HTTP server (the fake feed generates each
+// page on demand, so the server holds nothing). It reports the time per
+// full iteration, B/op and allocs/op, and the peak HeapInuse sampled once per
+// page: the client keeps one page alive at a time, so the peak must not grow
+// with the number of incidents.
+func BenchmarkIncidentsAll(b *testing.B) {
+	for _, n := range []int64{10_000, 100_000} {
+		b.Run(strconv.FormatInt(n/1000, 10)+"k", func(b *testing.B) {
+			srv := httptest.NewServer(&fakeFeed{n: n})
+			defer srv.Close()
+			c, err := NewClient(WithBaseURL(srv.URL+"/api/v1"), WithAuthToken(testToken))
+			if err != nil {
+				b.Fatal(err)
+			}
+			ctx := context.Background()
+			var ms runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&ms)
+			base := ms.HeapInuse
+			var peak uint64
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				var count int64
+				for inc, err := range c.Incidents.All(ctx, &ListIncidentsOptions{Limit: 500}) {
+					if err != nil {
+						b.Fatal(err)
+					}
+					count++
+					if count%500 == 0 { // once per page, while the page is live
+						runtime.ReadMemStats(&ms)
+						peak = max(peak, ms.HeapInuse)
+					}
+					if inc.UpdatedID != count {
+						b.Fatalf("incident %d has updated_id %d", count, inc.UpdatedID)
+					}
+				}
+				if count != n {
+					b.Fatalf("got %d incidents, want %d", count, n)
+				}
+			}
+			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+			b.ReportMetric(float64(peak-min(peak, base))/(1<<20), "peak-heap-growth-MiB")
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(int64(b.N)*n), "ns/incident")
+		})
+	}
+}
