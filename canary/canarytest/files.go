@@ -10,6 +10,7 @@ import (
 	"image/png"
 	"net/http"
 	"strconv"
+	"sync"
 )
 
 // downloadToken serves the token's file with Content-Disposition, or the
@@ -125,6 +126,21 @@ func qrPNG(id string) []byte {
 		}
 	}
 	var buf bytes.Buffer
-	_ = png.Encode(&buf, img)
+	enc := png.Encoder{CompressionLevel: png.BestSpeed, BufferPool: pngPool{}}
+	_ = enc.Encode(&buf, img)
 	return buf.Bytes()
 }
+
+// pngPool reuses the PNG encoder's compression buffers, which are far
+// larger than the images: seeding thousands of qr-code tokens would
+// otherwise allocate hundreds of megabytes.
+type pngPool struct{}
+
+var pngBuffers sync.Pool
+
+func (pngPool) Get() *png.EncoderBuffer {
+	b, _ := pngBuffers.Get().(*png.EncoderBuffer)
+	return b
+}
+
+func (pngPool) Put(b *png.EncoderBuffer) { pngBuffers.Put(b) }

@@ -38,7 +38,10 @@ func (q *incQuery) match(inc *incident) bool {
 	}
 	if q.filterStr != "" {
 		f := strings.ToLower(q.filterStr)
+		// filter_str matches the alert name, memo, node_id, token and the
+		// source and destination addresses.
 		if !strings.Contains(strings.ToLower(inc.memo), f) && !strings.Contains(inc.src, f) &&
+			!strings.Contains(inc.dstHost, f) && !strings.Contains(inc.nodeID, f) &&
 			!strings.Contains(strings.ToLower(tokenIncidentDescription), f) && !strings.Contains(inc.tokenID, f) {
 			return false
 		}
