@@ -1,0 +1,162 @@
+package canary_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http/httptest"
+	"strings"
+
+	"github.com/decoykit/decoykit/canary"
+	"github.com/decoykit/decoykit/canary/canarytest"
+)
+
+// fakeConsole starts canarytest's fake Console with one token per memo,
+// each triggered once from a documentation-range address.
+func fakeConsole(memos ...string) (*canarytest.Server, []string) {
+	srv := canarytest.NewServer(canarytest.WithSeed(7))
+	var ids []string
+	for i, memo := range memos {
+		tok, err := srv.AddToken(canarytest.TokenSpec{Kind: "aws-id", Memo: memo})
+		if err != nil {
+			panic(err)
+		}
+		if _, err := srv.Trigger(tok.ID, fmt.Sprintf("203.0.113.%d", 10+i)); err != nil {
+			panic(err)
+		}
+		ids = append(ids, tok.ID)
+	}
+	return srv, ids
+}
+
+// Range over every unacknowledged incident; pages are fetched as the loop
+// goes.
+func ExampleIncidentsService_All() {
+	srv, _ := fakeConsole("keys on build-01", "keys in the wiki", "keys in a backup")
+	defer srv.Close()
+	c := srv.Client()
+
+	for inc, err := range c.Incidents.All(context.Background(), &canary.ListIncidentsOptions{State: canary.Unacknowledged, Limit: 2}) {
+		if err != nil {
+			fmt.Println("error:", err)
+			return
+		}
+		fmt.Printf("%s from %s (%s)\n", inc.Description, inc.SourceHost, inc.Memo)
+	}
+	// Output:
+	// Canarytoken triggered from 203.0.113.10 (keys on build-01)
+	// Canarytoken triggered from 203.0.113.11 (keys in the wiki)
+	// Canarytoken triggered from 203.0.113.12 (keys in a backup)
+}
+
+// Acknowledge an incident by its key once it has been dealt with.
+func ExampleIncidentsService_Acknowledge() {
+	srv, _ := fakeConsole("keys on build-01")
+	defer srv.Close()
+	c := srv.Client()
+	ctx := context.Background()
+
+	page, err := c.Incidents.List(ctx, &canary.ListIncidentsOptions{State: canary.Unacknowledged})
+	if err != nil || len(page.Items) == 0 {
+		fmt.Println("nothing to acknowledge", err)
+		return
+	}
+	inc := page.Items[0]
+	if err := c.Incidents.Acknowledge(ctx, inc.Key); err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	got, err := c.Incidents.Get(ctx, inc.Key)
+	if err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	fmt.Println("acknowledged:", got.Acknowledged)
+
+	// An empty key never reaches the Console.
+	err = c.Incidents.Acknowledge(ctx, "")
+	fmt.Println(errors.Is(err, canary.ErrInvalidRequest), err)
+	// Output:
+	// acknowledged: true
+	// true canary: invalid key: must not be empty
+}
+
+// Watch the feed for a SOAR pipeline: each incident is handed over once,
+// in updated_id order; persist inc.UpdatedID and pass it back as Since to
+// resume after a restart.
+func ExampleIncidentsService_Watch() {
+	srv, _ := fakeConsole("keys on build-01", "keys in the wiki")
+	defer srv.Close()
+	c := srv.Client()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+
+	var checkpoint int64 // load this from your store
+	seen := 0
+	err := c.Incidents.Watch(ctx, &canary.WatchOptions{Since: checkpoint}, func(ctx context.Context, inc *canary.Incident) error {
+		fmt.Printf("new incident: %s (%s)\n", inc.Description, inc.Memo)
+		checkpoint = inc.UpdatedID // save this to your store
+		if seen++; seen == 2 {
+			cancel() // a real pipeline runs until shut down
+		}
+		return nil
+	})
+	fmt.Println("stopped:", errors.Is(err, context.Canceled), "checkpoint saved:", checkpoint > 0)
+	// Output:
+	// new incident: Canarytoken triggered (keys on build-01)
+	// new incident: Canarytoken triggered (keys in the wiki)
+	// stopped: true checkpoint saved: true
+}
+
+// Parse a body the Console POSTed to a generic webhook.
+func ExampleParseWebhook() {
+	body := `{"Description": "Web Bug Canarytoken triggered", "Timestamp": "2026-02-02 14:12:38 (UTC)",
+	 "Reminder": "Link in my inbox", "Token": "xxxxxxxxxxxxxxxxxxxxxxxxx", "SourceIP": "1.1.1.1",
+	 "IncidentHash": "6e03471c0ab5905579e8dbd170a7ebb0",
+	 "AdditionalDetails": [["Dst Port", 80], ["User-Agent", "Mozilla/5.0 ..."]],
+	 "AlertType": "CanarytokenIncident", "Triggered": "1", "LogType": "17000"}`
+
+	alert, err := canary.ParseWebhook(strings.NewReader(body))
+	if err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	port, _ := alert.Detail("Dst Port")
+	fmt.Println(alert.Kind, alert.Timestamp.Format("2006-01-02 15:04"), alert.SourceIP)
+	fmt.Println("memo:", alert.Canarytoken.Reminder, "| triggered:", alert.Canarytoken.Triggered, "| port:", port)
+	fmt.Println("fetch with:", alert.IncidentHash)
+	// Output:
+	// CanarytokenIncident 2026-02-02 14:12 1.1.1.1
+	// memo: Link in my inbox | triggered: 1 | port: 80
+	// fetch with: 6e03471c0ab5905579e8dbd170a7ebb0
+}
+
+// Serve the Console's webhooks: configure the same custom header and value
+// on the Console's generic webhook.
+func ExampleNewWebhookHandler() {
+	h, err := canary.NewWebhookHandler(func(ctx context.Context, a *canary.WebhookAlert) error {
+		if a.IsTest() {
+			fmt.Println("the Console's test event arrived")
+			return nil
+		}
+		fmt.Println("alert:", a.Description, "from", a.SourceIP)
+		return nil
+	}, canary.WebhookHandlerOptions{AuthHeader: "X-Canary-Webhook-Auth", AuthValue: "use-a-long-random-value-here"})
+	if err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	// http.Handle("/hooks/canary", h) in a real server; here, two requests.
+	for _, auth := range []string{"use-a-long-random-value-here", "wrong"} {
+		req := httptest.NewRequest("POST", "/hooks/canary", strings.NewReader(
+			`{"AlertType": "CanaryIncident", "Description": "FTP Login Attempt", "SourceIP": "192.168.1.1", "CanaryID": "000123456789abcd", "CanaryPort": 21}`))
+		req.Header.Set("X-Canary-Webhook-Auth", auth)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		fmt.Println("HTTP", rec.Code)
+	}
+	// Output:
+	// alert: FTP Login Attempt from 192.168.1.1
+	// HTTP 200
+	// HTTP 401
+}
