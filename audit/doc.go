@@ -18,9 +18,12 @@
 // incidents once, keeping only aggregates: per-token, per-kind and
 // per-source-IP counters. Memory grows with the number of tokens but not
 // with the number of incidents; the per-source-IP counters are bounded by
-// [Options].MaxSourceIPs (default 10,000, about 200 bytes each), past which
-// the Space-Saving algorithm keeps the busiest addresses and the report
-// marks per-IP counts as estimates.
+// [Options].MaxSourceIPs (default 10,000; about 260 bytes each for an
+// address that hit one token, up to about 1.3 KB for one that hit 64 or more,
+// so 2.6 to 13 MB at the default), past which the Space-Saving algorithm
+// keeps the busiest addresses and the report marks per-IP counts as
+// estimates. BenchmarkFull shows the live heap at the end of the stream is
+// the same for 10,000 and 100,000 incidents over 10,000 tokens.
 //
 // Incidents are linked to tokens by node_id (token.NodeID ==
 // incident.NodeID) and, failing that, by the token code an incident's
