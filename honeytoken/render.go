@@ -1,0 +1,260 @@
+package honeytoken
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// Kind is a placement file format for [Render].
+type Kind string
+
+// Placement kinds.
+const (
+	// EnvFile is a dotenv file: NAME=value lines.
+	EnvFile Kind = "env"
+	// JSONFile is a flat JSON object of snake_case keys.
+	JSONFile Kind = "json"
+	// YAMLFile is a flat YAML mapping of snake_case keys.
+	YAMLFile Kind = "yaml"
+	// AWSCredentialsFile is ~/.aws/credentials; it takes AWS tokens only.
+	AWSCredentialsFile Kind = "aws-credentials"
+	// AWSConfigFile is ~/.aws/config with credentials in the profile blocks; it
+	// takes AWS tokens only.
+	AWSConfigFile Kind = "aws-config"
+	// GitHubActions is a workflow whose job env block holds the tokens.
+	GitHubActions Kind = "github-actions"
+	// KubernetesSecret is a v1 Secret manifest (stringData, so scanners see the
+	// values: gitleaks misses some base64-encoded ones, research §9).
+	KubernetesSecret Kind = "kubernetes-secret"
+	// CurlSnippet is a documentation snippet: one shell command per token, such as
+	// curl -H "Authorization: Bearer …".
+	CurlSnippet Kind = "curl"
+)
+
+// Kinds lists the placement kinds.
+func Kinds() []Kind {
+	return []Kind{EnvFile, JSONFile, YAMLFile, AWSCredentialsFile, AWSConfigFile, GitHubActions, KubernetesSecret, CurlSnippet}
+}
+
+// envNames are the variable names real projects use for each format; a pair has
+// two names (value, secret).
+var envNames = map[Format][2]string{
+	AWSAccessKey:      {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"},
+	AWSTemporaryKey:   {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"},
+	GitHubClassic:     {"GITHUB_TOKEN"},
+	GitHubOAuth:       {"GITHUB_OAUTH_TOKEN"},
+	GitHubApp:         {"GITHUB_APP_TOKEN"},
+	GitHubFineGrained: {"GH_TOKEN"},
+	GitLabPAT:         {"GITLAB_TOKEN"},
+	StripeSecret:      {"STRIPE_SECRET_KEY"},
+	StripeRestricted:  {"STRIPE_RESTRICTED_KEY"},
+	SlackBot:          {"SLACK_BOT_TOKEN"},
+	SlackUser:         {"SLACK_USER_TOKEN"},
+	SlackWebhook:      {"SLACK_WEBHOOK_URL"},
+	GoogleAPIKey:      {"GOOGLE_API_KEY"},
+	OpenAI:            {"OPENAI_API_KEY"},
+	Anthropic:         {"ANTHROPIC_API_KEY"},
+	NPM:               {"NPM_TOKEN"},
+	SendGrid:          {"SENDGRID_API_KEY"},
+	PrivateKey:        {"PRIVATE_KEY"},
+	DatabaseURL:       {"DATABASE_URL"},
+	JWT:               {"API_TOKEN"},
+}
+
+// entry is one NAME=value pair to render.
+type entry struct {
+	name  string
+	value string
+	tok   *Token
+}
+
+// entries names every value of toks, numbering repeated names (GITHUB_TOKEN_2).
+func entries(toks []Token) []entry {
+	var out []entry
+	used := map[string]int{}
+	name := func(n string) string {
+		used[n]++
+		if used[n] > 1 {
+			return fmt.Sprintf("%s_%d", n, used[n])
+		}
+		return n
+	}
+	for i := range toks {
+		t := &toks[i]
+		names, ok := envNames[t.Format]
+		if !ok {
+			names[0] = customEnvName(t.Format)
+		}
+		out = append(out, entry{name(names[0]), t.Value, t})
+		if t.Secret != "" {
+			sec := names[1]
+			if sec == "" {
+				sec = names[0] + "_SECRET"
+			}
+			out = append(out, entry{name(sec), t.Secret, t})
+		}
+	}
+	return out
+}
+
+func customEnvName(f Format) string {
+	var b strings.Builder
+	for _, c := range strings.ToUpper(string(f)) {
+		if c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
+			b.WriteRune(c)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	return b.String() + "_API_KEY"
+}
+
+// quote returns s as a double-quoted JSON string, which is also a valid YAML
+// double-quoted scalar.
+func quote(s string) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s) // encoding a string cannot fail
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// Render writes tokens into a placement file of the given kind. Each value is
+// followed by a quote, a space or a newline, so that scanners' boundary rules fire.
+// It returns a [*ValidationError] for an unknown kind, no tokens, a token without a
+// value, or a non-AWS token in an AWS file.
+func Render(kind Kind, tokens ...Token) ([]byte, error) {
+	if len(tokens) == 0 {
+		return nil, &ValidationError{Field: "tokens", Problem: "give at least one token to render"}
+	}
+	for i, t := range tokens {
+		if t.Value == "" {
+			return nil, &ValidationError{Field: fmt.Sprintf("tokens[%d].Value", i), Problem: "is empty; render tokens returned by Generator.Generate"}
+		}
+	}
+	var b strings.Builder
+	es := entries(tokens)
+	switch kind {
+	case EnvFile:
+		for _, e := range es {
+			v := e.value
+			if strings.ContainsAny(v, " \n\"'#$\\") {
+				v = quote(v)
+			}
+			b.WriteString(e.name + "=" + v + "\n")
+		}
+	case JSONFile:
+		b.WriteString("{\n")
+		for i, e := range es {
+			b.WriteString("  " + quote(strings.ToLower(e.name)) + ": " + quote(e.value))
+			if i < len(es)-1 {
+				b.WriteString(",")
+			}
+			b.WriteString("\n")
+		}
+		b.WriteString("}\n")
+	case YAMLFile:
+		for _, e := range es {
+			b.WriteString(strings.ToLower(e.name) + ": " + quote(e.value) + "\n")
+		}
+	case AWSCredentialsFile, AWSConfigFile:
+		if err := renderAWS(&b, kind, tokens); err != nil {
+			return nil, err
+		}
+	case GitHubActions:
+		b.WriteString("name: deploy\n\non:\n  push:\n    branches: [main]\n\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    env:\n")
+		for _, e := range es {
+			b.WriteString("      " + e.name + ": " + quote(e.value) + "\n")
+		}
+		b.WriteString("    steps:\n      - uses: actions/checkout@v4\n      - name: Deploy\n        run: ./scripts/deploy.sh\n")
+	case KubernetesSecret:
+		b.WriteString("apiVersion: v1\nkind: Secret\nmetadata:\n  name: app-credentials\n  namespace: default\ntype: Opaque\nstringData:\n")
+		for _, e := range es {
+			b.WriteString("  " + e.name + ": " + quote(e.value) + "\n")
+		}
+	case CurlSnippet:
+		for i := range tokens {
+			if i > 0 {
+				b.WriteString("\n")
+			}
+			curlFor(&b, &tokens[i])
+		}
+	default:
+		return nil, &ValidationError{Field: "kind", Problem: fmt.Sprintf("unknown kind %q; use one of honeytoken.Kinds()", kind)}
+	}
+	return []byte(b.String()), nil
+}
+
+var awsProfiles = []string{"default", "ci", "backup", "admin"}
+
+func renderAWS(b *strings.Builder, kind Kind, tokens []Token) error {
+	for i, t := range tokens {
+		if t.Format != AWSAccessKey && t.Format != AWSTemporaryKey {
+			return &ValidationError{Field: fmt.Sprintf("tokens[%d]", i),
+				Problem: fmt.Sprintf("is a %s token; %s holds AWS key pairs only (use EnvFile for the others)", t.Format, kind)}
+		}
+		profile := fmt.Sprintf("profile-%d", i+1)
+		if i < len(awsProfiles) {
+			profile = awsProfiles[i]
+		}
+		if p := t.Meta.Labels["aws-profile"]; p != "" {
+			profile = p
+		}
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		switch {
+		case kind == AWSConfigFile && profile != "default":
+			b.WriteString("[profile " + profile + "]\n")
+		default:
+			b.WriteString("[" + profile + "]\n")
+		}
+		b.WriteString("aws_access_key_id = " + t.Value + "\n")
+		b.WriteString("aws_secret_access_key = " + t.Secret + "\n")
+		if kind == AWSConfigFile {
+			b.WriteString("region = us-east-1\noutput = json\n")
+		}
+	}
+	return nil
+}
+
+func curlFor(b *strings.Builder, t *Token) {
+	bearer := func(comment, url string) {
+		b.WriteString("# " + comment + "\ncurl " + url + " \\\n  -H \"Authorization: Bearer " + t.Value + "\"\n")
+	}
+	switch t.Format {
+	case AWSAccessKey, AWSTemporaryKey:
+		b.WriteString("# Check which identity the deploy credentials belong to\n")
+		b.WriteString("export AWS_ACCESS_KEY_ID=\"" + t.Value + "\"\n")
+		b.WriteString("export AWS_SECRET_ACCESS_KEY=\"" + t.Secret + "\"\n")
+		b.WriteString("aws sts get-caller-identity\n")
+	case GitHubClassic, GitHubOAuth, GitHubApp, GitHubFineGrained:
+		bearer("Who am I on GitHub", "https://api.github.com/user")
+	case GitLabPAT:
+		b.WriteString("# Who am I on GitLab\ncurl https://gitlab.com/api/v4/user \\\n  -H \"PRIVATE-TOKEN: " + t.Value + "\"\n")
+	case StripeSecret, StripeRestricted:
+		bearer("List recent charges", "\"https://api.stripe.com/v1/charges?limit=3\"")
+	case SlackBot, SlackUser:
+		bearer("Check the Slack token", "https://slack.com/api/auth.test")
+	case SlackWebhook:
+		b.WriteString("# Post a deploy notice\ncurl -X POST -H \"Content-type: application/json\" \\\n  --data '{\"text\":\"deploy finished\"}' \\\n  " + t.Value + "\n")
+	case GoogleAPIKey:
+		b.WriteString("# Geocode an address\ncurl \"https://maps.googleapis.com/maps/api/geocode/json?address=Berlin\" \\\n  -H \"X-Goog-Api-Key: " + t.Value + "\"\n")
+	case OpenAI:
+		bearer("List available models", "https://api.openai.com/v1/models")
+	case Anthropic:
+		b.WriteString("# List available models\ncurl https://api.anthropic.com/v1/models \\\n  -H \"x-api-key: " + t.Value + "\" \\\n  -H \"anthropic-version: 2023-06-01\"\n")
+	case NPM:
+		bearer("Check the npm publish token", "https://registry.npmjs.org/-/whoami")
+	case SendGrid:
+		bearer("List the key's scopes", "https://api.sendgrid.com/v3/scopes")
+	case PrivateKey:
+		b.WriteString("# Install the deploy key\ncat > deploy_key.pem <<'EOF'\n" + t.Value + "EOF\nchmod 600 deploy_key.pem\n")
+	case DatabaseURL:
+		b.WriteString("# Connect to the production database\npsql \"" + t.Value + "\" -c 'select 1'\n")
+	default:
+		bearer("Call the internal API", "https://api.internal/v1/me")
+	}
+}

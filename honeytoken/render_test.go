@@ -1,0 +1,232 @@
+package honeytoken
+
+import (
+	"encoding/json"
+	"flag"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gopkg.in/ini.v1"
+	"gopkg.in/yaml.v3"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/render/*.golden (placeholders only, never token values)")
+
+// parsed maps variable name -> value, as read back by each kind's real parser.
+func parseRendered(t *testing.T, kind Kind, b []byte) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	switch kind {
+	case EnvFile:
+		f, err := ini.LoadSources(ini.LoadOptions{IgnoreInlineComment: true}, b)
+		require.NoError(t, err)
+		for _, k := range f.Section("").Keys() {
+			v := k.Value()
+			if strings.Contains(v, `\n`) { // a quoted multi-line value, as dotenv writes it
+				require.NoError(t, json.Unmarshal([]byte(`"`+v+`"`), &v))
+			}
+			out[k.Name()] = v
+		}
+	case JSONFile:
+		require.NoError(t, json.Unmarshal(b, &out))
+	case YAMLFile:
+		require.NoError(t, yaml.Unmarshal(b, &out))
+	case AWSCredentialsFile, AWSConfigFile:
+		f, err := ini.Load(b)
+		require.NoError(t, err)
+		for _, s := range f.Sections() {
+			for _, k := range s.Keys() {
+				out[s.Name()+"."+k.Name()] = k.Value()
+			}
+		}
+	case GitHubActions:
+		var wf struct {
+			On   map[string]any `yaml:"on"`
+			Jobs map[string]struct {
+				RunsOn string            `yaml:"runs-on"`
+				Env    map[string]string `yaml:"env"`
+				Steps  []map[string]any  `yaml:"steps"`
+			} `yaml:"jobs"`
+		}
+		require.NoError(t, yaml.Unmarshal(b, &wf))
+		require.Contains(t, wf.On, "push")
+		require.NotEmpty(t, wf.Jobs["deploy"].Steps)
+		out = wf.Jobs["deploy"].Env
+	case KubernetesSecret:
+		var s struct {
+			APIVersion string            `yaml:"apiVersion"`
+			Kind       string            `yaml:"kind"`
+			StringData map[string]string `yaml:"stringData"`
+		}
+		require.NoError(t, yaml.Unmarshal(b, &s))
+		require.Equal(t, "v1", s.APIVersion)
+		require.Equal(t, "Secret", s.Kind)
+		out = s.StringData
+	}
+	return out
+}
+
+func renderTokens(t *testing.T, g *Generator, kind Kind) []Token {
+	t.Helper()
+	formats := g.Formats()
+	if kind == AWSCredentialsFile || kind == AWSConfigFile {
+		formats = []Format{AWSAccessKey, AWSTemporaryKey, AWSAccessKey}
+	}
+	var toks []Token
+	for _, f := range formats {
+		tok, err := g.Generate(f, Meta{Location: "render test"})
+		require.NoError(t, err)
+		toks = append(toks, tok)
+	}
+	return toks
+}
+
+func TestRenderParsesWithRealParsers(t *testing.T) {
+	t.Parallel()
+	g := newTestGenerator(t, "render", WithCustomFormat(CustomFormat{Name: "acme", Prefix: "acme_live_", Length: 32, Alphabet: Base62}))
+	for _, kind := range Kinds() {
+		t.Run(string(kind), func(t *testing.T) {
+			t.Parallel()
+			toks := renderTokens(t, g, kind)
+			b, err := Render(kind, toks...)
+			require.NoError(t, err)
+			text := string(b)
+
+			// Every value and secret is present, followed by a boundary character.
+			for _, tok := range toks {
+				for _, v := range []string{tok.Value, tok.Secret} {
+					if v == "" || tok.Format == PrivateKey && kind != CurlSnippet {
+						continue
+					}
+					i := strings.Index(text, v)
+					require.GreaterOrEqual(t, i, 0, "%s value missing", tok.Format)
+					next := text[i+len(v)]
+					if tok.Format == PrivateKey {
+						next = '\n'
+					}
+					assert.Contains(t, "\"' \n", string(next), "%s value followed by %q", tok.Format, next)
+				}
+			}
+
+			// Our own scanner finds every token again.
+			got := gotParts(g.Scan(text))
+			for k := range wantParts(toks) {
+				assert.True(t, got[k], "Scan missed %s", k)
+			}
+
+			if kind != CurlSnippet {
+				parsed := parseRendered(t, kind, b)
+				values := map[string]bool{}
+				for _, v := range parsed {
+					values[v] = true
+				}
+				for _, tok := range toks {
+					assert.True(t, values[tok.Value], "%s value not read back by the parser", tok.Format)
+					if tok.Secret != "" {
+						assert.True(t, values[tok.Secret], "%s secret not read back", tok.Format)
+					}
+				}
+			}
+			checkGolden(t, kind, text, toks)
+		})
+	}
+}
+
+// checkGolden compares the rendering with testdata/render/<kind>.golden after
+// replacing every token value by a placeholder, so that the committed golden files
+// hold no credential-shaped string.
+func checkGolden(t *testing.T, kind Kind, text string, toks []Token) {
+	t.Helper()
+	for i, tok := range toks {
+		ph := "<" + string(tok.Format) + "#" + string(rune('a'+i)) + ">"
+		text = strings.ReplaceAll(text, tok.Value, ph)
+		text = strings.ReplaceAll(text, strings.ReplaceAll(strings.TrimSuffix(tok.Value, "\n"), "\n", `\n`), ph)
+		if tok.Secret != "" {
+			text = strings.ReplaceAll(text, tok.Secret, "<"+string(tok.Format)+"#"+string(rune('a'+i))+".secret>")
+		}
+	}
+	path := filepath.Join("testdata", "render", string(kind)+".golden")
+	if *update {
+		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+		require.NoError(t, os.WriteFile(path, []byte(text), 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test -run TestRender -update to create %s", path)
+	assert.Equal(t, string(want), text)
+	for _, tok := range toks {
+		assert.NotContains(t, string(want), tok.Value)
+	}
+}
+
+func TestRenderErrors(t *testing.T) {
+	t.Parallel()
+	g := newTestGenerator(t, "render-errors")
+	gh, err := g.Generate(GitHubClassic, Meta{})
+	require.NoError(t, err)
+	tests := []struct {
+		name string
+		kind Kind
+		toks []Token
+		want string
+	}{
+		{"no tokens", EnvFile, nil, "at least one"},
+		{"unknown kind", Kind("toml"), []Token{gh}, "Kinds()"},
+		{"empty value", EnvFile, []Token{{Format: NPM}}, "Generator.Generate"},
+		{"github in aws file", AWSCredentialsFile, []Token{gh}, "AWS key pairs only"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := Render(tt.kind, tt.toks...)
+			var ve *ValidationError
+			require.ErrorAs(t, err, &ve)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+}
+
+func TestRenderNumbersRepeatedNames(t *testing.T) {
+	t.Parallel()
+	g := newTestGenerator(t, "render-repeat")
+	a, _ := g.Generate(GitHubClassic, Meta{})
+	b, _ := g.Generate(GitHubClassic, Meta{})
+	out, err := Render(EnvFile, a, b)
+	require.NoError(t, err)
+	parsed := parseRendered(t, EnvFile, out)
+	assert.Equal(t, a.Value, parsed["GITHUB_TOKEN"])
+	assert.Equal(t, b.Value, parsed["GITHUB_TOKEN_2"])
+}
+
+func TestWriteFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	name := filepath.Join(dir, ".env")
+	require.NoError(t, WriteFile(name, []byte("A=1\n"), WriteOptions{}))
+	st, err := os.Stat(name)
+	require.NoError(t, err)
+	assert.Equal(t, fs.FileMode(0o600), st.Mode().Perm())
+
+	err = WriteFile(name, []byte("A=2\n"), WriteOptions{})
+	require.ErrorIs(t, err, fs.ErrExist)
+	assert.Contains(t, err.Error(), "Overwrite")
+	got, _ := os.ReadFile(name)
+	assert.Equal(t, "A=1\n", string(got), "an existing file is never touched")
+
+	require.NoError(t, os.Chmod(name, 0o644))
+	require.NoError(t, WriteFile(name, []byte("A=3\n"), WriteOptions{Overwrite: true}))
+	got, _ = os.ReadFile(name)
+	assert.Equal(t, "A=3\n", string(got))
+	st, _ = os.Stat(name)
+	assert.Equal(t, fs.FileMode(0o600), st.Mode().Perm())
+	entries, _ := os.ReadDir(dir)
+	assert.Len(t, entries, 1, "no temporary file left behind")
+
+	var ve *ValidationError
+	require.ErrorAs(t, WriteFile("", nil, WriteOptions{}), &ve)
+	require.Error(t, WriteFile(filepath.Join(dir, "missing", "x"), nil, WriteOptions{}))
+}
