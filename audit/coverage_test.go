@@ -3,7 +3,9 @@ package audit
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -197,6 +199,10 @@ func TestCoverageInvalidInput(t *testing.T) {
 		{"negative rotation", func() error { _, err := Full(ctx, src, Options{RotationPeriod: -1}); return err }, "Options.RotationPeriod"},
 		{"negative TopN", func() error { _, err := Full(ctx, src, Options{TopN: -1}); return err }, "Options.TopN"},
 		{"negative MaxSourceIPs", func() error { _, err := Full(ctx, src, Options{MaxSourceIPs: -5}); return err }, "Options.MaxSourceIPs"},
+		{"zero Now", func() error {
+			_, err := Full(ctx, src, Options{Now: func() time.Time { return time.Time{} }})
+			return err
+		}, "Options.Now"},
 		{"nil client", func() error { _, err := Coverage(ctx, FromClient(nil)); return err }, "FromClient"},
 	}
 	for _, tc := range tests {
@@ -230,4 +236,18 @@ func TestCoverageDefaultsAndNow(t *testing.T) {
 	assert.Equal(t, DefaultMaxSourceIPs, r.Settings.MaxSourceIPs)
 	assert.False(t, r.GeneratedAt.IsZero())
 	assert.Equal(t, "UTC", r.GeneratedAt.Location().String())
+}
+
+func TestLongMemosAreShortened(t *testing.T) {
+	t.Parallel()
+	long := tok("m1", canary.KindHTTP, true, 1)
+	long.Memo = strings.Repeat("é", 500)
+	r, err := Full(context.Background(), &memSource{tokens: []*canary.Token{long},
+		incidents: []*canary.Incident{inc("m1", "192.0.2.1", false, 1)}}, Options{Now: fixedNow})
+	require.NoError(t, err)
+	memo := r.Incidents.ByToken[0].Token.Memo
+	assert.Equal(t, maxMemo, len([]rune(memo)))
+	assert.True(t, strings.HasSuffix(memo, "…"))
+	assert.Equal(t, "abc", shorten("abc", 3))
+	assert.Equal(t, "ab…", shorten("abcd", 3))
 }

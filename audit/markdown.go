@@ -88,7 +88,7 @@ func writeTokenTable(ew *errWriter, ts []TokenRef) {
 
 func writeIncidentsMarkdown(ew *errWriter, sec *IncidentSection) {
 	ew.println("## Incidents\n")
-	ew.println("| | |")
+	ew.println("| Measure | Value |")
 	ew.println("|---|---:|")
 	for _, row := range []struct {
 		k string

@@ -118,6 +118,9 @@ func (o Options) settings() (settings, error) {
 	}
 	if o.Now != nil {
 		s.now = o.Now()
+		if s.now.IsZero() {
+			return s, invalid("Options.Now", "returned the zero time; return the report's time, such as time.Now()")
+		}
 	} else {
 		s.now = time.Now()
 	}

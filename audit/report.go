@@ -216,7 +216,9 @@ type SourceIP struct {
 	Incidents      int    `json:"incidents"`
 	CountError     int    `json:"count_error,omitempty"`
 	Unacknowledged int    `json:"unacknowledged"`
-	TokensHit      int    `json:"tokens_hit"`
+	// TokensHit is the number of different tokens (current or deleted) the
+	// source triggered; Canary device incidents do not count.
+	TokensHit int `json:"tokens_hit"`
 	// TokensHitAtLeast is true when the source hit more tokens than the
 	// audit remembers per source (64); TokensHit is then a lower bound.
 	TokensHitAtLeast bool      `json:"tokens_hit_at_least,omitempty"`
