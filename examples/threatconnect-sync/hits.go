@@ -1,0 +1,65 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/netip"
+	"strings"
+	"time"
+)
+
+// Hit is one honeytoken hit, as a line of the JSON Lines file given with
+// --hits (the format honeytoken/decoy's JSON notifier writes).
+type Hit struct {
+	TokenID   string    `json:"token_id"`
+	Format    string    `json:"format"`
+	Memo      string    `json:"memo"`
+	RemoteIP  string    `json:"remote_ip"`
+	UserAgent string    `json:"user_agent"`
+	Time      time.Time `json:"time"`
+}
+
+// maxHitLine caps one line of the hits file.
+const maxHitLine = 1 << 20
+
+// readHits reads a JSON Lines file of hits. Blank lines are skipped; a bad
+// line is an error naming the file and line.
+func readHits(r io.Reader, name string) ([]Hit, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), maxHitLine)
+	var hits []Hit
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" {
+			continue
+		}
+		var h Hit
+		dec := json.NewDecoder(strings.NewReader(line))
+		if err := dec.Decode(&h); err != nil {
+			return nil, fmt.Errorf("%s:%d: not a JSON hit object: %v", name, n, err)
+		}
+		if h.TokenID == "" {
+			return nil, fmt.Errorf("%s:%d: token_id is missing", name, n)
+		}
+		a, err := netip.ParseAddr(strings.TrimSpace(h.RemoteIP))
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: remote_ip %q is not an IP address", name, n, clip(h.RemoteIP, 64))
+		}
+		h.RemoteIP = a.Unmap().String()
+		hits = append(hits, h)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %v", name, err)
+	}
+	return hits, nil
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}
