@@ -65,10 +65,9 @@ func TestGoldenReports(t *testing.T) {
 
 	outputs := map[string][]byte{}
 	for name, r := range map[string]*audit.Report{"full": full, "coverage": cov} {
-		b, err := json.MarshalIndent(r, "", "  ")
-		require.NoError(t, err)
-		outputs[name+".golden.json"] = append(b, '\n')
-		var md, txt bytes.Buffer
+		var js, md, txt bytes.Buffer
+		require.NoError(t, r.WriteJSON(&js))
+		outputs[name+".golden.json"] = js.Bytes()
 		require.NoError(t, r.WriteMarkdown(&md))
 		require.NoError(t, r.WriteText(&txt))
 		outputs[name+".golden.md"] = md.Bytes()

@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -149,4 +150,12 @@ func deletedName(d DeletedTokenIncidents) string {
 		return "token " + d.TokenID
 	}
 	return "(unnamed)"
+}
+
+// WriteJSON writes the report as indented JSON followed by a newline: the
+// same document as json.Marshal, laid out for people and diffs.
+func (r *Report) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
 }

@@ -104,6 +104,7 @@ func TestRenderersReportWriteErrors(t *testing.T) {
 	for _, n := range []int{0, 10, 500, 3000} {
 		require.ErrorIs(t, r.WriteMarkdown(&failWriter{n: n}), errWrite, n)
 		require.ErrorIs(t, r.WriteText(&failWriter{n: n}), errWrite, n)
+		require.ErrorIs(t, r.WriteJSON(&failWriter{n: n}), errWrite, n)
 	}
 }
 
