@@ -149,12 +149,12 @@ func (b *BatchOptions) pollDefaults() error {
 
 // BatchStatus is a batch job's state.
 type BatchStatus struct {
-	ID int64
+	ID int64 // the job ID
 	// Status is "Created", "Queued", "Running" or "Completed".
 	Status         string
-	SuccessCount   int
-	ErrorCount     int
-	UnprocessCount int
+	SuccessCount   int // indicators written
+	ErrorCount     int // indicators rejected (see Errors)
+	UnprocessCount int // indicators not processed (after an error, with HaltOnError)
 }
 
 // Done reports whether the job has finished (even with errors).
@@ -162,7 +162,7 @@ func (s BatchStatus) Done() bool { return strings.EqualFold(s.Status, "Completed
 
 // BatchError is one indicator the platform could not process.
 type BatchError struct {
-	JobID  int64
+	JobID  int64  // the job that reported it
 	Code   string // e.g. "0x1005" (invalid indicator), when given
 	Reason string // the platform's errorReason
 	Source string // the offending input, as the platform echoes it
@@ -170,12 +170,12 @@ type BatchError struct {
 
 // BatchResult sums up an upload over all its jobs.
 type BatchResult struct {
-	Jobs        []BatchStatus
-	Submitted   int // indicators uploaded
-	Succeeded   int
-	Failed      int
-	Unprocessed int // not processed, e.g. after an error with HaltOnError
-	Errors      []BatchError
+	Jobs        []BatchStatus // the final status of each job
+	Submitted   int           // indicators uploaded
+	Succeeded   int           // indicators written
+	Failed      int           // indicators rejected
+	Unprocessed int           // not processed, e.g. after an error with HaltOnError
+	Errors      []BatchError  // the rejections, read from each job with errors
 }
 
 // wireBatchIndicator is one indicator in the V2 batch file.

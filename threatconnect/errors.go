@@ -141,6 +141,7 @@ type ValidationError struct {
 	Reason string // what is wrong and what to do
 }
 
+// Error returns e.g. `threatconnect: invalid Rating: must be between 0 and 5, got 7`.
 func (e *ValidationError) Error() string {
 	return fmt.Sprintf("threatconnect: invalid %s: %s", e.Field, e.Reason)
 }

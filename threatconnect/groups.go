@@ -46,15 +46,15 @@ func (t GroupType) segment() (string, error) {
 
 // GroupRef identifies a group.
 type GroupRef struct {
-	Type GroupType
-	ID   int64
+	Type GroupType // e.g. Incident
+	ID   int64     // the group's ID
 }
 
 // Group is an incident, event or other group.
 type Group struct {
-	ID   int64
-	Type GroupType
-	Name string
+	ID   int64     // the platform's ID (read only)
+	Type GroupType // Incident or Event to create
+	Name string    // the group's name (required)
 	// EventDate is when the incident or event happened (required for both).
 	EventDate time.Time
 	// Status is the incident status ("New", "Open", "Closed", ...) or the

@@ -48,9 +48,9 @@ const (
 // confidence, active, threatAssessScore, falsePositive and, per type, asn,
 // countryCode, dnsActive, whoisActive.
 type Filter struct {
-	Field string
-	Op    FilterOp
-	Value string
+	Field string   // e.g. "rating", "summary", "dateAdded"
+	Op    FilterOp // FilterEq, FilterLt, FilterGt or FilterPrefix
+	Value string   // compared as the platform does; must not contain ','
 }
 
 // ListOptions select and page indicators.
@@ -61,7 +61,7 @@ type ListOptions struct {
 	Type IndicatorType
 	// Filters are ANDed, or ORed when OrFilters is set.
 	Filters   []Filter
-	OrFilters bool
+	OrFilters bool // OR the filters (orParams=true) instead of AND
 	// ModifiedSince lists only indicators modified after this time.
 	ModifiedSince time.Time
 	// IncludeTags and IncludeAttributes return each indicator's tags and
@@ -85,7 +85,7 @@ const (
 
 // IndicatorPage is one page of a list.
 type IndicatorPage struct {
-	Items []Indicator
+	Items []Indicator // the indicators of this page
 	// ResultCount is the total number of results; the platform sends it on
 	// the first page only (ResultStart 0), so it is -1 on later pages.
 	ResultCount int
@@ -95,12 +95,12 @@ type IndicatorPage struct {
 
 // IndicatorUpdate changes an indicator: only the non-nil fields are sent.
 type IndicatorUpdate struct {
-	Rating      *float64
-	Confidence  *int
-	Active      *bool
-	DNSActive   *bool  // hosts only
-	WhoisActive *bool  // hosts only
-	Size        *int64 // files only
+	Rating      *float64 // 0 to 5
+	Confidence  *int     // 0 to 100
+	Active      *bool    // active or inactive
+	DNSActive   *bool    // hosts only
+	WhoisActive *bool    // hosts only
+	Size        *int64   // files only
 }
 
 // wireCreate is the body of a create or update.

@@ -181,7 +181,7 @@ type RetryPolicy struct {
 
 // RetryEvent describes a retry about to happen.
 type RetryEvent struct {
-	Method, Path string
+	Method, Path string        // the request, e.g. "GET" "/v2/owners"
 	Attempt      int           // the attempt that failed, from 1
 	StatusCode   int           // the failed attempt's HTTP status, or 0
 	Err          error         // the transport error when StatusCode is 0

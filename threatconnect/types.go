@@ -101,20 +101,20 @@ type Indicator struct {
 
 // Attribute is a typed attribute of an indicator or group.
 type Attribute struct {
-	ID        int64
+	ID        int64  // the platform's attribute ID (read only)
 	Type      string // e.g. "Description", "Source", "Additional Analysis and Context"
-	Value     string
-	Displayed bool // show it in the UI summary
+	Value     string // the attribute text
+	Displayed bool   // show it in the UI summary
 	// SecurityLabels applies to batch uploads only.
 	SecurityLabels []string
-	DateAdded      time.Time
-	LastModified   time.Time
+	DateAdded      time.Time // read only
+	LastModified   time.Time // read only
 }
 
 // Owner is an organization, community or source.
 type Owner struct {
-	ID   int64  `json:"id"`
-	Name string `json:"name"`
+	ID   int64  `json:"id"`   // the owner's ID
+	Name string `json:"name"` // the name to pass as an Owner option
 	Type string `json:"type"` // "Organization", "Community" or "Source"
 }
 

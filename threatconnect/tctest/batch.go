@@ -13,25 +13,25 @@ import (
 
 // BatchJob is a batch job as the fake stores it.
 type BatchJob struct {
-	ID                 int64
-	Owner              string
-	Action             string
-	HaltOnError        bool
-	AttributeWriteType string
-	TagWriteType       string
-	Status             string // "Created", "Running", "Completed"
-	Uploaded           int    // indicators in the upload
-	SuccessCount       int
-	ErrorCount         int
-	UnprocessCount     int
-	Errors             []BatchError
+	ID                 int64        // assigned by the fake
+	Owner              string       // the job's owner
+	Action             string       // "Create" or "Delete"
+	HaltOnError        bool         // stop at the first bad indicator
+	AttributeWriteType string       // as sent
+	TagWriteType       string       // as sent, or the documented default "Replace"
+	Status             string       // "Created", "Running", "Completed"
+	Uploaded           int          // indicators in the upload
+	SuccessCount       int          // indicators written
+	ErrorCount         int          // indicators rejected
+	UnprocessCount     int          // indicators skipped after an error with HaltOnError
+	Errors             []BatchError // the rejections
 	pollsLeft          int
 }
 
 // BatchError is one rejected indicator of a job.
 type BatchError struct {
-	ErrorReason string `json:"errorReason"`
-	ErrorSource string `json:"errorSource"`
+	ErrorReason string `json:"errorReason"` // e.g. "0x1005: Please enter a valid Address: ..."
+	ErrorSource string `json:"errorSource"` // the rejected indicator's JSON
 }
 
 // BatchJobs returns copies of every batch job, by ID.

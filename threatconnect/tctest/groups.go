@@ -9,12 +9,12 @@ import (
 
 // Group is an incident or event group as the fake stores it.
 type Group struct {
-	ID        int64
-	Owner     string
-	Type      string // "Incident" or "Event"
-	Name      string
-	EventDate time.Time
-	Status    string
+	ID        int64     // assigned by the fake
+	Owner     string    // the owner's name
+	Type      string    // "Incident" or "Event"
+	Name      string    // the group's name
+	EventDate time.Time // when it happened
+	Status    string    // e.g. "New" or "Needs Review"
 }
 
 func (g *Group) segment() string {

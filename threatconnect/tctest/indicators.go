@@ -14,28 +14,28 @@ import (
 
 // Indicator is an indicator as the fake stores it.
 type Indicator struct {
-	ID             int64
-	Owner          string
-	Type           string // "Address", "Host", "URL", "EmailAddress", "File"
-	Summary        string
-	Rating         float64
-	Confidence     int
-	Active         bool
-	Tags           []string
-	Attributes     []Attribute
-	SecurityLabels []string
-	Observations   int
-	Groups         []int64 // associated group IDs
-	DateAdded      time.Time
-	LastModified   time.Time
+	ID             int64       // assigned by the fake
+	Owner          string      // the owner's name
+	Type           string      // "Address", "Host", "URL", "EmailAddress", "File"
+	Summary        string      // canonical form: lower-case host, unmapped IP, "md5 : sha256"
+	Rating         float64     // 0 to 5
+	Confidence     int         // 0 to 100
+	Active         bool        // lists show active indicators only, as on the platform
+	Tags           []string    // tag names in the order added
+	Attributes     []Attribute // attributes in the order added
+	SecurityLabels []string    // applied label names
+	Observations   int         // the sum of recorded observation counts
+	Groups         []int64     // associated group IDs
+	DateAdded      time.Time   // set by the fake's clock
+	LastModified   time.Time   // set by the fake's clock
 }
 
 // Attribute is an indicator attribute as the fake stores it.
 type Attribute struct {
-	ID        int64
-	Type      string
-	Value     string
-	Displayed bool
+	ID        int64  // assigned by the fake
+	Type      string // an attribute type that exists (WithAttributeTypes)
+	Value     string // the text
+	Displayed bool   // shown in the UI summary
 }
 
 var typeBySegment = map[string]struct{ typ, key, field string }{

@@ -83,7 +83,7 @@ type failure struct {
 
 // Request is one request the fake received.
 type Request struct {
-	Method string
+	Method string // e.g. "GET"
 	Path   string // the escaped path as received, e.g. /api/v2/indicators/hosts/example.com
 	Query  string // the raw query as received
 	Status int    // the status the fake answered
