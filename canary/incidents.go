@@ -69,7 +69,8 @@ type ListIncidentsOptions struct {
 	// Limit is the page size (default DefaultPageSize, at most MaxPageSize).
 	Limit int
 	// Cursor continues from a previous page's NextCursor. When set, only the
-	// cursor is sent: the Console keeps the filters in it.
+	// cursor is sent (the Console keeps the filters in it), plus shrink if
+	// Shrink is set, as the Console's own next_link does.
 	Cursor string
 }
 
@@ -111,6 +112,11 @@ func (o *ListIncidentsOptions) query() (string, url.Values, error) {
 			return "", nil, err
 		}
 		q.Set("cursor", o.Cursor)
+		// The Console keeps the filters in the cursor but not shrink: its
+		// own next_link repeats shrink=true, so a follow-up does too.
+		if o.Shrink != nil {
+			q.Set("shrink", strconv.FormatBool(*o.Shrink))
+		}
 		return path, q, nil
 	}
 	limit, err := pageLimit("Limit", o.Limit)
@@ -172,7 +178,9 @@ func setTime(q url.Values, k string, t time.Time) {
 
 // List returns one page of incidents from the feed chosen by opts.State.
 // The first call carries the filters and the page size; pass the page's
-// NextCursor as opts.Cursor for the next page, which sends only the cursor.
+// NextCursor as opts.Cursor for the next page, which sends only the cursor
+// (and shrink). The Console's next_link is never followed: it carries the
+// auth token in its query string.
 func (s *IncidentsService) List(ctx context.Context, opts *ListIncidentsOptions) (*Page[*Incident], error) {
 	var o ListIncidentsOptions
 	if opts != nil {

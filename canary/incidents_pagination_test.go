@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -180,4 +181,29 @@ func TestIncidentsAllSinceSkipsOlder(t *testing.T) {
 	require.Empty(t, errs)
 	assert.Equal(t, seqIDs(9, 12), ids)
 	assert.Equal(t, "8", f.snapshot()[0].Query.Get("incidents_since"))
+}
+
+func TestIncidentsAllCarriesShrinkOnFollowUps(t *testing.T) {
+	t.Parallel()
+	f := &fakeFeed{n: 5}
+	c := feedClient(t, f)
+	yes := true
+	ids, errs := collect(c.Incidents.All(context.Background(), &ListIncidentsOptions{Limit: 2, Shrink: &yes, NodeID: "n"}))
+	require.Empty(t, errs)
+	assert.Equal(t, seqIDs(1, 5), ids)
+	calls := f.snapshot()
+	require.Len(t, calls, 3)
+	assert.Equal(t, url.Values{"limit": {"2"}, "node_id": {"n"}, "shrink": {"true"}}, calls[0].Query)
+	for _, c := range calls[1:] {
+		assert.Equal(t, []string{"cursor", "shrink"}, sortedKeys(c.Query), "the filters stay in the cursor; shrink is repeated like next_link")
+	}
+}
+
+func sortedKeys(q url.Values) []string {
+	keys := make([]string, 0, len(q))
+	for k := range q {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }

@@ -79,6 +79,7 @@ func TestIncidentsListQuery(t *testing.T) {
 		}},
 		{"acknowledged", &ListIncidentsOptions{State: Acknowledged}, "/incidents/acknowledged", map[string]string{"limit": "500"}},
 		{"cursor only", &ListIncidentsOptions{Cursor: "abc", NodeID: "n1", Limit: 7, Since: 9}, "/incidents/all", map[string]string{"cursor": "abc"}},
+		{"cursor keeps shrink like next_link", &ListIncidentsOptions{Cursor: "abc", Shrink: &yes, EventLimit: 2}, "/incidents/all", map[string]string{"cursor": "abc", "shrink": "true"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -31,6 +31,9 @@ type WatchOptions struct {
 	// successful poll resets it. Failures that retrying cannot fix (a wrong
 	// auth token, a rejected parameter) end Watch instead.
 	MinBackoff, MaxBackoff time.Duration
+	// Shrink removes duplicated entries from the incidents; nil means true,
+	// the setting the Console's documentation recommends for polling.
+	Shrink *bool
 	// OnError, if set, is called for each failed poll with the error and the
 	// wait before the next one.
 	OnError func(err error, wait time.Duration)
@@ -85,7 +88,8 @@ func (e errHandler) Unwrap() error { return e.err }
 
 // Watch polls the incident feed with incidents_since, follows every page,
 // and calls handle once for each new or changed incident, in updated_id
-// order, for SOAR-style pipelines. It is the polling loop the Console's
+// order, for SOAR-style pipelines (with shrink=true unless opts.Shrink says
+// otherwise). It is the polling loop the Console's
 // documentation recommends (newer_than can miss incidents; incidents_since
 // cannot).
 //
@@ -93,7 +97,10 @@ func (e errHandler) Unwrap() error { return e.err }
 // persists inc.UpdatedID after handle succeeds and resumes with it as
 // opts.Since: the checkpoint only moves past an incident once handle has
 // returned nil. An incident that changes later (acknowledged, new events)
-// comes again with a higher UpdatedID.
+// comes again with a higher UpdatedID. The Console sends the feed in
+// ascending updated_id order; Watch sorts each page and skips anything at or
+// below the checkpoint (an incident without an updated_id cannot be
+// checkpointed and is skipped).
 //
 // Transient failures (network errors, HTTP 429 and 5xx, a malformed page)
 // are retried with backoff, resuming from the checkpoint. Watch returns
@@ -144,8 +151,12 @@ func (s *IncidentsService) Watch(ctx context.Context, opts *WatchOptions, handle
 // poll runs one pass over the feed from *checkpoint, advancing it past each
 // incident handled.
 func (s *IncidentsService) poll(ctx context.Context, o *WatchOptions, checkpoint *int64, handle func(context.Context, *Incident) error) error {
+	shrink := true
+	if o.Shrink != nil {
+		shrink = *o.Shrink
+	}
 	opts := ListIncidentsOptions{
-		State: o.State, NodeID: o.NodeID, FlockID: o.FlockID, Since: *checkpoint, Limit: o.PageSize,
+		State: o.State, NodeID: o.NodeID, FlockID: o.FlockID, Since: *checkpoint, Limit: o.PageSize, Shrink: &shrink,
 	}
 	var page []*Incident
 	var pageErr error

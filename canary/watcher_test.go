@@ -103,8 +103,9 @@ func TestWatchDeliversEachIncidentOnceInOrder(t *testing.T) {
 			assert.Equal(t, "4", q.Get("limit"))
 		}
 		for _, c := range calls {
+			assert.Equal(t, "true", c.Query.Get("shrink"), "the watcher polls with shrink=true")
 			if c.Query.Get("cursor") != "" {
-				assert.Len(t, c.Query, 1, "follow-up pages carry only the cursor")
+				assert.Len(t, c.Query, 2, "follow-up pages carry only the cursor and shrink")
 			}
 		}
 		// Fake time: the run took whole intervals and backoffs, no real time.
