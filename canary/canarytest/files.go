@@ -74,10 +74,7 @@ func tokenFile(t *token, ki kindInfo) (name, ctype string, data []byte) {
 	case ".sql":
 		return name, "application/sql", []byte("-- MySQL dump 10.13\n-- Host: db01    Database: customers\nSET @bb = CONCAT(\"CHANGE MASTER TO MASTER_HOST='" + t.hostname + "';\");\n")
 	}
-	// .txt: credential files (aws-id, slack-api).
-	if t.kind == "aws-id" {
-		return name, "text/plain", []byte(fmt.Sprintf("[default]\naws_access_key_id = %s\naws_secret_access_key = %s\n", t.accessKeyID, t.secretAccessKey))
-	}
+	// .txt: slack-api's token file.
 	return name, "text/plain", []byte("token for " + t.hostname + "\n")
 }
 

@@ -33,7 +33,7 @@ var kinds = map[string]kindInfo{
 	"active-directory-login": {desc: "Active Directory Login", required: []string{"tokened_usernames"}, logtype: 16012},
 	"autoreg-google-docs":    {desc: "Google Doc", flow: true, logtype: 17030},
 	"autoreg-google-sheets":  {desc: "Google Sheet", flow: true, logtype: 17031},
-	"aws-id":                 {desc: "AWS API Key", optional: []string{"expiry"}, file: ".txt", logtype: 17012},
+	"aws-id":                 {desc: "AWS API Key", optional: []string{"expiry"}, logtype: 17012},
 	"aws-s3":                 {desc: "AWS S3 Bucket", required: []string{"s3_source_bucket", "s3_log_bucket"}, optional: []string{"aws_access_key", "aws_secret_key", "aws_session_token", "aws_region"}, logtype: 17013},
 	"azure-entra-login":      {desc: "Azure Entra Login", optional: []string{"expected_referrer"}, logtype: 17014},
 	"azure-id":               {desc: "Azure Login Certificate and Config", required: []string{"azure_id_cert_file_name"}, file: ".zip", logtype: 17015},

@@ -29,12 +29,17 @@ type Estate struct {
 	// Incidents is the number of token incidents, spread over TriggeredTokens
 	// enabled tokens (0: all enabled tokens), each at a random time after its
 	// token's creation, from SourceIPs (nil: DocumentationIPs), the first
-	// addresses more often than the last.
+	// addresses more often than the last. The first address hits any of the
+	// tokens; each other one keeps mostly to one token.
 	Incidents       int
 	TriggeredTokens int
 	SourceIPs       []string
 	// AcknowledgedFraction of the incidents (0 to 1) are acknowledged.
 	AcknowledgedFraction float64
+	// AsOf is the moment the estate is built up to (default: the server
+	// clock's now). Fixing it, e.g. to the start of the day, keeps incident
+	// keys (which embed the incident's epoch) the same across runs.
+	AsOf time.Time
 }
 
 // Summary counts what Seed created.
@@ -126,6 +131,9 @@ func (s *Server) Seed(e Estate) (Summary, error) {
 		age = 365 * 24 * time.Hour
 	}
 	now := s.now()
+	if !e.AsOf.IsZero() {
+		now = e.AsOf.UTC()
+	}
 	var sum Summary
 	s.withWrite(func(st *state) {
 		oldest := now.Add(-age)
@@ -169,9 +177,21 @@ func (s *Server) Seed(e Estate) (Summary, error) {
 		}
 		hits := make([]hit, e.Incidents)
 		for i := range hits {
-			t := targets[st.rng.IntN(len(targets))]
+			// The busiest address roams over every triggered token, like an
+			// intruder working through the estate; each other address keeps
+			// to one token (now and then a second), like a scanner or a
+			// curious insider.
 			r := st.rng.Float64()
-			src := ips[int(float64(len(ips))*r*r)]
+			k := int(float64(len(ips)) * r * r)
+			src := ips[k]
+			t := targets[st.rng.IntN(len(targets))]
+			if k > 0 {
+				home := k * 7
+				if st.rng.Float64() < 0.03 {
+					home++
+				}
+				t = targets[home%len(targets)]
+			}
 			window := now.Sub(t.created)
 			at := t.created.Add(time.Duration(st.rng.Float64() * float64(window)))
 			hits[i] = hit{t: t, src: src, at: at.Truncate(time.Second), ua: st.rng.IntN(len(userAgents))}

@@ -132,3 +132,23 @@ func TestDemoEstate(t *testing.T) {
 	}
 	assert.Equal(t, sum.Incidents, n)
 }
+
+func TestSeedAsOfKeepsKeysStableAcrossClocks(t *testing.T) {
+	t.Parallel()
+	asOf := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
+	keys := func(clock time.Time) []string {
+		srv := canarytest.NewServer(canarytest.WithClock(func() time.Time { return clock }))
+		defer srv.Close()
+		e := canarytest.DemoEstate()
+		e.AsOf = asOf
+		_, err := srv.Seed(e)
+		require.NoError(t, err)
+		var out []string
+		for _, inc := range srv.Incidents() {
+			out = append(out, inc.Key)
+			assert.False(t, inc.Created.After(asOf))
+		}
+		return out
+	}
+	assert.Equal(t, keys(asOf.Add(3*time.Hour)), keys(asOf.Add(9*time.Hour)))
+}

@@ -38,7 +38,7 @@ func TestSDKEndToEndSeedKinds(t *testing.T) {
 		{canary.CreateTokenRequest{Kind: canary.KindDNS, Memo: "DNS honeypot"}, ""},
 		{canary.CreateTokenRequest{Kind: canary.KindMSWord, Memo: "board pack", Upload: &canary.Upload{Filename: "q3.docx", Content: bytes.NewReader(docx)}}, ".docx"},
 		{canary.CreateTokenRequest{Kind: canary.KindPDF, Memo: "network diagram", Upload: &canary.Upload{Filename: "net.pdf", Content: bytes.NewReader(pdf)}}, ".pdf"},
-		{canary.CreateTokenRequest{Kind: canary.KindAWSID, Memo: "build box keys"}, ".txt"},
+		{canary.CreateTokenRequest{Kind: canary.KindAWSID, Memo: "build box keys"}, ""},
 		{canary.CreateTokenRequest{Kind: canary.KindWebImage, Memo: "logo", Upload: &canary.Upload{Filename: "logo.png", Content: bytes.NewReader(pngb)}}, ".png"},
 		{canary.CreateTokenRequest{Kind: canary.KindClonedWeb, Memo: "login page", ClonedWeb: "intranet.example.com"}, ""},
 		{canary.CreateTokenRequest{Kind: canary.KindQRCode, Memo: "poster"}, ".png"},
