@@ -250,3 +250,12 @@ func TestBatchByHand(t *testing.T) {
 	assert.Equal(t, "Replace", jobs[0].TagWriteType)
 	assert.Equal(t, "Append", jobs[0].AttributeWriteType)
 }
+
+func TestSleepCtx(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	require.NoError(t, threatconnect.SleepCtx(ctx, 0))
+	cancel()
+	assert.ErrorIs(t, threatconnect.SleepCtx(ctx, time.Hour), context.Canceled, "a cancelled ctx ends the wait at once")
+	assert.ErrorIs(t, threatconnect.SleepCtx(ctx, 0), context.Canceled)
+}

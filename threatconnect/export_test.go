@@ -13,3 +13,6 @@ var (
 	SigningString = signingString
 	SignMessage   = signMessage
 )
+
+// SleepCtx exposes the default poll sleep.
+var SleepCtx = sleepCtx

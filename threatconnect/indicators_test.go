@@ -492,3 +492,65 @@ func TestDescriptionBecomesAttribute(t *testing.T) {
 		assert.Equal(t, tctest.Attribute{ID: ind.Attributes[0].ID, Type: "Description", Value: want}, ind.Attributes[0])
 	}
 }
+
+func TestAddAttribute(t *testing.T) {
+	t.Parallel()
+	srv, c, _ := newFake(t)
+	ctx := context.Background()
+	_, err := c.Indicators.Create(ctx, threatconnect.Indicator{Type: threatconnect.URL, Summary: "https://Evil.Example:8443/a/b"}, nil)
+	require.NoError(t, err)
+	a, err := c.Indicators.AddAttribute(ctx, threatconnect.URL, "https://evil.example:8443/a/b", threatconnect.Attribute{Type: "Source", Value: "canary"}, nil)
+	require.NoError(t, err)
+	assert.Equal(t, "Source", a.Type)
+	assert.NotZero(t, a.ID)
+	assert.False(t, a.DateAdded.IsZero())
+	ind, ok := srv.Indicator("", "URL", "https://evil.example:8443/a/b")
+	require.True(t, ok)
+	assert.Len(t, ind.Attributes, 1)
+
+	_, err = c.Indicators.AddAttribute(ctx, threatconnect.URL, "https://evil.example:8443/a/b", threatconnect.Attribute{Type: "No Such Type", Value: "x"}, nil)
+	var ae *threatconnect.APIError
+	require.ErrorAs(t, err, &ae, "the attribute type must exist on the instance")
+	assert.Equal(t, http.StatusBadRequest, ae.StatusCode)
+	assert.ErrorIs(t, err, threatconnect.ErrInvalidRequest)
+}
+
+func TestListFilters(t *testing.T) {
+	t.Parallel()
+	srv, c, _ := newFake(t)
+	srv.AddIndicators("",
+		tctest.Indicator{Type: "Host", Summary: "a.example", Rating: 1, Confidence: 10, Active: true},
+		tctest.Indicator{Type: "Host", Summary: "b.example", Rating: 4, Confidence: 90, Active: true},
+		tctest.Indicator{Type: "Address", Summary: "192.0.2.1", Rating: 5, Confidence: 20, Active: true},
+		tctest.Indicator{Type: "Address", Summary: "192.0.2.2", Rating: 5, Confidence: 20, Active: false},
+	)
+	ctx := context.Background()
+	tests := []struct {
+		name string
+		opts threatconnect.ListOptions
+		want []string
+	}{
+		{"rating > 3", threatconnect.ListOptions{Filters: []threatconnect.Filter{{Field: "rating", Op: threatconnect.FilterGt, Value: "3"}}}, []string{"b.example", "192.0.2.1"}},
+		{"rating > 3 AND confidence > 50", threatconnect.ListOptions{Filters: []threatconnect.Filter{{Field: "rating", Op: threatconnect.FilterGt, Value: "3"}, {Field: "confidence", Op: threatconnect.FilterGt, Value: "50"}}}, []string{"b.example"}},
+		{"summary = a OR rating = 5", threatconnect.ListOptions{OrFilters: true, Filters: []threatconnect.Filter{{Field: "summary", Op: threatconnect.FilterEq, Value: "a.example"}, {Field: "rating", Op: threatconnect.FilterEq, Value: "5"}}}, []string{"a.example", "192.0.2.1"}},
+		{"inactive on request", threatconnect.ListOptions{Filters: []threatconnect.Filter{{Field: "active", Op: threatconnect.FilterEq, Value: "false"}}}, []string{"192.0.2.2"}},
+		{"one type", threatconnect.ListOptions{Type: threatconnect.Host}, []string{"a.example", "b.example"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var got []string
+			for ind, err := range c.Indicators.All(ctx, &tt.opts) {
+				require.NoError(t, err)
+				got = append(got, ind.Summary)
+			}
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+func TestIndicatorTypes(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, []threatconnect.IndicatorType{threatconnect.Address, threatconnect.Host, threatconnect.URL, threatconnect.EmailAddress, threatconnect.File},
+		threatconnect.IndicatorTypes())
+}

@@ -226,3 +226,25 @@ func TestFakeRejectsBadSignatures(t *testing.T) {
 		})
 	}
 }
+
+func TestFakeTimestampWindow(t *testing.T) {
+	t.Parallel()
+	now := time.Unix(1700000000, 0)
+	srv := tctest.NewServer(tctest.WithHMAC("AID", "window-secret"), tctest.WithClock(func() time.Time { return now }),
+		tctest.WithTimestampWindow(time.Minute))
+	t.Cleanup(srv.Close)
+	for _, tt := range []struct {
+		skew time.Duration
+		ok   bool
+	}{{0, true}, {59 * time.Second, true}, {-59 * time.Second, true}, {61 * time.Second, false}, {-2 * time.Minute, false}} {
+		c, err := threatconnect.NewClient(threatconnect.WithBaseURL(srv.URL), threatconnect.WithHMAC("AID", "window-secret"),
+			threatconnect.WithHTTPClient(srv.Client()), threatconnect.WithClock(func() time.Time { return now.Add(tt.skew) }))
+		require.NoError(t, err)
+		_, err = c.Owners.Mine(context.Background())
+		if tt.ok {
+			assert.NoError(t, err, tt.skew)
+		} else {
+			assert.ErrorIs(t, err, threatconnect.ErrClockSkew, tt.skew)
+		}
+	}
+}
