@@ -16,6 +16,9 @@ import (
 // flat object and /incidents/search's flat object with "logdata") all decode
 // into this one type, with the Console's string-typed booleans, numbers and
 // epoch times turned into real Go types. Raw keeps the object as sent.
+//
+// json.Marshal writes the flat shape with real types (times in RFC 3339),
+// which decodes back into the same Incident.
 type Incident struct {
 	// Key is the incident key ("incident:<type>:<hex>:<src_ip>:<epoch>"),
 	// the argument of Get, Acknowledge, Unacknowledge and Delete. The feed
@@ -35,7 +38,7 @@ type Incident struct {
 	// "2020-04-07 08:53:43 UTC+0000".
 	CreatedStd string `json:"created_std,omitempty"`
 	// Updated is when the incident last changed (updated_time).
-	Updated time.Time `json:"updated,omitzero"`
+	Updated time.Time `json:"updated_time,omitzero"`
 	// UpdatedID orders changes across the Console: the feed's
 	// incidents_since takes the highest one seen.
 	UpdatedID int64 `json:"updated_id"`
@@ -214,6 +217,14 @@ type Event struct {
 	Type string `json:"type,omitempty"`
 	// Fields holds every field of the event as sent, timestamp included.
 	Fields map[string]json.RawMessage `json:"fields"`
+}
+
+// MarshalJSON writes the event as the Console sent it: its fields, flat.
+func (e Event) MarshalJSON() ([]byte, error) {
+	if e.Fields == nil {
+		return []byte("null"), nil
+	}
+	return json.Marshal(e.Fields)
 }
 
 // UnmarshalJSON decodes an event object; a scalar or array event (which the

@@ -331,3 +331,33 @@ func TestIncidentDecodeDrift(t *testing.T) {
 	assert.Error(t, json.Unmarshal([]byte(`{"acknowledged":"perhaps"}`), &inc), "an unreadable boolean is an error")
 	assert.Error(t, json.Unmarshal([]byte(`[1,2]`), &inc))
 }
+
+func TestIncidentJSONRoundTrip(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"feed_all_limit1.json", "feed_acknowledged_limit1.json", "search_node_limit1.json"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			var page incidentPageWire
+			require.NoError(t, json.Unmarshal([]byte(golden(t, "incidents/"+name)), &page))
+			require.Len(t, page.Incidents, 1)
+			orig := page.Incidents[0]
+			b, err := json.Marshal(orig)
+			require.NoError(t, err)
+			var back Incident
+			require.NoError(t, json.Unmarshal(b, &back))
+			// Event fields come back re-encoded (compacted): compare them as JSON.
+			require.Len(t, back.Events, len(orig.Events))
+			for i := range orig.Events {
+				assert.Equal(t, orig.Events[i].Keys(), back.Events[i].Keys())
+				for k, v := range orig.Events[i].Fields {
+					assert.JSONEq(t, string(v), string(back.Events[i].Fields[k]), k)
+				}
+				assert.Equal(t, orig.Events[i].Timestamp, back.Events[i].Timestamp)
+				assert.Equal(t, orig.Events[i].Type, back.Events[i].Type)
+			}
+			want, got := *orig, back
+			want.Raw, got.Raw, want.Events, got.Events = nil, nil, nil, nil
+			assert.Equal(t, want, got)
+		})
+	}
+}
