@@ -2,6 +2,8 @@ package canary
 
 import (
 	"context"
+	"encoding/json"
+	"net/http"
 	"net/http/httptest"
 	"runtime"
 	"strconv"
@@ -55,4 +57,28 @@ func BenchmarkIncidentsAll(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(int64(b.N)*n), "ns/incident")
 		})
 	}
+}
+
+// BenchmarkDecodeIncidentPage decodes one feed page of 500 incidents (about
+// 600 KiB), the client's share of BenchmarkIncidentsAll without HTTP.
+func BenchmarkDecodeIncidentPage(b *testing.B) {
+	rec := httptest.NewRecorder()
+	(&fakeFeed{n: 500}).ServeHTTP(rec, authed(httptest.NewRequest("GET", "/api/v1/incidents/all?limit=500", nil)))
+	body := rec.Body.Bytes()
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		var w incidentPageWire
+		if err := json.Unmarshal(body, &w); err != nil {
+			b.Fatal(err)
+		}
+		if len(w.page().Items) != 500 {
+			b.Fatal("short page")
+		}
+	}
+}
+
+func authed(r *http.Request) *http.Request {
+	r.Header.Set("X-Canary-Auth-Token", testToken)
+	return r
 }
