@@ -94,6 +94,7 @@ func (h *webhookHandler) authorized(r *http.Request) bool {
 	return subtle.ConstantTimeCompare(got[:], h.digest[:]) == 1
 }
 
+// ServeHTTP authenticates, parses and hands over one webhook request.
 func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
