@@ -1,0 +1,59 @@
+package threatconnect
+
+import (
+	"errors"
+	"testing"
+)
+
+// FuzzNormalizeSummary: any input gives a normalized summary or a
+// *ValidationError, never a panic; a normalized summary normalizes to itself.
+func FuzzNormalizeSummary(f *testing.F) {
+	for _, s := range []string{"203.0.113.7", "::ffff:1.2.3.4", "fe80::1%eth0", "Evil.Example.", "bücher.example",
+		"http://[::1]:80/x", "https://Evil.Example:8443/a?b=c", "mailto:x", "Bob <b@x.y>", "a@B.c",
+		"d41d8cd98f00b204e9800998ecf8427e : da39a3ee5e6b4b0d3255bfef95601890afd80709", "::", ":", "http://%zz"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, typ := range IndicatorTypes() {
+			n, err := normalizeSummary(typ, s)
+			if err != nil {
+				var ve *ValidationError
+				if !errors.As(err, &ve) {
+					t.Fatalf("%s %q: %T %v", typ, s, err, err)
+				}
+				continue
+			}
+			n2, err := normalizeSummary(typ, n)
+			if err != nil || n2 != n {
+				t.Fatalf("%s %q -> %q -> %q, %v", typ, s, n, n2, err)
+			}
+		}
+	})
+}
+
+// FuzzDecode: any response body is a result or an error, never a panic.
+func FuzzDecode(f *testing.F) {
+	for _, s := range []string{`{"status":"Success","data":{"owner":[{"id":"1","name":"x"}]}}`, `{"status":"Failure","message":"m"}`,
+		`text`, `<html>`, `{"status":"Success","data":{"indicator":[{"id":1,"rating":"4.00","dateAdded":"2017-07-13T17:50:17","active":"true"}],"resultCount":"x"}}`,
+		`{"data":null}`, `[]`, `{"status":1}`} {
+		f.Add([]byte(s))
+	}
+	c, err := NewClient(WithAPIToken("fuzz-token"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		env, err := c.decode("GET", "/v2/x", 200, body)
+		if err != nil {
+			return
+		}
+		var owners []Owner
+		_ = c.decodeData("GET", "/v2/x", env, "owner", &owners)
+		var items []wireIndicator
+		_ = c.decodeData("GET", "/v2/x", env, "indicator", &items)
+		for _, w := range items {
+			_ = w.indicator("")
+		}
+		_, _ = errorText(body)
+	})
+}
