@@ -165,6 +165,9 @@ func (s *IncidentsService) poll(ctx context.Context, o *WatchOptions, checkpoint
 		// ascending order, this guards the order within a page.
 		slices.SortStableFunc(page, func(a, b *Incident) int { return cmpInt64(a.UpdatedID, b.UpdatedID) })
 		for _, inc := range page {
+			if ctx.Err() != nil {
+				break // stopped: the rest comes again after a restart
+			}
 			if inc.UpdatedID <= *checkpoint {
 				continue // already delivered (or no updated_id at all)
 			}

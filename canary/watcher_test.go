@@ -224,3 +224,18 @@ func TestBackoff(t *testing.T) {
 		return out
 	}())
 }
+
+func TestWatchStopsDeliveringWhenCancelled(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		f := &fakeFeed{n: 10}
+		c := feedClient(t, f)
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		rec := &recorder{stopAt: 3, cancel: cancel}
+		err := c.Incidents.Watch(ctx, &WatchOptions{PageSize: 10}, rec.handle)
+		require.ErrorIs(t, err, context.Canceled)
+		assert.Equal(t, seqIDs(1, 3), rec.ids, "nothing is handed over after ctx ends")
+		assert.Equal(t, int64(3), rec.checkpoint)
+	})
+}
