@@ -82,21 +82,24 @@ func TestBatchUpload10000(t *testing.T) {
 
 func TestBatchDefaultSizeLimitSplits(t *testing.T) {
 	t.Parallel()
-	srv, c, cnt := newFake(t) // the fake refuses uploads over 2,000,000 bytes, like the documented limit
-	long := strings.Repeat("x", 120)
-	inds := addresses(10000, "canary", long)
+	// The fake refuses uploads over 2,000,000 bytes, like the documented
+	// limit. 3,000 indicators of about 1 KB fit one job by count (5,000) but
+	// not by size, so Upload must split them by bytes.
+	srv, c, cnt := newFake(t)
+	inds := addresses(3000, "canary")
 	for i := range inds {
-		inds[i].Attributes = []threatconnect.Attribute{{Type: "Description", Value: strings.Repeat("incident details ", 20)}}
+		inds[i].Attributes = []threatconnect.Attribute{{Type: "Description", Value: strings.Repeat("incident details ", 55)}}
 	}
 	res, err := c.Batch.Upload(context.Background(), inds, &threatconnect.BatchOptions{Owner: tctest.DefaultOwner})
 	require.NoError(t, err)
-	assert.Equal(t, 10000, res.Succeeded)
-	assert.Greater(t, len(res.Jobs), 2, "split by bytes, not only by count")
-	t.Logf("10000 indicators of ~480 bytes: %d jobs, %d requests", len(res.Jobs), cnt.n.Load())
-	assert.Equal(t, int64(3*len(res.Jobs)), cnt.n.Load())
+	assert.Equal(t, 3000, res.Succeeded)
+	assert.Len(t, res.Jobs, 2, "split by bytes, not only by count")
+	assert.Equal(t, int64(6), cnt.n.Load())
+	total := 0
 	for _, j := range srv.BatchJobs() {
-		assert.LessOrEqual(t, j.Uploaded, threatconnect.DefaultBatchChunkSize)
+		total += j.Uploaded
 	}
+	assert.Equal(t, 3000, total)
 }
 
 func TestBatchErrorsAreRead(t *testing.T) {

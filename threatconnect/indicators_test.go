@@ -278,7 +278,6 @@ func TestPaginationOver2500(t *testing.T) {
 		{"pages of 500, typed", 500, threatconnect.Address, 5},
 		{"pages of 100", 100, "", 25},
 		{"exact multiple: 2500 in one page", 2500, "", 1},
-		{"max page", threatconnect.MaxResultLimit, "", 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
