@@ -220,6 +220,15 @@ func TestPaginateCursorsAreOpaqueAndCarryTheQuery(t *testing.T) {
 		params = url.Values{"cursor": {next}} // follow-up pages send only the cursor
 	}
 	assert.Len(t, ids, 25)
+
+	// prev leads back to the page before.
+	_, p1 := call(t, srv, http.MethodGet, "/canarytokens/paginate", url.Values{"limit": {"10"}})
+	next := p1["cursor"].(map[string]any)["next"].(string)
+	_, p2 := call(t, srv, http.MethodGet, "/canarytokens/paginate", url.Values{"cursor": {next}})
+	_, back := call(t, srv, http.MethodGet, "/canarytokens/paginate", url.Values{"cursor": {p2["cursor"].(map[string]any)["prev"].(string)}})
+	assert.Equal(t, p1["canarytokens"], back["canarytokens"])
+	assert.EqualValues(t, 1, back["page_num"])
+
 	want := make([]string, 0, 25)
 	for _, tk := range srv.Tokens() {
 		want = append(want, tk.ID)
