@@ -36,12 +36,12 @@ const (
 // on indicators that already exist.
 type WriteMode string
 
-// Write modes. Append is the default for all three.
+// Write modes. WriteAppend is the default for all three.
 const (
-	Append    WriteMode = "Append"
-	Replace   WriteMode = "Replace"
-	Singleton WriteMode = "Singleton" // attributes only: one per type
-	Static    WriteMode = "Static"    // attributes only: never change existing ones
+	WriteAppend    WriteMode = "Append"    // add to what the indicator has
+	WriteReplace   WriteMode = "Replace"   // replace what the indicator has
+	WriteSingleton WriteMode = "Singleton" // attributes only: one per type
+	WriteStatic    WriteMode = "Static"    // attributes only: never change existing ones
 )
 
 // Batch limits and defaults.
@@ -64,7 +64,7 @@ type BatchOptions struct {
 	// HaltOnError stops a job at its first bad indicator.
 	HaltOnError bool
 	// AttributeWriteType, TagWriteType and SecurityLabelWriteType say how
-	// existing metadata is treated (default Append for all three).
+	// existing metadata is treated (default WriteAppend for all three).
 	AttributeWriteType, TagWriteType, SecurityLabelWriteType WriteMode
 	// ChunkSize is the number of indicators per job (default
 	// DefaultBatchChunkSize, at most MaxBatchJobIndicators).
@@ -105,14 +105,14 @@ func (o *BatchOptions) withDefaults() (BatchOptions, error) {
 	}{{"AttributeWriteType", &b.AttributeWriteType, true}, {"TagWriteType", &b.TagWriteType, false}, {"SecurityLabelWriteType", &b.SecurityLabelWriteType, false}} {
 		switch *m.v {
 		case "":
-			*m.v = Append
-		case Append, Replace:
-		case Singleton, Static:
+			*m.v = WriteAppend
+		case WriteAppend, WriteReplace:
+		case WriteSingleton, WriteStatic:
 			if !m.attr {
-				return b, invalid(m.name, "%q applies to attributes only; use Append or Replace", *m.v)
+				return b, invalid(m.name, "%q applies to attributes only; use WriteAppend or WriteReplace", *m.v)
 			}
 		default:
-			return b, invalid(m.name, "%q is not Append, Replace, Singleton or Static", clip(string(*m.v)))
+			return b, invalid(m.name, "%q is not WriteAppend, WriteReplace, WriteSingleton or WriteStatic", clip(string(*m.v)))
 		}
 	}
 	if b.ChunkSize < 0 || b.ChunkSize > MaxBatchJobIndicators {

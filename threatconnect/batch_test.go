@@ -150,7 +150,7 @@ func TestBatchValidation(t *testing.T) {
 		{"bad rating is named by index", badRating, &threatconnect.BatchOptions{Owner: "o"}, "indicators[2].Rating"},
 		{"chunk over the platform limit", addresses(1), &threatconnect.BatchOptions{Owner: "o", ChunkSize: 25001}, "ChunkSize"},
 		{"bad action", addresses(1), &threatconnect.BatchOptions{Owner: "o", Action: "Upsert"}, "Action"},
-		{"singleton tags", addresses(1), &threatconnect.BatchOptions{Owner: "o", TagWriteType: threatconnect.Singleton}, "TagWriteType"},
+		{"singleton tags", addresses(1), &threatconnect.BatchOptions{Owner: "o", TagWriteType: threatconnect.WriteSingleton}, "TagWriteType"},
 		{"negative poll interval", addresses(1), &threatconnect.BatchOptions{Owner: "o", PollInterval: -time.Second}, "PollInterval"},
 		{"one indicator over MaxBytes", addresses(1), &threatconnect.BatchOptions{Owner: "o", MaxBytes: 20}, "indicators[0]"},
 	}
@@ -229,7 +229,7 @@ func TestBatchByHand(t *testing.T) {
 	t.Parallel()
 	srv, c, _ := newFake(t, tctest.WithBatchPolls(1))
 	ctx := context.Background()
-	id, err := c.Batch.CreateJob(ctx, &threatconnect.BatchOptions{Owner: tctest.DefaultOwner, TagWriteType: threatconnect.Replace})
+	id, err := c.Batch.CreateJob(ctx, &threatconnect.BatchOptions{Owner: tctest.DefaultOwner, TagWriteType: threatconnect.WriteReplace})
 	require.NoError(t, err)
 	require.NoError(t, c.Batch.UploadData(ctx, id, addresses(10, "x")))
 	st, err := c.Batch.Status(ctx, id)

@@ -49,7 +49,7 @@ func TestCreateValidationBeforeIO(t *testing.T) {
 		{"empty tag", with(func(i *threatconnect.Indicator) { i.Tags = []string{"ok", ""} }), "Tags", "must not be empty"},
 		{"tag too long", with(func(i *threatconnect.Indicator) { i.Tags = []string{strings.Repeat("x", 129)} }), "Tags", "longer than 128"},
 		{"attribute without type", with(func(i *threatconnect.Indicator) { i.Attributes = []threatconnect.Attribute{{Value: "v"}} }), "Attributes", "needs a Type"},
-		{"host flags on an address", with(func(i *threatconnect.Indicator) { i.DNSActive = threatconnect.Bool(true) }), "DNSActive", "Host indicators only"},
+		{"host flags on an address", with(func(i *threatconnect.Indicator) { i.DNSActive = threatconnect.Ptr(true) }), "DNSActive", "Host indicators only"},
 		{"non-ASCII host", threatconnect.Indicator{Type: threatconnect.Host, Summary: "bücher.example"}, "Summary", "punycode"},
 		{"host with a space", threatconnect.Indicator{Type: threatconnect.Host, Summary: "evil example"}, "Summary", "not a host name"},
 		{"relative URL", threatconnect.Indicator{Type: threatconnect.URL, Summary: "/login"}, "Summary", "absolute URL"},
@@ -145,7 +145,7 @@ func TestIndicatorLifecycle(t *testing.T) {
 	r := &threatconnect.ReadOptions{Owner: owner}
 
 	ind, err := c.Indicators.Create(ctx, threatconnect.Indicator{
-		Type: threatconnect.Host, Summary: "Evil.Example.", Rating: 4.5, Confidence: 85, Active: threatconnect.Bool(true),
+		Type: threatconnect.Host, Summary: "Evil.Example.", Rating: 4.5, Confidence: 85, Active: threatconnect.Ptr(true),
 		Tags:           []string{"canary", "TLP/amber memo"},
 		Attributes:     []threatconnect.Attribute{{Type: "Description", Value: "DNS canarytoken fired", Displayed: true}},
 		SecurityLabels: []string{"TLP:AMBER"},
@@ -201,8 +201,7 @@ func TestIndicatorLifecycle(t *testing.T) {
 	assert.Equal(t, 3, stored.Observations)
 	assert.Equal(t, []int64{g.ID}, stored.Groups)
 
-	nr, nc := 1.0, 20
-	upd, err := c.Indicators.Update(ctx, threatconnect.Host, "evil.example", threatconnect.IndicatorUpdate{Rating: &nr, Confidence: &nc}, w)
+	upd, err := c.Indicators.Update(ctx, threatconnect.Host, "evil.example", threatconnect.IndicatorUpdate{Rating: threatconnect.Ptr(1.0), Confidence: threatconnect.Ptr(20)}, w)
 	require.NoError(t, err)
 	assert.Equal(t, 1.0, upd.Rating)
 	assert.Equal(t, 20, upd.Confidence)

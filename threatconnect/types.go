@@ -118,8 +118,9 @@ type Owner struct {
 	Type string `json:"type"` // "Organization", "Community" or "Source"
 }
 
-// Bool returns a pointer to v, for the optional fields of Indicator.
-func Bool(v bool) *bool { return &v }
+// Ptr returns a pointer to v, for optional fields such as Indicator.Active
+// and IndicatorUpdate.Rating: threatconnect.Ptr(true), threatconnect.Ptr(4.5).
+func Ptr[T any](v T) *T { return &v }
 
 // flexFloat decodes 4, 4.00, "4.00" and null.
 type flexFloat float64
