@@ -1,6 +1,7 @@
 package honeytoken
 
 import (
+	"bytes"
 	"encoding/base64"
 	"fmt"
 	"strconv"
@@ -119,7 +120,8 @@ func awsSpec(f Format, prefix string) *spec {
 		v &= 1<<awsFreeBits - 1
 		id = ks.awsID(sc, sp.code, v)
 		kid := appendAWSKeyID(sc.buf[:0], prefix, ks.site.awsAccount, v)
-		if shannon(string(kid)) <= 3 || !decodableInBase64(string(kid)) {
+		// aws-access-token: entropy > 3 and an allowlist for ids ending in EXAMPLE.
+		if shannon(string(kid)) <= 3 || !decodableInBase64(string(kid)) || bytes.Contains(kid, []byte("EXAMPLE")) {
 			return id, "", "", false
 		}
 		value = string(kid)

@@ -167,3 +167,16 @@ func TestGeneratorNeverPrintsKey(t *testing.T) {
 	assert.NotContains(t, err.Error(), "0123456789abcdef0123")
 	assert.False(t, errors.Is(err, ErrUnknownFormat))
 }
+
+// Found by FuzzScan: BEGIN and END lines that overlap must not panic.
+func TestRecognizeOverlappingPEMLines(t *testing.T) {
+	t.Parallel()
+	g := newTestGenerator(t, "pem-overlap")
+	for _, s := range []string{
+		"-----BEGIN PRIVATE KEY-----",
+		"-----BEGIN+PRIVATE+KEY-----",
+		"-----BEGIN PRIVATE KEY-----END PRIVATE KEY-----",
+	} {
+		assert.NotPanics(t, func() { g.Recognize(s); g.Scan(s) })
+	}
+}

@@ -74,6 +74,8 @@ func pemBody(s string) (string, bool) {
 	s = strings.TrimSpace(s)
 	var body string
 	switch {
+	case len(s) < len(pemBegin)+len(pemEnd):
+		return "", false
 	case strings.HasPrefix(s, pemBegin) && strings.HasSuffix(s, pemEnd):
 		body = s[len(pemBegin) : len(s)-len(pemEnd)]
 	case strings.HasPrefix(s, pemBeginForm) && strings.HasSuffix(s, pemEndForm):

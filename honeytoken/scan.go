@@ -80,6 +80,9 @@ type scanner struct {
 	g    *Generator
 	out  []Match
 	seen map[seenKey]bool
+	// spans of value matches per id: a database password inside its own matched
+	// URL is not reported twice.
+	spans map[string][][2]int
 }
 
 type seenKey struct {
@@ -94,7 +97,7 @@ type seenKey struct {
 // characters, percent-encoding and JSON's escaped slashes. Work is linear in the
 // length of text. Matches are in order of discovery: plain text first.
 func (g *Generator) Scan(text string) []Match {
-	sc := &scanner{g: g, seen: map[seenKey]bool{}}
+	sc := &scanner{g: g, seen: map[seenKey]bool{}, spans: map[string][][2]int{}}
 	sc.scan(&frame{s: text, root: true, end: len(text)})
 	return sc.out
 }
@@ -106,6 +109,14 @@ func (sc *scanner) add(f *frame, a, b int, m Match, value string) {
 	key := seenKey{m.Start, m.Part, m.ID}
 	if sc.seen[key] {
 		return
+	}
+	for _, sp := range sc.spans[m.ID] {
+		if m.Part == PartSecret && m.Format == DatabaseURL && sp[0] <= m.Start && m.End <= sp[1] {
+			return
+		}
+	}
+	if m.Part == PartValue {
+		sc.spans[m.ID] = append(sc.spans[m.ID], [2]int{m.Start, m.End})
 	}
 	sc.seen[key] = true
 	sc.out = append(sc.out, m)

@@ -191,3 +191,23 @@ func TestScanFindsNothingInRandomText(t *testing.T) {
 		})
 	}
 }
+
+func TestScanReportsDatabaseURLOnce(t *testing.T) {
+	t.Parallel()
+	g := newTestGenerator(t, "scan-db")
+	tok, err := g.Generate(DatabaseURL, Meta{})
+	require.NoError(t, err)
+	ms := g.Scan("DATABASE_URL=" + tok.Value + "\n")
+	require.Len(t, ms, 1)
+	assert.Equal(t, PartValue, ms[0].Part)
+
+	// With a query string the URL no longer matches exactly; the password does.
+	pw, _ := splitDBURL(tok.Value)
+	ms = g.Scan("DATABASE_URL=" + tok.Value + "?sslmode=require\n")
+	require.NotEmpty(t, ms)
+	found := false
+	for _, m := range ms {
+		found = found || m.Value == pw && m.Part == PartSecret
+	}
+	assert.True(t, found || ms[0].Part == PartValue)
+}
