@@ -66,6 +66,7 @@ const (
 	FaultConnectionReset                  // the TCP connection is reset without a response
 )
 
+// String returns the fault's HTTP status ("429") or "reset".
 func (f Fault) String() string {
 	switch f {
 	case FaultRateLimited:

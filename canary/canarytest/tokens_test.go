@@ -27,7 +27,8 @@ var (
 )
 
 // The ten kinds of seed 000, created through the SDK end to end: create
-// (with uploads), get, list, trigger, list incidents, download, delete.
+// (with uploads), get, list, download, trigger, list incidents,
+// acknowledge, delete.
 func TestSDKEndToEndSeedKinds(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -100,9 +101,24 @@ func TestSDKEndToEndSeedKinds(t *testing.T) {
 				}
 			}
 
+			listed, err := c.Tokens.Search(ctx, &canary.SearchTokensOptions{Query: tok.ID})
+			require.NoError(t, err)
+			require.Len(t, listed.Items, 1)
+			assert.Equal(t, tok.ID, listed.Items[0].ID)
+
 			inc, err := srv.Trigger(tok.ID, "203.0.113.9")
 			require.NoError(t, err)
 			assert.Equal(t, got.NodeID, inc.NodeID, "the incident names the token's node_id")
+			incs, err := c.Incidents.List(ctx, &canary.ListIncidentsOptions{NodeID: got.NodeID})
+			require.NoError(t, err)
+			require.Len(t, incs.Items, 1)
+			assert.Equal(t, inc.Key, incs.Items[0].Key)
+			assert.Equal(t, tt.req.Memo, incs.Items[0].Memo)
+			assert.Equal(t, string(tt.req.Kind), incs.Items[0].Events[0].Type)
+			require.NoError(t, c.Incidents.Acknowledge(ctx, inc.Key))
+			acked, err := c.Incidents.Get(ctx, inc.Key)
+			require.NoError(t, err)
+			assert.True(t, acked.Acknowledged)
 			err = c.Tokens.Delete(ctx, tok.ID, nil)
 			require.Error(t, err, "a token with incidents cannot be deleted")
 			require.NoError(t, c.Tokens.Delete(ctx, tok.ID, &canary.DeleteTokenOptions{ClearIncidents: true}))
