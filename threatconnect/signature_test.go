@@ -248,3 +248,30 @@ func TestFakeTimestampWindow(t *testing.T) {
 		}
 	}
 }
+
+// TestSignedPathFollowsTheBaseURL: the signed path is the one sent, so it
+// has /api only when the base URL has it (older accounts use
+// https://api.threatconnect.com with no /api).
+func TestSignedPathFollowsTheBaseURL(t *testing.T) {
+	t.Parallel()
+	for base, want := range map[string]string{
+		"https://api.threatconnect.com":      "/v2/owners/mine",
+		"https://tc.example.com/api/":        "/api/v2/owners/mine",
+		"https://tc.example.com/tc%20api/v0": "/tc%20api/v0/v2/owners/mine",
+	} {
+		mt := httpmock.NewMockTransport()
+		var got *http.Request
+		mt.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
+			got = r
+			return httpmock.NewStringResponse(200, `{"status":"Success","data":{"owner":{"id":1,"name":"Acme","type":"Organization"}}}`), nil
+		})
+		c, err := threatconnect.NewClient(threatconnect.WithBaseURL(base), threatconnect.WithHMAC("AID", "base-secret"),
+			threatconnect.WithHTTPClient(&http.Client{Transport: mt}), threatconnect.WithClock(func() time.Time { return fixedTime }))
+		require.NoError(t, err)
+		o, err := c.Owners.Mine(context.Background())
+		require.NoError(t, err, base)
+		assert.Equal(t, "Acme", o.Name)
+		assert.Equal(t, want, got.URL.RequestURI(), base)
+		assert.Equal(t, "TC AID:"+refSign("base-secret", want+":GET:1513703787"), got.Header.Get("Authorization"), base)
+	}
+}
