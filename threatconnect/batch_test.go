@@ -69,6 +69,7 @@ func TestBatchUpload10000(t *testing.T) {
 			assert.Equal(t, 10000, res.Submitted)
 			assert.Equal(t, 10000, res.Succeeded)
 			assert.Zero(t, res.Failed)
+			t.Logf("10,000 indicators: %d job(s), %d HTTP requests (client-side count), %d seen by the fake", len(res.Jobs), cnt.n.Load(), srv.RequestCount())
 			assert.Equal(t, tt.wantRequests, cnt.n.Load(), "requests measured at the client")
 			assert.Equal(t, int(tt.wantRequests), srv.RequestCount(), "requests seen by the fake")
 			assert.Equal(t, tt.wantWaits, *waits)

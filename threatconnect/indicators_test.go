@@ -290,6 +290,7 @@ func TestPaginationOver2500(t *testing.T) {
 				assert.Equal(t, threatconnect.Address, ind.Type)
 			}
 			assert.Len(t, seen, 2500)
+			t.Logf("2,500 indicators: %d HTTP requests", cnt.n.Load()-before)
 			assert.Equal(t, tt.wantPages, cnt.n.Load()-before, "requests")
 		})
 	}
