@@ -22,6 +22,10 @@
 // WithFaultRate and WithLatency inject the failures a client's retries must
 // survive. A Server is safe for concurrent use.
 //
+// Errors come as the Console's envelope with HTTP 400, 401, 404 or 405;
+// WithErrorsOnHTTP200 sends them all with HTTP 200 instead, as some Console
+// endpoints do, so a client's handling of both can be tested.
+//
 // Behaviour the documentation does not pin down is marked as such in the
 // source; the fake follows the most plausible reading and is not a
 // specification of the real Console.

@@ -97,17 +97,18 @@ type fetchWire struct {
 // searchWire is one result of /incidents/search: flattened, with logdata
 // instead of events and the extra keys search adds.
 type searchWire struct {
-	Acknowledged        string      `json:"acknowledged"`
-	Created             string      `json:"created"`
-	CreatedAge          string      `json:"created_age"`
-	CreatedAgeSeconds   int64       `json:"created_age_seconds"`
-	CreatedPrintable    string      `json:"created_printable"`
-	CreatedStd          string      `json:"created_std"`
-	Description         string      `json:"description"`
-	DstHost             string      `json:"dst_host"`
-	DstPort             string      `json:"dst_port"`
-	EventsCount         string      `json:"events_count"`
-	EventsList          string      `json:"events_list"`
+	Acknowledged      string `json:"acknowledged"`
+	Created           string `json:"created"`
+	CreatedAge        string `json:"created_age"`
+	CreatedAgeSeconds int64  `json:"created_age_seconds"`
+	CreatedPrintable  string `json:"created_printable"`
+	CreatedStd        string `json:"created_std"`
+	Description       string `json:"description"`
+	DstHost           string `json:"dst_host"`
+	DstPort           string `json:"dst_port"`
+	EventsCount       string `json:"events_count"`
+	EventsList        string `json:"events_list"` // ms epochs, comma-separated: the docs name the field, not its type
+
 	FlockID             string      `json:"flock_id"`
 	HashID              string      `json:"hash_id"`
 	IncidentKey         string      `json:"incident_key"`

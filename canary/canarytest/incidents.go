@@ -60,7 +60,9 @@ func timeParam(v string) (time.Time, bool) {
 }
 
 // parseIncQuery reads the filters of a first feed or search request and
-// returns the documented error message on bad input.
+// returns the error message on bad input: the documented "Parameter
+// older_than was invalid." and "Cannot use src_host and node_id together",
+// and the same pattern for the other parameters (not documented).
 func parseIncQuery(p map[string][]string, feedState string) (*incQuery, string) {
 	get := func(k string) string {
 		if vs := p[k]; len(vs) > 0 {
@@ -163,7 +165,8 @@ func (s *Server) incCursor(w http.ResponseWriter, r *request, feedState string, 
 	return q, c, paginate, ok
 }
 
-// incPage collects one page of matching incidents in ascending updated_id.
+// incPage collects one page of matching incidents in ascending updated_id
+// (the feed's documented order; search uses it too, which is a guess).
 func incPage(st *state, q *incQuery, c cursor) (page []*incident, next, prev *cursor) {
 	start := sort.Search(len(st.incs), func(i int) bool { return st.incs[i].updatedID > c.after })
 	for i := start; i < len(st.incs) && st.incs[i].updatedID <= c.bound; i++ {

@@ -202,6 +202,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
 		return
 	}
 	r, err := parseRequest(hr, path)
+	if hr.MultipartForm != nil {
+		defer func() { _ = hr.MultipartForm.RemoveAll() }()
+	}
 	if err != nil {
 		s.fail(w, http.StatusBadRequest, "Could not process the parameters")
 		return
