@@ -285,6 +285,12 @@ func createFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 			req.Upload = &canary.Upload{Filename: filepath.Base(*file), Content: f}
 		}
 		tok, err := e.c.Tokens.Create(ctx, req)
+		var ve *canary.ValidationError
+		if errors.As(err, &ve) {
+			if f, ok := createFlagOf[ve.Field]; ok {
+				return usagef("%s: %s", f, ve.Reason)
+			}
+		}
 		if err != nil {
 			return err
 		}
@@ -323,6 +329,13 @@ func createFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 		}
 		return err
 	}
+}
+
+// createFlagOf names the flag behind a CreateTokenRequest field, so a
+// validation error points at what to type.
+var createFlagOf = map[string]string{
+	"Kind": "--kind", "Memo": "--memo", "Upload": "--file", "ClonedWeb": "--cloned-web",
+	"BrowserRedirectURL": "--redirect-url", "ProcessName": "--process-name", "FlockID": "--flock",
 }
 
 func hasFile(k canary.Kind) bool {
