@@ -66,6 +66,7 @@ func appendAWSSecret(dst []byte, ks *keySet, sc *scratch, ct *[16]byte) []byte {
 	var raw [30]byte
 	copy(raw[:], ct[:])
 	s := newStream(ks, sc, ct, 1)
+	s.blk = ks.awsSecret
 	for i := 16; i < 30; i++ {
 		raw[i] = s.next()
 	}

@@ -3,6 +3,7 @@ package honeytoken
 import (
 	"crypto/sha256"
 	"encoding/binary"
+	"fmt"
 	"slices"
 )
 
@@ -91,6 +92,22 @@ func (p Part) String() string {
 		return "secret"
 	}
 	return "value"
+}
+
+// MarshalText encodes the part as "value" or "secret".
+func (p Part) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
+
+// UnmarshalText decodes "value" or "secret".
+func (p *Part) UnmarshalText(b []byte) error {
+	switch string(b) {
+	case "value":
+		*p = PartValue
+	case "secret":
+		*p = PartSecret
+	default:
+		return &ValidationError{Field: "Part", Problem: fmt.Sprintf("unknown part %q; use \"value\" or \"secret\"", b)}
+	}
+	return nil
 }
 
 func formatCode(f Format) uint32 {

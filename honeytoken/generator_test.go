@@ -2,6 +2,7 @@ package honeytoken
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -37,6 +38,17 @@ func TestNewGeneratorKeyErrors(t *testing.T) {
 			assert.Contains(t, err.Error(), "crypto/rand", "the error says what to do")
 		})
 	}
+}
+
+func TestMatchJSON(t *testing.T) {
+	t.Parallel()
+	b, err := json.Marshal(Match{ID: "ab", Format: NPM, Part: PartSecret, Strength: 64})
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"part":"secret"`)
+	var m Match
+	require.NoError(t, json.Unmarshal(b, &m))
+	assert.Equal(t, PartSecret, m.Part)
+	require.Error(t, json.Unmarshal([]byte(`{"part":"half"}`), &m))
 }
 
 func TestGenerateUnknownFormat(t *testing.T) {
@@ -153,7 +165,9 @@ func TestGeneratorNeverPrintsKey(t *testing.T) {
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%T"} {
 		outs = append(outs, fmt.Sprintf(verb, g), fmt.Sprintf(verb, g.keys[0]), fmt.Sprintf(verb, g.keys[1]))
 	}
-	outs = append(outs, fmt.Sprint(g), fmt.Sprintln(g), fmt.Sprintf("%v", struct{ G *Generator }{g}))
+	r := &Rotator{Generator: g, Store: NewMemoryStore()}
+	outs = append(outs, fmt.Sprint(g), fmt.Sprintln(g), fmt.Sprintf("%v", struct{ G *Generator }{g}),
+		fmt.Sprintf("%+v", r), fmt.Sprintf("%#v", *r), fmt.Sprintf("%v", []*Generator{g}))
 	for _, out := range outs {
 		assert.NotContains(t, out, "secret-marker")
 		assert.NotContains(t, out, "retired-key-material")

@@ -32,6 +32,7 @@ type keySet struct {
 	enc        cipher.Block // AES-128: id‖tag <-> carried ciphertext
 	fill       cipher.Block // AES-128: characters derived from the ciphertext
 	awsIDBlock cipher.Block // AES-128: AWS key id free bits -> token id
+	awsSecret  cipher.Block // AES-128: the derived half of an AWS secret access key
 	mac        sync.Pool    // hash.Hash: HMAC-SHA256 under the tag key
 	jwt        []byte       // HS256 signing key
 	site       siteConsts
@@ -47,6 +48,8 @@ func newKeySet(master []byte) *keySet {
 	ks.enc, _ = aes.NewCipher(enc[:16]) // a 16-byte key never fails
 	ks.fill, _ = aes.NewCipher(fill[:16])
 	ks.awsIDBlock, _ = aes.NewCipher(aid[:16])
+	asec := derive(master, "aws/secret")
+	ks.awsSecret, _ = aes.NewCipher(asec[:16])
 	macKey := mac
 	ks.mac.New = func() any { return hmac.New(sha256.New, macKey[:]) }
 	ks.jwt = append([]byte(nil), jw[:]...)
@@ -107,7 +110,7 @@ func (ks *keySet) open(sc *scratch, code uint32, ct *[16]byte, id *[8]byte) bool
 // AES_fill(ct ⊕ counter), block after block. Everything in a token that the tag
 // does not carry comes from here, so every character is bound to the tag.
 type stream struct {
-	ks  *keySet
+	blk cipher.Block
 	sc  *scratch
 	ct  [16]byte
 	ctr uint32
@@ -115,7 +118,7 @@ type stream struct {
 }
 
 func newStream(ks *keySet, sc *scratch, ct *[16]byte, domain uint32) stream {
-	s := stream{ks: ks, sc: sc, ct: *ct, pos: 16}
+	s := stream{blk: ks.fill, sc: sc, ct: *ct, pos: 16}
 	s.ct[0] ^= byte(domain >> 24)
 	s.ct[1] ^= byte(domain >> 16)
 	s.ct[2] ^= byte(domain >> 8)
@@ -131,7 +134,7 @@ func (s *stream) next() byte {
 		s.sc.in[13] ^= byte(s.ctr >> 16)
 		s.sc.in[14] ^= byte(s.ctr >> 8)
 		s.sc.in[15] ^= byte(s.ctr)
-		s.ks.fill.Encrypt(s.sc.out[:], s.sc.in[:])
+		s.blk.Encrypt(s.sc.out[:], s.sc.in[:])
 		s.pos = 0
 	}
 	b := s.sc.out[s.pos]
