@@ -92,6 +92,9 @@ func (e *Estate) check() error {
 			errs = append(errs, fmt.Errorf("source %q is not an IP address", ip))
 		}
 	}
+	if e.Incidents > 0 && (e.Tokens == 0 || e.DisabledFraction >= 1) {
+		errs = append(errs, errors.New("Incidents need enabled tokens: set Tokens and a DisabledFraction below 1"))
+	}
 	if e.Age < 0 {
 		errs = append(errs, errors.New("Age must not be negative"))
 	}

@@ -76,6 +76,8 @@ func TestSeedRejectsBadEstates(t *testing.T) {
 		{Tokens: 1, Kinds: []string{"gmail"}},
 		{Tokens: 1, Kinds: []string{"web-bug"}},
 		{Tokens: 1, Incidents: 1, SourceIPs: []string{"evil.example"}},
+		{Incidents: 5},
+		{Tokens: 3, Incidents: 5, DisabledFraction: 1},
 	} {
 		_, err := srv.Seed(e)
 		assert.ErrorContains(t, err, "canarytest: Seed:")
