@@ -413,10 +413,12 @@ func (s *IndicatorsService) List(ctx context.Context, opts *ListOptions) (Indica
 	if opts != nil {
 		start, limit = opts.ResultStart, opts.ResultLimit
 	}
-	return s.list(ctx, opts, start, limit)
+	return s.list(ctx, opts, start, limit, -1)
 }
 
-func (s *IndicatorsService) list(ctx context.Context, opts *ListOptions, start, limit int) (IndicatorPage, error) {
+// list fetches one page. total is the result count learnt from the first
+// page (-1 if unknown): the platform sends it only there.
+func (s *IndicatorsService) list(ctx context.Context, opts *ListOptions, start, limit, total int) (IndicatorPage, error) {
 	q, segs, t, err := opts.query(start, limit)
 	if err != nil {
 		return IndicatorPage{}, err
@@ -461,12 +463,19 @@ func (s *IndicatorsService) list(ctx context.Context, opts *ListOptions, start, 
 	if size == 0 {
 		size = 100
 	}
+	if page.ResultCount >= 0 {
+		total = page.ResultCount
+	}
 	next := start + len(items)
 	switch {
 	case len(items) == 0:
-	case page.ResultCount >= 0 && next >= page.ResultCount:
-	case len(items) < size:
-	default:
+	case total >= 0:
+		// With the total known, a short page is not the end: an instance
+		// may cap resultLimit (older ones at 500) without saying so.
+		if next < total {
+			page.NextStart = next
+		}
+	case len(items) >= size:
 		page.NextStart = next
 	}
 	return page, nil
@@ -494,7 +503,7 @@ func (s *IndicatorsService) All(ctx context.Context, opts *ListOptions) iter.Seq
 				return pager.Page[Indicator]{}, err
 			}
 		}
-		p, err := s.list(ctx, &o, start, limit)
+		p, err := s.list(ctx, &o, start, limit, total)
 		if err != nil {
 			return pager.Page[Indicator]{}, err
 		}

@@ -295,6 +295,18 @@ func TestPaginationOver2500(t *testing.T) {
 		})
 	}
 
+	t.Run("an instance that caps pages at 500 without saying so", func(t *testing.T) {
+		capped, cc, ccnt := newFake(t, tctest.WithPageCap(500))
+		capped.AddIndicators("", seed...)
+		n := 0
+		for _, err := range cc.Indicators.All(ctx, &threatconnect.ListOptions{ResultLimit: 1000}) {
+			require.NoError(t, err)
+			n++
+		}
+		assert.Equal(t, 2500, n, "short pages are not the end while the total is not reached")
+		assert.Equal(t, int64(5), ccnt.n.Load())
+	})
+
 	t.Run("List pages by hand", func(t *testing.T) {
 		p, err := c.Indicators.List(ctx, &threatconnect.ListOptions{Owner: "Common Community", ResultLimit: 1000})
 		require.NoError(t, err)

@@ -643,6 +643,9 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, owner, typ string)
 		}
 		limit = n
 	}
+	if s.pageCap > 0 && limit > s.pageCap {
+		limit = s.pageCap
+	}
 	var filters []filter
 	if v := q.Get("filters"); v != "" {
 		var msg string

@@ -52,6 +52,7 @@ type Server struct {
 	now       func() time.Time
 	window    time.Duration
 	polls     int
+	pageCap   int
 	maxBatch  int
 	labels    map[string]bool
 	attrTypes map[string]bool
@@ -128,6 +129,10 @@ func WithTimestampWindow(d time.Duration) Option { return func(s *Server) { s.wi
 // WithBatchPolls makes each batch job report "Running" for n status polls
 // before "Completed" (default 0: complete at the first poll).
 func WithBatchPolls(n int) Option { return func(s *Server) { s.polls = n } }
+
+// WithPageCap serves at most n results per page, whatever resultLimit asks
+// for, as older instances capped pages at 500 without saying so.
+func WithPageCap(n int) Option { return func(s *Server) { s.pageCap = n } }
 
 // WithBatchMaxBytes sets the largest batch upload accepted (default
 // 2,000,000 bytes, the documented example limit).
