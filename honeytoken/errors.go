@@ -37,7 +37,9 @@ func (e *KeyError) Is(target error) bool { return target == ErrKey }
 // FormatError reports a format that cannot be used: unknown, or a [CustomFormat]
 // that is not valid.
 type FormatError struct {
-	Format  Format
+	// Format is the format in question.
+	Format Format
+	// Problem says what is wrong and what to do.
 	Problem string
 	unknown bool
 }
@@ -57,7 +59,9 @@ func unknownFormat(f Format) error {
 
 // ValidationError reports an invalid argument, naming the field.
 type ValidationError struct {
-	Field   string
+	// Field names the argument or field.
+	Field string
+	// Problem says what is wrong and what to do.
 	Problem string
 }
 

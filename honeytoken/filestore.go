@@ -30,9 +30,12 @@ type FileStore struct {
 
 // CorruptError reports a line other than the last that is not a record.
 type CorruptError struct {
+	// Path is the store file.
 	Path string
+	// Line is the 1-based number of the bad line.
 	Line int
-	Err  error
+	// Err is the decoding or validation error.
+	Err error
 }
 
 // Error implements error.

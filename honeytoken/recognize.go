@@ -24,7 +24,8 @@ type Match struct {
 	// Start and End are the byte offsets in the scanned text of the text the token
 	// was found in: the token itself, or the encoded run that decoded to it.
 	Start int `json:"start"`
-	End   int `json:"end"`
+	// End is the offset just past that text.
+	End int `json:"end"`
 	// Encoding is how the token was written there: "" for plain text, else
 	// "base64", "url" or a chain such as "url+base64" (outermost first).
 	Encoding string `json:"encoding,omitempty"`

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -229,4 +230,33 @@ func TestWriteFile(t *testing.T) {
 	var ve *ValidationError
 	require.ErrorAs(t, WriteFile("", nil, WriteOptions{}), &ve)
 	require.Error(t, WriteFile(filepath.Join(dir, "missing", "x"), nil, WriteOptions{}))
+}
+
+// genericAPIKey is gitleaks' generic-api-key rule as research §1.9 describes it: an
+// identifier holding a keyword, an operator, then the value and the boundary suffix.
+// It is the only gitleaks rule that can report an AWS secret access key.
+var genericAPIKey = regexp.MustCompile(`(?i)[\w.-]{0,50}?(?:access|auth|api|credential|creds|key|passw(?:or)?d|secret|token)(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}([\w.=-]{10,150}|[a-z0-9][a-z0-9+/]{11,}={0,3})(?:[\x60'"\s;]|\\[nr]|$)`)
+
+func TestRenderedAWSSecretsMatchGenericRule(t *testing.T) {
+	t.Parallel()
+	g := newTestGenerator(t, "generic-rule")
+	n := propertyCount() / 5
+	for _, kind := range []Kind{EnvFile, AWSCredentialsFile} {
+		t.Run(string(kind), func(t *testing.T) {
+			t.Parallel()
+			for range n {
+				tok, err := g.Generate(AWSAccessKey, Meta{})
+				require.NoError(t, err)
+				b, err := Render(kind, tok)
+				require.NoError(t, err)
+				found := false
+				for _, line := range strings.Split(string(b), "\n") {
+					for _, m := range genericAPIKey.FindAllStringSubmatch(line, -1) {
+						found = found || m[1] == tok.Secret
+					}
+				}
+				require.True(t, found, "generic-api-key does not report the secret in %s", kind)
+			}
+		})
+	}
 }

@@ -32,8 +32,14 @@ func (g *Generator) LogValue() slog.Value {
 		slog.String("key", "[REDACTED]"))
 }
 
-// keySet prints nothing but a placeholder, should it ever be reached.
-func (ks *keySet) String() string                { return "[REDACTED]" }
-func (ks *keySet) GoString() string              { return "[REDACTED]" }
+// String prints a placeholder: a keySet holds derived keys.
+func (ks *keySet) String() string { return "[REDACTED]" }
+
+// GoString prints a placeholder for %#v.
+func (ks *keySet) GoString() string { return "[REDACTED]" }
+
+// Format prints a placeholder for every verb.
 func (ks *keySet) Format(f fmt.State, verb rune) { _, _ = f.Write([]byte("[REDACTED]")) }
-func (ks *keySet) LogValue() slog.Value          { return slog.StringValue("[REDACTED]") }
+
+// LogValue logs a placeholder.
+func (ks *keySet) LogValue() slog.Value { return slog.StringValue("[REDACTED]") }

@@ -25,7 +25,9 @@ const (
 
 // Record is what a [Store] keeps about one issued token.
 type Record struct {
-	Token  Token  `json:"token"`
+	// Token is the issued token, with its meta.
+	Token Token `json:"token"`
+	// Status is where the token is in its lifecycle.
 	Status Status `json:"status"`
 	// Replaces is the ID of the token this one replaced, if any.
 	Replaces string `json:"replaces,omitempty"`
