@@ -121,18 +121,19 @@ func defaultHTTPClient() *http.Client {
 func (c *Client) BaseURL() string { return c.baseURL.String() }
 
 // String describes the client without its auth token.
-func (c *Client) String() string {
+func (c Client) String() string {
 	return fmt.Sprintf("canary.Client{BaseURL: %q, AuthToken: %s}", c.baseURL.String(), redacted)
 }
 
 // GoString is String: %#v never shows the auth token either.
-func (c *Client) GoString() string { return c.String() }
+func (c Client) GoString() string { return c.String() }
 
 // Format implements fmt.Formatter so no verb prints the auth token.
-func (c *Client) Format(f fmt.State, _ rune) { _, _ = fmt.Fprint(f, c.String()) }
+// It has a value receiver so that printing a dereferenced Client is safe too.
+func (c Client) Format(f fmt.State, _ rune) { _, _ = fmt.Fprint(f, c.String()) }
 
 // LogValue implements slog.LogValuer.
-func (c *Client) LogValue() slog.Value {
+func (c Client) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("base_url", c.baseURL.String()))
 }
 

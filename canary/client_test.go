@@ -71,6 +71,7 @@ func TestClientNeverPrintsToken(t *testing.T) {
 	slog.New(slog.NewJSONHandler(&logs, nil)).Info("client", "c", c, "tokens", c.Tokens)
 	for _, s := range []string{
 		fmt.Sprint(c), fmt.Sprintf("%v %+v %#v %s %q %x %d", c, c, c, c, c, c, c),
+		fmt.Sprintf("%v %+v %#v %s", *c, *c, *c, *c),
 		fmt.Sprintf("%v %+v %#v", *c.Tokens, c.Tokens, c.Incidents), logs.String(),
 	} {
 		assert.NotContains(t, s, testToken)

@@ -60,14 +60,19 @@ func URL(u *url.URL) string {
 	return c.String()
 }
 
-// Secrets masks every occurrence of each non-empty secret in s, in plain,
-// query-escaped and path-escaped form.
+// Secrets masks every occurrence of each secret in s, in plain,
+// query-escaped and path-escaped form. Secrets shorter than MinSecretLen are
+// skipped: masking every "t" of a message helps nobody, and real API secrets
+// are far longer.
 type Secrets []string
+
+// MinSecretLen is the shortest secret Secrets masks.
+const MinSecretLen = 6
 
 // String masks the secrets in s.
 func (ss Secrets) String(s string) string {
 	for _, sec := range ss {
-		if sec == "" {
+		if len(sec) < MinSecretLen {
 			continue
 		}
 		for _, form := range [...]string{sec, url.QueryEscape(sec), url.PathEscape(sec)} {

@@ -47,3 +47,9 @@ func TestIsSensitiveParam(t *testing.T) {
 		assert.False(t, IsSensitiveParam(k), k)
 	}
 }
+
+func TestShortSecretsAreNotMasked(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, "not found", Secrets{"t", "ot"}.String("not found"))
+	assert.Equal(t, "[REDACTED] found", Secrets{"secret"}.String("secret found"))
+}
