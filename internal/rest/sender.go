@@ -104,13 +104,13 @@ func New(cfg Config) (*Sender, error) {
 // Request is one API call.
 type Request struct {
 	Method string
-	Path   string     // appended to the base URL's path, e.g. "/canarytoken/create"
+	Path   string // appended to the base URL's path, e.g. "/canarytoken/create"
 	// RawPath, if set, is Path as it must go on the wire, for segments that
 	// hold escaped reserved bytes (an indicator "a/b" as "a%2Fb"). It must
 	// unescape to Path.
 	RawPath string
-	Query  url.Values // sent in the URL (never put a secret here)
-	Form   url.Values // sent as an application/x-www-form-urlencoded body
+	Query   url.Values // sent in the URL (never put a secret here)
+	Form    url.Values // sent as an application/x-www-form-urlencoded body
 	// Multipart, when set, is the body instead of Form.
 	Multipart *multipartx.Body
 	// Body, when set, is sent as is with ContentType (it must be replayable
