@@ -80,8 +80,21 @@ type tokenWire struct {
 	FactoryAuth           lenient.String            `json:"factory_auth"`
 }
 
-// UnmarshalJSON decodes the Console's token object leniently.
+// UnmarshalJSON decodes the Console's token object leniently. The fast
+// decoder (decode_token.go) reads it in one pass; should it give up (bad
+// input), encoding/json with tokenWire decodes it and reports the error.
 func (t *Token) UnmarshalJSON(data []byte) error {
+	var fast Token
+	if decodeToken(data, &fast) == nil {
+		*t = fast
+		return nil
+	}
+	return t.unmarshalStd(data)
+}
+
+// unmarshalStd is the reference decoding: encoding/json into tokenWire. The
+// fast decoder must give exactly its results (decode_token_test.go).
+func (t *Token) unmarshalStd(data []byte) error {
 	var w tokenWire
 	if err := json.Unmarshal(data, &w); err != nil {
 		return err

@@ -1,0 +1,685 @@
+package canary
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Fast decoding of incident objects (all three shapes: the feed's wrapper
+// with a nested "description" object, /incident/fetch's flat object and
+// /incidents/search's flat object with "logdata") and of incident pages,
+// equivalent to encoding/json into Incident and incidentPageWire; see
+// decode_scan.go. Event fields are kept as json.RawMessage like
+// Event.UnmarshalJSON keeps them, but sliced (capacity-capped, so they never
+// overlap for append) from one copy of the events array per incident
+// instead of one allocation each.
+
+// Incident members, in the order of incidentFolded's names.
+const (
+	ifID = iota
+	ifKey
+	ifIncidentKey
+	ifHashID
+	ifSummary
+	ifUpdatedID
+	ifUpdatedTime
+	ifDescription
+	ifAcknowledged
+	ifCreated
+	ifCreatedStd
+	ifLogtype
+	ifNodeID
+	ifFlockID
+	ifFlockName
+	ifName
+	ifMemo
+	ifSrcHost
+	ifSrcHostReverse
+	ifSrcPort
+	ifDstHost
+	ifDstPort
+	ifIPAddress
+	ifMACAddress
+	ifLocalTime
+	ifNotified
+	ifEventsCount
+	ifEvents
+	ifLogdata
+)
+
+var incidentFolded = foldedNames("id", "key", "incident_key", "hash_id", "summary",
+	"updated_id", "updated_time", "description", "acknowledged", "created", "created_std",
+	"logtype", "node_id", "flock_id", "flock_name", "name", "memo", "src_host",
+	"src_host_reverse", "src_port", "dst_host", "dst_port", "ip_address", "mac_address",
+	"local_time", "notified", "events_count", "events", "logdata")
+
+func incidentField(key []byte) int {
+	switch string(key) {
+	case "id":
+		return ifID
+	case "key":
+		return ifKey
+	case "incident_key":
+		return ifIncidentKey
+	case "hash_id":
+		return ifHashID
+	case "summary":
+		return ifSummary
+	case "updated_id":
+		return ifUpdatedID
+	case "updated_time":
+		return ifUpdatedTime
+	case "description":
+		return ifDescription
+	case "acknowledged":
+		return ifAcknowledged
+	case "created":
+		return ifCreated
+	case "created_std":
+		return ifCreatedStd
+	case "logtype":
+		return ifLogtype
+	case "node_id":
+		return ifNodeID
+	case "flock_id":
+		return ifFlockID
+	case "flock_name":
+		return ifFlockName
+	case "name":
+		return ifName
+	case "memo":
+		return ifMemo
+	case "src_host":
+		return ifSrcHost
+	case "src_host_reverse":
+		return ifSrcHostReverse
+	case "src_port":
+		return ifSrcPort
+	case "dst_host":
+		return ifDstHost
+	case "dst_port":
+		return ifDstPort
+	case "ip_address":
+		return ifIPAddress
+	case "mac_address":
+		return ifMACAddress
+	case "local_time":
+		return ifLocalTime
+	case "notified":
+		return ifNotified
+	case "events_count":
+		return ifEventsCount
+	case "events":
+		return ifEvents
+	case "logdata":
+		return ifLogdata
+	}
+	return foldLookup(key, incidentFolded)
+}
+
+// descKind is what the last "description" member held.
+type descKind uint8
+
+const (
+	descNone      descKind = iota // absent: ""
+	descText                      // a scalar: its lenient text
+	descBadScalar                 // an array: lenient.String refuses it
+	descObject                    // an object, decoded into inner (feed shape)
+	descObjectBad                 // an object whose decoding failed
+	descObjectRaw                 // an object inside the feed's description: ""
+)
+
+// incidentFields is incidentWire with Go types.
+type incidentFields struct {
+	id, key, incidentKey, hashID, summary string
+	updatedID                             int64
+	updatedTime                           time.Time
+	desc                                  descKind
+	descText                              string
+	acknowledged, notified                bool
+	created                               time.Time
+	createdStd, logtype, nodeID           string
+	flockID, flockName, name, memo        string
+	srcHost, srcHostReverse, dstHost      string
+	srcPort, dstPort, eventsCount         int64
+	ipAddress, macAddress, localTime      string
+	events, logdata                       []Event
+}
+
+// decodeIncident decodes one incident object (the whole of data) as
+// Incident.UnmarshalJSON's encoding/json path does; errFast means "fall
+// back".
+func decodeIncident(data []byte, inc *Incident) error {
+	s := scanner{data: data}
+	if s.peek() == 'n' { // encoding/json leaves incidentWire empty
+		*inc = Incident{Raw: append(json.RawMessage(nil), data...)}
+		if err := s.lit("null"); err != nil {
+			return err
+		}
+		return s.end()
+	}
+	if err := s.incident(inc, data); err != nil {
+		return err
+	}
+	return s.end()
+}
+
+// incident decodes the incident object at s.pos into *inc. Raw is a copy of
+// whole, or of the object's own bytes when whole is nil.
+func (s *scanner) incident(inc *Incident, whole []byte) error {
+	s.ws()
+	start := s.pos
+	var outer, inner incidentFields
+	if err := s.incidentObject(&outer, &inner); err != nil {
+		return err
+	}
+	w := &outer
+	switch outer.desc {
+	case descObjectBad:
+		return errFast
+	case descObject:
+		// Feed shape: the incident proper is the nested "description"; the
+		// wrapper carries id, hash_id, summary and the updated_* fields.
+		inner.mergeWrapper(&outer)
+		w = &inner
+	}
+	var description string
+	switch w.desc {
+	case descText:
+		description = w.descText
+	case descBadScalar:
+		return errFast
+	}
+	if whole == nil {
+		whole = s.data[start:s.pos]
+	}
+	*inc = Incident{
+		Key:          firstNonEmpty(w.key, w.incidentKey, w.id),
+		HashID:       w.hashID,
+		Summary:      w.summary,
+		Description:  description,
+		Acknowledged: w.acknowledged,
+		Created:      w.created, CreatedStd: w.createdStd,
+		Updated: w.updatedTime, UpdatedID: w.updatedID,
+		Logtype: w.logtype, NodeID: w.nodeID,
+		FlockID: w.flockID, FlockName: w.flockName, Name: w.name,
+		Memo:       w.memo,
+		SourceHost: w.srcHost, SourceHostReverse: w.srcHostReverse, SourcePort: int(w.srcPort),
+		DestHost: w.dstHost, DestPort: int(w.dstPort),
+		IPAddress: w.ipAddress, MACAddress: w.macAddress,
+		LocalTime: w.localTime, Notified: w.notified,
+		EventsCount: int(w.eventsCount),
+		Events:      w.events,
+		Raw:         append(json.RawMessage(nil), whole...),
+	}
+	if len(inc.Events) == 0 && len(w.logdata) > 0 {
+		inc.Events = w.logdata
+	}
+	return nil
+}
+
+// mergeWrapper is incidentWire.mergeWrapper.
+func (f *incidentFields) mergeWrapper(outer *incidentFields) {
+	if f.id == "" {
+		f.id = outer.id
+	}
+	if f.key == "" {
+		f.key = outer.key
+	}
+	if f.incidentKey == "" {
+		f.incidentKey = outer.incidentKey
+	}
+	if f.hashID == "" {
+		f.hashID = outer.hashID
+	}
+	if f.summary == "" {
+		f.summary = outer.summary
+	}
+	if f.updatedID == 0 {
+		f.updatedID = outer.updatedID
+	}
+	if f.updatedTime.IsZero() {
+		f.updatedTime = outer.updatedTime
+	}
+}
+
+// incidentObject decodes a flat incident object into *f. With inner set
+// (the top level), an object "description" is decoded into *inner as the
+// feed's nested incident; without it (inside that description) an object
+// "description" is only validated, as encoding/json leaves it a RawMessage.
+func (s *scanner) incidentObject(f *incidentFields, inner *incidentFields) error {
+	if err := s.enter(); err != nil {
+		return err
+	}
+	more, err := s.objectStart()
+	for more && err == nil {
+		var raw []byte
+		var esc bool
+		if raw, esc, err = s.name(); err != nil {
+			return err
+		}
+		switch incidentField(s.memberName(raw, esc)) {
+		case ifID:
+			f.id, err = s.lenientString()
+		case ifKey:
+			f.key, err = s.lenientString()
+		case ifIncidentKey:
+			f.incidentKey, err = s.lenientString()
+		case ifHashID:
+			f.hashID, err = s.lenientString()
+		case ifSummary:
+			f.summary, err = s.lenientString()
+		case ifUpdatedID:
+			f.updatedID, err = s.lenientInt(false)
+		case ifUpdatedTime:
+			f.updatedTime, err = s.lenientTime()
+		case ifDescription:
+			err = s.description(f, inner)
+		case ifAcknowledged:
+			f.acknowledged, err = s.lenientBool()
+		case ifCreated:
+			f.created, err = s.lenientTime()
+		case ifCreatedStd:
+			f.createdStd, err = s.lenientString()
+		case ifLogtype:
+			f.logtype, err = s.lenientString()
+		case ifNodeID:
+			f.nodeID, err = s.lenientString()
+		case ifFlockID:
+			f.flockID, err = s.lenientString()
+		case ifFlockName:
+			f.flockName, err = s.lenientString()
+		case ifName:
+			f.name, err = s.lenientString()
+		case ifMemo:
+			f.memo, err = s.lenientString()
+		case ifSrcHost:
+			f.srcHost, err = s.lenientString()
+		case ifSrcHostReverse:
+			f.srcHostReverse, err = s.lenientString()
+		case ifSrcPort:
+			f.srcPort, err = s.lenientInt(true)
+		case ifDstHost:
+			f.dstHost, err = s.lenientString()
+		case ifDstPort:
+			f.dstPort, err = s.lenientInt(true)
+		case ifIPAddress:
+			f.ipAddress, err = s.lenientString()
+		case ifMACAddress:
+			f.macAddress, err = s.lenientString()
+		case ifLocalTime:
+			f.localTime, err = s.lenientString()
+		case ifNotified:
+			f.notified, err = s.lenientBool()
+		case ifEventsCount:
+			f.eventsCount, err = s.lenientInt(true)
+		case ifEvents:
+			f.events, err = s.events()
+		case ifLogdata:
+			f.logdata, err = s.events()
+		default:
+			err = s.skip()
+		}
+		if err != nil {
+			return err
+		}
+		more, err = s.objectNext()
+	}
+	s.depth--
+	return err
+}
+
+// description reads a "description" member. encoding/json keeps it as a
+// RawMessage and only the last one counts, so a nested object that fails to
+// decode is an error only if no later "description" replaces it.
+func (s *scanner) description(f *incidentFields, inner *incidentFields) error {
+	switch s.peek() {
+	case '{':
+		if inner == nil {
+			f.desc, f.descText = descObjectRaw, ""
+			return s.skip()
+		}
+		start, depth := s.pos, s.depth
+		*inner = incidentFields{}
+		if s.incidentObject(inner, nil) == nil {
+			f.desc, f.descText = descObject, ""
+			return nil
+		}
+		// Still validate it: bad syntax is an error whatever comes later.
+		s.pos, s.depth = start, depth
+		f.desc, f.descText = descObjectBad, ""
+		return s.skip()
+	case '[':
+		f.desc, f.descText = descBadScalar, ""
+		return s.skip()
+	}
+	text, err := s.lenientString()
+	f.desc, f.descText = descText, text
+	return err
+}
+
+// events decodes a []Event member: null is nil, [] is empty.
+func (s *scanner) events() ([]Event, error) {
+	switch s.peek() {
+	case 'n':
+		return nil, s.lit("null")
+	case '[':
+	default:
+		return nil, errFast
+	}
+	// Validate the array and copy it once; the events' fields are slices
+	// of the copy.
+	start, depth := s.pos, s.depth
+	if err := s.skip(); err != nil {
+		return nil, err
+	}
+	arena := append([]byte(nil), s.data[start:s.pos]...)
+	sub := scanner{data: arena, depth: depth, buf: s.buf}
+	evs, err := sub.eventList()
+	s.buf = sub.buf
+	return evs, err
+}
+
+func (s *scanner) eventList() ([]Event, error) {
+	if err := s.enter(); err != nil {
+		return nil, err
+	}
+	more, err := s.arrayStart()
+	if err != nil {
+		return nil, err
+	}
+	evs := make([]Event, 0, 2)
+	for more {
+		evs = append(evs, Event{})
+		if err := s.event(&evs[len(evs)-1]); err != nil {
+			return nil, err
+		}
+		if more, err = s.arrayNext(); err != nil {
+			return nil, err
+		}
+	}
+	s.depth--
+	return evs, nil
+}
+
+type eventField struct {
+	key string
+	val json.RawMessage
+}
+
+// event decodes one element of an events array as Event.UnmarshalJSON
+// does; the values are capacity-capped slices of s.data (the arena).
+func (s *scanner) event(e *Event) error {
+	switch s.peek() {
+	case 'n':
+		return s.lit("null")
+	case '{':
+	default:
+		start := s.pos
+		if err := s.skip(); err != nil {
+			return err
+		}
+		e.Fields = map[string]json.RawMessage{"value": s.data[start:s.pos:s.pos]}
+		return nil
+	}
+	if err := s.enter(); err != nil {
+		return err
+	}
+	var arr [16]eventField
+	fields := arr[:0]
+	more, err := s.objectStart()
+	for more && err == nil {
+		var raw []byte
+		var esc bool
+		if raw, esc, err = s.name(); err != nil {
+			return err
+		}
+		k := eventKey(s.memberName(raw, esc))
+		start := s.pos
+		if err = s.skip(); err != nil {
+			return err
+		}
+		fields = append(fields, eventField{k, s.data[start:s.pos:s.pos]})
+		more, err = s.objectNext()
+	}
+	s.depth--
+	if err != nil {
+		return err
+	}
+	e.Fields = make(map[string]json.RawMessage, len(fields))
+	var ts, typ json.RawMessage
+	for _, f := range fields {
+		e.Fields[f.key] = f.val
+		switch f.key {
+		case "timestamp":
+			ts = f.val
+		case "type":
+			typ = f.val
+		}
+	}
+	if ts != nil {
+		sub := scanner{data: ts}
+		if t, err := sub.lenientTime(); err == nil {
+			e.Timestamp = t
+		}
+	}
+	if typ != nil {
+		sub := scanner{data: typ}
+		if v, err := sub.lenientString(); err == nil {
+			e.Type = v
+		}
+	}
+	return nil
+}
+
+// eventKey returns the documented event field names without allocating.
+func eventKey(k []byte) string {
+	switch string(k) {
+	case "timestamp":
+		return "timestamp"
+	case "timestamp_std":
+		return "timestamp_std"
+	case "type":
+		return "type"
+	case "canarytoken":
+		return "canarytoken"
+	case "headers":
+		return "headers"
+	case "src_host":
+		return "src_host"
+	case "src_port":
+		return "src_port"
+	case "dst_host":
+		return "dst_host"
+	case "dst_port":
+		return "dst_port"
+	case "event_name":
+		return "event_name"
+	case "url":
+		return "url"
+	case "geoip":
+		return "geoip"
+	case "ip_blocklist":
+		return "ip_blocklist"
+	case "additional_info":
+		return "additional_info"
+	case "hostname":
+		return "hostname"
+	case "generic_data":
+		return "generic_data"
+	case "logtype":
+		return "logtype"
+	case "USERNAME":
+		return "USERNAME"
+	case "PASSWORD":
+		return "PASSWORD"
+	case "HOSTNAME":
+		return "HOSTNAME"
+	case "METHOD":
+		return "METHOD"
+	case "PATH":
+		return "PATH"
+	case "RESPONSE":
+		return "RESPONSE"
+	case "SKIN":
+		return "SKIN"
+	case "USERAGENT":
+		return "USERAGENT"
+	}
+	return string(k)
+}
+
+// incidentPage is an incident page (a feed or search) as
+// decodeIncidentPage reads it: what incidentPageWire.page() and the
+// envelope give.
+type incidentPage struct {
+	Result, Message string
+	Feed            string
+	// Items are the page's incidents, null entries dropped.
+	Items        []*Incident
+	MaxUpdatedID int64
+	// Next and Prev are cursor.next and cursor.prev ("" for null).
+	Next, Prev                           string
+	PageNumber, TotalPages, TotalResults int
+}
+
+// Page members of incidentPageWire.
+const (
+	ipResult = iota
+	ipMessage
+	ipFeed
+	ipIncidents
+	ipMaxUpdatedID
+	ipCursor
+	ipPageNumber
+	ipTotalPages
+	ipTotalResults
+)
+
+var incidentPageFolded = foldedNames("result", "message", "feed", "incidents",
+	"max_updated_id", "cursor", "page_number", "total_pages", "total_results")
+
+func incidentPageField(key []byte) int {
+	switch string(key) {
+	case "result":
+		return ipResult
+	case "message":
+		return ipMessage
+	case "feed":
+		return ipFeed
+	case "incidents":
+		return ipIncidents
+	case "max_updated_id":
+		return ipMaxUpdatedID
+	case "cursor":
+		return ipCursor
+	case "page_number":
+		return ipPageNumber
+	case "total_pages":
+		return ipTotalPages
+	case "total_results":
+		return ipTotalResults
+	}
+	return foldLookup(key, incidentPageFolded)
+}
+
+// decodeIncidentPage decodes an incident page body (/incidents/all,
+// /incidents/acknowledged, /incidents/unacknowledged, /incidents/search) as
+// json.Unmarshal into incidentPageWire does. It returns errFast, meaning
+// "fall back to encoding/json", for anything it cannot decode and also for
+// a page whose envelope the client rejects (no "result", or
+// "result":"error"), so that the fallback reports the usual error.
+func decodeIncidentPage(body []byte) (*incidentPage, error) {
+	p := &incidentPage{}
+	s := scanner{data: body}
+	if err := s.enter(); err != nil {
+		return nil, err
+	}
+	var cur *cursorWire
+	more, err := s.objectStart()
+	for more && err == nil {
+		var raw []byte
+		var esc bool
+		if raw, esc, err = s.name(); err != nil {
+			return nil, err
+		}
+		var n int64
+		switch incidentPageField(s.memberName(raw, esc)) {
+		case ipResult:
+			err = s.plainString(&p.Result)
+		case ipMessage:
+			err = s.plainString(&p.Message)
+		case ipFeed:
+			p.Feed, err = s.lenientString()
+		case ipIncidents:
+			p.Items, err = s.incidentList()
+		case ipMaxUpdatedID:
+			p.MaxUpdatedID, err = s.lenientInt(false)
+		case ipCursor:
+			cur, err = s.cursor(cur)
+		case ipPageNumber:
+			n, err = s.lenientInt(false)
+			p.PageNumber = int(n)
+		case ipTotalPages:
+			n, err = s.lenientInt(false)
+			p.TotalPages = int(n)
+		case ipTotalResults:
+			n, err = s.lenientInt(false)
+			p.TotalResults = int(n)
+		default:
+			err = s.skip()
+		}
+		if err != nil {
+			return nil, err
+		}
+		more, err = s.objectNext()
+	}
+	s.depth--
+	if err != nil {
+		return nil, err
+	}
+	if err := s.end(); err != nil {
+		return nil, err
+	}
+	if p.Result == "" || p.Result == "error" {
+		return nil, errFast
+	}
+	if p.Items == nil {
+		p.Items = []*Incident{} // as page() makes it
+	}
+	p.Next, p.Prev = cur.next(), cur.prev()
+	return p, nil
+}
+
+// incidentList decodes a []*Incident, dropping null entries as
+// incidentPageWire.page() does.
+func (s *scanner) incidentList() ([]*Incident, error) {
+	if s.peek() == 'n' {
+		return nil, s.lit("null")
+	}
+	if err := s.enter(); err != nil {
+		return nil, err
+	}
+	more, err := s.arrayStart()
+	if err != nil {
+		return nil, err
+	}
+	list := make([]*Incident, 0, 16)
+	for more {
+		if s.peek() == 'n' {
+			err = s.lit("null")
+		} else {
+			inc := new(Incident)
+			err = s.incident(inc, nil)
+			list = append(list, inc)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if more, err = s.arrayNext(); err != nil {
+			return nil, err
+		}
+	}
+	s.depth--
+	return list, nil
+}
