@@ -3,6 +3,7 @@ package canarytest_test
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"testing"
 	"time"
@@ -102,10 +103,19 @@ func TestLatencyIsCutShortByTheContext(t *testing.T) {
 	t.Parallel()
 	srv := canarytest.NewServer(canarytest.WithLatency(time.Hour))
 	t.Cleanup(srv.Close)
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer cancel()
-	err := srv.Client().Ping(ctx)
-	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	req := httptest.NewRequestWithContext(ctx, http.MethodGet, "/api/v1/ping", nil)
+	req.Header.Set("X-Canary-Auth-Token", srv.AuthToken())
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, req) // returns at once instead of waiting an hour
+	assert.Empty(t, rec.Body.String(), "an abandoned request gets no answer")
+
+	plain := canarytest.NewServer()
+	t.Cleanup(plain.Close)
+	rec = httptest.NewRecorder()
+	plain.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/v1/ping?auth_token="+canarytest.DefaultAuthToken, nil))
+	assert.JSONEq(t, `{"result":"success"}`, rec.Body.String(), "the handler works without its listener too")
 }
 
 func TestClientPanicsOnBadOption(t *testing.T) {
