@@ -505,3 +505,48 @@ func FuzzDecodeTokenPage(f *testing.F) {
 	f.Add(tokenListTemplate(8).render(0, 2))
 	f.Fuzz(func(t *testing.T, body []byte) { checkTokenPage(t, body) })
 }
+
+// TestPageOf checks the pagers' page decoding: the fast path's items, and
+// the client's usual errors when it falls back.
+func TestPageOf(t *testing.T) {
+	t.Parallel()
+	c, err := NewClient(WithBaseURL(testBase), WithAuthToken(testToken))
+	require.NoError(t, err)
+	t.Run("incidents", func(t *testing.T) {
+		t.Parallel()
+		p, err := c.incidentPageOf("/incidents/all", incidentFeedTemplate(4).render(0, 2))
+		require.NoError(t, err)
+		require.Len(t, p.Items, 4)
+		assert.Equal(t, pageCursor(1), p.Next)
+		assert.Equal(t, "incident:canarytoken:0000000002:203.0.113.7:1586249623", p.Items[2].Key)
+	})
+	t.Run("tokens", func(t *testing.T) {
+		t.Parallel()
+		p, err := c.tokenPageOf("/canarytokens/paginate", tokenListTemplate(3).render(1, 2))
+		require.NoError(t, err)
+		require.Len(t, p.Items, 3)
+		assert.Empty(t, p.Next)
+		assert.Equal(t, "tok0000000005", p.Items[2].ID)
+	})
+	bad := []struct {
+		name, body string
+		is         error
+	}{
+		{"error envelope", `{"result": "error", "message": "Incident not found"}`, ErrNotFound},
+		{"no result", `{"incidents": [], "canarytokens": []}`, ErrMalformedResponse},
+		{"html", `<html><body>502 Bad Gateway</body></html>`, ErrMalformedResponse},
+		{"truncated", `{"result": "success", "incidents": [{"id": "a"`, ErrMalformedResponse},
+		{"bad boolean", `{"result": "success", "incidents": [{"acknowledged": "maybe"}], "canarytokens": [{"enabled": "maybe"}]}`, ErrMalformedResponse},
+	}
+	for _, tc := range bad {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := c.incidentPageOf("/incidents/all", []byte(tc.body))
+			require.ErrorIs(t, err, tc.is)
+			assert.Contains(t, err.Error(), "/incidents/all")
+			_, err = c.tokenPageOf("/canarytokens/paginate", []byte(tc.body))
+			require.ErrorIs(t, err, tc.is)
+			assert.Contains(t, err.Error(), "/canarytokens/paginate")
+		})
+	}
+}
