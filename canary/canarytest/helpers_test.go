@@ -7,6 +7,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 
@@ -105,7 +106,7 @@ func sameShape(t *testing.T, want, got any, path string) {
 
 func readJSON(t *testing.T, file string) map[string]any {
 	t.Helper()
-	b, err := readFile(file)
+	b, err := os.ReadFile(file)
 	require.NoError(t, err)
 	var m map[string]any
 	require.NoError(t, json.Unmarshal(b, &m))
