@@ -83,6 +83,9 @@ type scanner struct {
 	// spans of value matches per id: a database password inside its own matched
 	// URL is not reported twice.
 	spans map[string][][2]int
+	// work counts bytes examined (and candidate checks), so tests can assert that
+	// Scan stays linear on adversarial input.
+	work int
 }
 
 type seenKey struct {
@@ -97,9 +100,14 @@ type seenKey struct {
 // characters, percent-encoding and JSON's escaped slashes. Work is linear in the
 // length of text. Matches are in order of discovery: plain text first.
 func (g *Generator) Scan(text string) []Match {
+	ms, _ := g.scanWork(text)
+	return ms
+}
+
+func (g *Generator) scanWork(text string) ([]Match, int) {
 	sc := &scanner{g: g, seen: map[seenKey]bool{}, spans: map[string][][2]int{}}
 	sc.scan(&frame{s: text, root: true, end: len(text)})
-	return sc.out
+	return sc.out, sc.work
 }
 
 func (sc *scanner) add(f *frame, a, b int, m Match, value string) {
@@ -125,6 +133,8 @@ func (sc *scanner) add(f *frame, a, b int, m Match, value string) {
 func (sc *scanner) scan(f *frame) {
 	s := f.s
 	g := sc.g
+	sc.work += len(s)
+	var cs candState
 	b64Start, b62Start, urlStart := -1, -1, -1
 	hasPct, hasEsc := false, false
 	for i := 0; i <= len(s); i++ {
@@ -143,13 +153,13 @@ func (sc *scanner) scan(f *frame) {
 		}
 		if cl&clB64Std == 0 && b64Start >= 0 {
 			if i-b64Start == 40 {
-				sc.try(f, b64Start, i, g.byLen[40])
+				sc.try(f, b64Start, i, g.byLen[40]...)
 			}
 			b64Start = -1
 		}
 		if cl&clBase62 == 0 && b62Start >= 0 {
 			if i-b62Start == dbPasswordLen {
-				sc.try(f, b62Start, i, g.byLen[dbPasswordLen])
+				sc.try(f, b62Start, i, g.byLen[dbPasswordLen]...)
 			}
 			b62Start = -1
 		}
@@ -174,7 +184,7 @@ func (sc *scanner) scan(f *frame) {
 		for _, sp := range g.dispatch[c] {
 			for _, p := range sp.prefixes {
 				if len(s)-i >= len(p) && s[i:i+len(p)] == p {
-					sc.candidate(f, i, sp)
+					sc.candidate(f, &cs, i, sp)
 					break
 				}
 			}
@@ -206,42 +216,84 @@ func unescapeName(pct, esc bool) string {
 	return "json"
 }
 
+// candState remembers, within one frame, where the current JWT-shaped and
+// URL-shaped runs end and where the next PEM END line is, so that text packed with
+// prefixes ("eyJeyJ…", repeated BEGIN lines) is still scanned in linear time.
+type candState struct {
+	jwtEnd, jwtTries int
+	dbEnd, dbTries   int
+	pemEnd           [2]int // position of the next END line (normal, form-encoded)
+	pemSearched      [2]int // searched for it up to here
+}
+
+// maxTriesPerRun bounds how many candidates one run of JWT or URL characters
+// yields (a JWT's payload also starts with eyJ).
+const maxTriesPerRun = 4
+
 // candidate tries the text at i as a token of sp.
-func (sc *scanner) candidate(f *frame, i int, sp *spec) {
+func (sc *scanner) candidate(f *frame, st *candState, i int, sp *spec) {
 	s := f.s
 	switch {
 	case sp.maxLen > 0: // fixed-length formats
 		if i+sp.maxLen <= len(s) {
-			sc.try(f, i, i+sp.maxLen, []*spec{sp})
+			sc.try(f, i, i+sp.maxLen, sp)
 		}
 	case sp.format == JWT:
-		j := i
-		for j < len(s) && j-i < 4096 && classes[s[j]]&clJWT != 0 {
-			j++
+		if i >= st.jwtEnd {
+			st.jwtEnd, st.jwtTries = sc.runEnd(s, i, clJWT, 2048), 0
 		}
-		if j-i > 40 {
-			sc.try(f, i, j, []*spec{sp})
-		}
-	case sp.format == PrivateKey:
-		end := pemEnd
-		if s[i+10] == '+' {
-			end = pemEndForm
-		}
-		k := strings.Index(s[i:min(len(s), i+1024)], end)
-		if k > 0 {
-			sc.try(f, i, i+k+len(end), []*spec{sp})
+		if st.jwtTries < maxTriesPerRun && st.jwtEnd-i > 40 {
+			st.jwtTries++
+			sc.try(f, i, st.jwtEnd, sp)
 		}
 	case sp.format == DatabaseURL:
-		j := i
-		for j < len(s) && j-i < 1024 && classes[s[j]]&clDBURL != 0 {
-			j++
+		if i >= st.dbEnd {
+			st.dbEnd, st.dbTries = sc.runEnd(s, i, clDBURL, 1024), 0
 		}
-		sc.try(f, i, j, []*spec{sp})
+		if st.dbTries < maxTriesPerRun {
+			st.dbTries++
+			sc.try(f, i, st.dbEnd, sp)
+		}
+	case sp.format == PrivateKey:
+		v, end := 0, pemEnd
+		if s[i+10] == '+' {
+			v, end = 1, pemEndForm
+		}
+		lim := min(len(s), i+1024)
+		if st.pemEnd[v] <= i { // no END known after i: search the part not searched yet
+			from := max(i, st.pemSearched[v])
+			st.pemEnd[v] = -1
+			if from < lim {
+				sc.work += lim - from
+				if k := strings.Index(s[from:lim], end); k >= 0 {
+					st.pemEnd[v] = from + k
+				}
+				st.pemSearched[v] = max(from, lim-len(end)+1)
+				if st.pemEnd[v] >= 0 {
+					st.pemSearched[v] = st.pemEnd[v] + 1
+				}
+			}
+		}
+		if e := st.pemEnd[v]; e > i && e < lim {
+			sc.try(f, i, e+len(end), sp)
+		}
 	}
 }
 
-func (sc *scanner) try(f *frame, a, b int, specs []*spec) {
+// runEnd returns where the run of class cl that contains i ends, looking at most
+// limit bytes ahead.
+func (sc *scanner) runEnd(s string, i int, cl uint8, limit int) int {
+	j := i
+	for j < len(s) && j-i < limit && classes[s[j]]&cl != 0 {
+		j++
+	}
+	sc.work += j - i
+	return j
+}
+
+func (sc *scanner) try(f *frame, a, b int, specs ...*spec) {
 	v := f.s[a:b]
+	sc.work += tryCost
 	for _, sp := range specs {
 		if m, ok := sc.g.try(sp, v); ok {
 			sc.add(f, a, b, m, v)
@@ -249,6 +301,10 @@ func (sc *scanner) try(f *frame, a, b int, specs []*spec) {
 		}
 	}
 }
+
+// tryCost is what one candidate check counts for in scanner.work: it decodes a
+// bounded prefix and runs AES and one HMAC, whatever the candidate's length.
+const tryCost = 64
 
 // base64Run decodes s[a:b] (standard or URL-safe, padded or not) and scans the result.
 func (sc *scanner) base64Run(f *frame, a, b int) {

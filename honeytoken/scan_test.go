@@ -211,3 +211,40 @@ func TestScanReportsDatabaseURLOnce(t *testing.T) {
 	}
 	assert.True(t, found || ms[0].Part == PartValue)
 }
+
+// Scan must stay linear on text built to defeat it: packed prefixes, runs of JWT or
+// URL characters, BEGIN lines without END, nested base64 and escapes. The work
+// counter counts every byte examined and every candidate check.
+func TestScanIsLinearOnAdversarialInput(t *testing.T) {
+	t.Parallel()
+	g := newTestGenerator(t, "scan-linear")
+	nested := func(n int) string {
+		s := strings.Repeat("eyJhbGciOiJIUzI1NiJ9.", n/21+1)[:n/4]
+		for range 4 {
+			s = base64.StdEncoding.EncodeToString([]byte(s + "%41%2F\\/"))
+		}
+		return s
+	}
+	inputs := map[string]func(n int) string{
+		"eyJ packed":      func(n int) string { return strings.Repeat("eyJ", n/3) },
+		"jwt-ish run":     func(n int) string { return strings.Repeat("eyJ.eyJabc.", n/11) },
+		"postgres packed": func(n int) string { return strings.Repeat("postgres://a:", n/13) },
+		"BEGIN lines":     func(n int) string { return strings.Repeat(pemBegin+"\n", n/(len(pemBegin)+1)) },
+		"prefixes":        func(n int) string { return strings.Repeat("ghp_sk-proj-AKIAglpat-xoxb-SG.", n/31) },
+		"escapes":         func(n int) string { return strings.Repeat("%41\\/+", n/6) },
+		"nested base64":   nested,
+	}
+	for name, mk := range inputs {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			const n = 64 << 10
+			small, large := mk(n), mk(4*n)
+			_, w1 := g.scanWork(small)
+			_, w4 := g.scanWork(large)
+			perByte := float64(w4) / float64(len(large))
+			assert.Less(t, perByte, 80.0, "work per byte")
+			assert.Less(t, float64(w4)/float64(w1), 4.0*float64(len(large))/float64(4*len(small))*1.15,
+				"work grows linearly (%d -> %d)", w1, w4)
+		})
+	}
+}
