@@ -17,6 +17,8 @@ func TestGitHubChecksumVectors(t *testing.T) {
 		assert.Equal(t, tt.checksum, GitHubChecksum(tt.entropy))
 		for _, prefix := range []string{"ghp_", "gho_", "ghs_", "npm_"} {
 			assert.True(t, ValidChecksum(prefix+tt.entropy+tt.checksum), prefix)
+			assert.True(t, independentChecksum(prefix+tt.entropy+tt.checksum), "the test's own checker agrees")
+			assert.False(t, independentChecksum(prefix+tt.entropy+"0mLQ17"), "and is case sensitive")
 			assert.False(t, ValidChecksum(prefix+tt.entropy+"0mLq18"), prefix)
 		}
 	}

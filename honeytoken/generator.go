@@ -104,7 +104,10 @@ func WithRandom(r io.Reader) Option {
 // JWT signing and AWS secrets are derived from it.
 func NewGenerator(key []byte, opts ...Option) (*Generator, error) {
 	c := config{now: time.Now, rand: rand.Reader}
-	for _, o := range opts {
+	for i, o := range opts {
+		if o == nil {
+			return nil, &ValidationError{Field: fmt.Sprintf("opts[%d]", i), Problem: "is nil; pass options such as honeytoken.WithRetiredKeys"}
+		}
 		if err := o(&c); err != nil {
 			return nil, err
 		}

@@ -51,6 +51,17 @@ func TestMatchJSON(t *testing.T) {
 	require.Error(t, json.Unmarshal([]byte(`{"part":"half"}`), &m))
 }
 
+func TestNewGeneratorNilOption(t *testing.T) {
+	t.Parallel()
+	_, err := NewGenerator(testKey("nil-opt"), nil)
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	_, err = NewGenerator(testKey("nil-opt"), WithClock(nil))
+	require.ErrorAs(t, err, &ve)
+	_, err = NewGenerator(testKey("nil-opt"), WithRandom(nil))
+	require.ErrorAs(t, err, &ve)
+}
+
 func TestGenerateUnknownFormat(t *testing.T) {
 	t.Parallel()
 	g := newTestGenerator(t, "unknown")

@@ -4,7 +4,10 @@ import (
 	"crypto/ed25519"
 	"crypto/x509"
 	"encoding/pem"
+	"hash/crc32"
+	"math/big"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -83,6 +86,7 @@ func TestPropertiesEveryFormat(t *testing.T) {
 				}
 				if rule.checksum {
 					require.True(t, ValidChecksum(tok.Value), "checksum of a %s", f)
+					require.True(t, independentChecksum(tok.Value), "independent checksum of a %s", f)
 				}
 				assert.NotContains(t, strings.ToUpper(tok.Value), "EXAMPLE")
 
@@ -128,6 +132,30 @@ func TestPropertiesEveryFormat(t *testing.T) {
 			}
 		})
 	}
+}
+
+// independentChecksum re-derives the public checksum without the package's
+// encoders: math/big for base62 (whose alphabet is 0-9a-zA-Z, so case is swapped
+// to GitHub's 0-9A-Za-z) and strconv for GitLab's base36.
+func independentChecksum(v string) bool {
+	if strings.HasPrefix(v, "glpat-") {
+		body, crc := v[:len(v)-7], v[len(v)-7:]
+		want := strconv.FormatUint(uint64(crc32.ChecksumIEEE([]byte(body))), 36)
+		dot := strings.LastIndexByte(body, '.')
+		wantLen := strconv.FormatInt(int64(dot-len("glpat-")), 36)
+		return crc == strings.Repeat("0", 7-len(want))+want && body[dot+1:] == strings.Repeat("0", 2-len(wantLen))+wantLen
+	}
+	txt := new(big.Int).SetUint64(uint64(crc32.ChecksumIEEE([]byte(v[4:34])))).Text(62)
+	swapped := strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z':
+			return r - 'a' + 'A'
+		case r >= 'A' && r <= 'Z':
+			return r - 'A' + 'a'
+		}
+		return r
+	}, txt)
+	return v[34:] == strings.Repeat("0", 6-len(swapped))+swapped
 }
 
 func isAWS(f Format) bool { return f == AWSAccessKey || f == AWSTemporaryKey }
