@@ -122,7 +122,22 @@ type incidentWire struct {
 }
 
 // UnmarshalJSON decodes any of the Console's incident shapes leniently.
+// The one-pass decoder (decode_incident.go) reads it; should that give up
+// (unexpected input), encoding/json with incidentWire decodes it and reports
+// any error.
 func (i *Incident) UnmarshalJSON(data []byte) error {
+	var fast Incident
+	if decodeIncident(data, &fast) == nil {
+		*i = fast
+		return nil
+	}
+	return i.unmarshalStd(data)
+}
+
+// unmarshalStd is the reference decoding: encoding/json into incidentWire.
+// The fast decoder is held to its results by differential tests and fuzzing
+// (decode_test.go, against a frozen copy in decode_oracle_test.go).
+func (i *Incident) unmarshalStd(data []byte) error {
 	var w incidentWire
 	if err := json.Unmarshal(data, &w); err != nil {
 		return err

@@ -2,6 +2,7 @@ package canary
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"net/http"
 	"net/url"
@@ -85,6 +86,35 @@ type incidentPageWire struct {
 	TotalPages   lenient.Int    `json:"total_pages"`
 	TotalResults lenient.Int    `json:"total_results"`
 }
+
+// UnmarshalJSON decodes an incident page with the one-pass decoder
+// (decode_incident.go), falling back to encoding/json, whose errors callers
+// report, when it gives up or the envelope is an error.
+func (w *incidentPageWire) UnmarshalJSON(data []byte) error {
+	if p, err := decodeIncidentPage(data); err == nil {
+		*w = incidentPageWire{
+			envelope: envelope{Result: p.Result, Message: p.Message},
+			Feed:     lenient.String(p.Feed), Incidents: p.Items, MaxUpdatedID: lenient.Int(p.MaxUpdatedID),
+			PageNumber: lenient.Int(p.PageNumber), TotalPages: lenient.Int(p.TotalPages), TotalResults: lenient.Int(p.TotalResults),
+		}
+		if p.Next != "" || p.Prev != "" {
+			w.Cursor = &cursorWire{}
+			if p.Next != "" {
+				w.Cursor.Next = &p.Next
+			}
+			if p.Prev != "" {
+				w.Cursor.Prev = &p.Prev
+			}
+		}
+		return nil
+	}
+	// A local type of the same name keeps encoding/json's error messages.
+	type incidentPageWire incidentPageWireStd
+	return json.Unmarshal(data, (*incidentPageWire)(w))
+}
+
+// incidentPageWireStd is incidentPageWire without its UnmarshalJSON method.
+type incidentPageWireStd incidentPageWire
 
 func (w *incidentPageWire) page() *Page[*Incident] {
 	p := &Page[*Incident]{
