@@ -272,7 +272,7 @@ func (s *scanner) incidentObject(f *incidentFields, inner *incidentFields) error
 		case ifHashID:
 			f.hashID, err = s.lenientString()
 		case ifSummary:
-			f.summary, err = s.lenientString()
+			f.summary, err = s.internedString()
 		case ifUpdatedID:
 			f.updatedID, err = s.lenientInt(false)
 		case ifUpdatedTime:
@@ -286,15 +286,15 @@ func (s *scanner) incidentObject(f *incidentFields, inner *incidentFields) error
 		case ifCreatedStd:
 			f.createdStd, err = s.lenientString()
 		case ifLogtype:
-			f.logtype, err = s.lenientString()
+			f.logtype, err = s.internedString()
 		case ifNodeID:
 			f.nodeID, err = s.lenientString()
 		case ifFlockID:
-			f.flockID, err = s.lenientString()
+			f.flockID, err = s.internedString()
 		case ifFlockName:
-			f.flockName, err = s.lenientString()
+			f.flockName, err = s.internedString()
 		case ifName:
-			f.name, err = s.lenientString()
+			f.name, err = s.internedString()
 		case ifMemo:
 			f.memo, err = s.lenientString()
 		case ifSrcHost:
@@ -304,13 +304,13 @@ func (s *scanner) incidentObject(f *incidentFields, inner *incidentFields) error
 		case ifSrcPort:
 			f.srcPort, err = s.lenientInt(true)
 		case ifDstHost:
-			f.dstHost, err = s.lenientString()
+			f.dstHost, err = s.internedString()
 		case ifDstPort:
 			f.dstPort, err = s.lenientInt(true)
 		case ifIPAddress:
-			f.ipAddress, err = s.lenientString()
+			f.ipAddress, err = s.internedString()
 		case ifMACAddress:
-			f.macAddress, err = s.lenientString()
+			f.macAddress, err = s.internedString()
 		case ifLocalTime:
 			f.localTime, err = s.lenientString()
 		case ifNotified:
@@ -357,7 +357,7 @@ func (s *scanner) description(f *incidentFields, inner *incidentFields) error {
 		f.desc, f.descText = descBadScalar, ""
 		return s.skip()
 	}
-	text, err := s.lenientString()
+	text, err := s.internedString()
 	f.desc, f.descText = descText, text
 	return err
 }
@@ -595,7 +595,7 @@ func incidentPageField(key []byte) int {
 // "result":"error"), so that the fallback reports the usual error.
 func decodeIncidentPage(body []byte) (*incidentPage, error) {
 	p := &incidentPage{}
-	s := scanner{data: body}
+	s := scanner{data: body, intern: make(map[string]string, 32)}
 	if err := s.enter(); err != nil {
 		return nil, err
 	}

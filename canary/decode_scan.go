@@ -40,6 +40,40 @@ type scanner struct {
 	depth int
 	// buf is scratch space for unescaping member names.
 	buf []byte
+	// intern, set by the page decoders, shares the strings of fields that
+	// take few distinct values (kinds, log types, flocks, device names), so
+	// a page allocates each of them once instead of once per item.
+	intern map[string]string
+}
+
+// Interning bounds: short strings only, and a bounded table per page.
+const (
+	maxInternLen     = 64
+	maxInternEntries = 512
+)
+
+// internedString is lenientString for a low-cardinality field.
+func (s *scanner) internedString() (string, error) {
+	if s.intern == nil || s.peek() != '"' {
+		return s.lenientString()
+	}
+	start := s.pos
+	raw, esc, err := s.str()
+	if err != nil {
+		return "", err
+	}
+	if esc || len(raw) > maxInternLen {
+		s.pos = start
+		return s.lenientString()
+	}
+	if v, ok := s.intern[string(raw)]; ok {
+		return v, nil
+	}
+	v := string(raw)
+	if len(s.intern) < maxInternEntries {
+		s.intern[v] = v
+	}
+	return v, nil
 }
 
 // strSafe marks the bytes a string can hold without a closer look: not '"',

@@ -154,7 +154,7 @@ func (s *scanner) token(t *Token, whole []byte) error {
 		case tfID:
 			t.ID, err = s.lenientString()
 		case tfKind:
-			str, err = s.lenientString()
+			str, err = s.internedString()
 			t.Kind = Kind(str)
 		case tfMemo:
 			t.Memo, err = s.lenientString()
@@ -165,7 +165,7 @@ func (s *scanner) token(t *Token, whole []byte) error {
 		case tfCreatedPrintable:
 			t.CreatedPrintable, err = s.lenientString()
 		case tfFlockID:
-			t.FlockID, err = s.lenientString()
+			t.FlockID, err = s.internedString()
 		case tfNodeID:
 			t.NodeID, err = s.lenientString()
 		case tfHostname:
@@ -333,7 +333,7 @@ func tokenPageField(key []byte) int {
 // envelope: a "result":"error" page decodes like any other.
 func decodeTokenPage(body []byte, w *tokenPageWire) error {
 	*w = tokenPageWire{}
-	s := scanner{data: body}
+	s := scanner{data: body, intern: make(map[string]string, 16)}
 	if s.peek() == 'n' { // encoding/json leaves the page empty
 		if err := s.lit("null"); err != nil {
 			return err
