@@ -1,0 +1,413 @@
+package decoy
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net/netip"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Dispatcher defaults.
+const (
+	DefaultQueueSize      = 1024
+	DefaultWindow         = 10 * time.Second
+	DefaultWorkers        = 4
+	DefaultMaxAttempts    = 8
+	DefaultMinBackoff     = 200 * time.Millisecond
+	DefaultMaxBackoff     = 30 * time.Second
+	DefaultAttemptTimeout = 10 * time.Second
+)
+
+// DispatcherConfig configures a Dispatcher. Zero fields take the defaults.
+type DispatcherConfig struct {
+	// QueueSize bounds the alerts held at once: windows still open, alerts
+	// waiting for a worker and alerts being delivered (default 1024). A hit
+	// that would need a new alert when the queue is full is dropped, counted
+	// in Stats.Dropped and logged.
+	QueueSize int
+	// Window is the de-duplication window: the first hit of a token from an
+	// address opens a window, later hits of the same token from the same
+	// address inside it only raise the alert's Count, and the alert is
+	// delivered when the window ends (default 10s). A negative Window turns
+	// de-duplication off: every hit is delivered at once as its own alert.
+	Window time.Duration
+	// Workers is the number of alerts delivered concurrently (default 4).
+	Workers int
+	// MaxAttempts is how many times one notifier is tried for one alert
+	// (default 8); MinBackoff and MaxBackoff bound the jittered exponential
+	// wait between attempts (defaults 200ms and 30s).
+	MaxAttempts            int
+	MinBackoff, MaxBackoff time.Duration
+	// AttemptTimeout bounds one Notify call (default 10s).
+	AttemptTimeout time.Duration
+	// Logger receives drops, failed deliveries and retries (default: silent).
+	// A dropped hit or an alert that could not be delivered is always logged
+	// here, so that no hit is lost without a trace.
+	Logger *slog.Logger
+	// Geo, if set, fills Alert.Hit.Geo once per alert, off the request path.
+	Geo GeoLocator
+}
+
+// ValidationError reports an invalid argument, naming the field.
+type ValidationError struct {
+	Field   string
+	Problem string
+}
+
+// Error implements error.
+func (e *ValidationError) Error() string { return "decoy: " + e.Field + ": " + e.Problem }
+
+func (c *DispatcherConfig) validate(notifiers []Notifier) error {
+	if len(notifiers) == 0 {
+		return &ValidationError{"notifiers", "at least one notifier is required (e.g. decoy.LogNotifier(logger))"}
+	}
+	for i, n := range notifiers {
+		if n == nil {
+			return &ValidationError{fmt.Sprintf("notifiers[%d]", i), "is nil"}
+		}
+	}
+	for _, f := range []struct {
+		name string
+		v    int64
+	}{
+		{"QueueSize", int64(c.QueueSize)}, {"Workers", int64(c.Workers)}, {"MaxAttempts", int64(c.MaxAttempts)},
+		{"MinBackoff", int64(c.MinBackoff)}, {"MaxBackoff", int64(c.MaxBackoff)}, {"AttemptTimeout", int64(c.AttemptTimeout)},
+	} {
+		if f.v < 0 {
+			return &ValidationError{f.name, "must not be negative (0 means the default)"}
+		}
+	}
+	return nil
+}
+
+func (c *DispatcherConfig) defaults() {
+	if c.QueueSize == 0 {
+		c.QueueSize = DefaultQueueSize
+	}
+	if c.Window == 0 {
+		c.Window = DefaultWindow
+	}
+	if c.Workers == 0 {
+		c.Workers = DefaultWorkers
+	}
+	if c.MaxAttempts == 0 {
+		c.MaxAttempts = DefaultMaxAttempts
+	}
+	if c.MinBackoff == 0 {
+		c.MinBackoff = DefaultMinBackoff
+	}
+	if c.MaxBackoff == 0 {
+		c.MaxBackoff = DefaultMaxBackoff
+	}
+	c.MaxBackoff = max(c.MaxBackoff, c.MinBackoff)
+	if c.AttemptTimeout == 0 {
+		c.AttemptTimeout = DefaultAttemptTimeout
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+}
+
+// Stats counts what a Dispatcher did. Deliveries count (alert, notifier)
+// pairs.
+type Stats struct {
+	Hits      uint64 `json:"hits"`      // hits recorded (accepted or dropped)
+	Merged    uint64 `json:"merged"`    // hits folded into an open alert by de-duplication
+	Alerts    uint64 `json:"alerts"`    // alerts created
+	Delivered uint64 `json:"delivered"` // deliveries that succeeded
+	Retries   uint64 `json:"retries"`   // failed attempts that were tried again
+	Failed    uint64 `json:"failed"`    // deliveries given up (attempts used up, a permanent error, or Close's deadline)
+	Dropped   uint64 `json:"dropped"`   // hits refused: queue full or dispatcher closed
+	Pending   int    `json:"pending"`   // alerts open, waiting or being delivered now
+}
+
+// Dispatcher is a Recorder that delivers hits to notifiers asynchronously. It
+// is safe for concurrent use; Record never blocks on a notifier.
+type Dispatcher struct {
+	cfg       DispatcherConfig
+	notifiers []Notifier
+
+	mu      sync.Mutex
+	open    map[windowKey]*window
+	order   []*window // open windows in deadline order (the window length is fixed)
+	pending int
+	closed  bool
+
+	ready   chan *Alert
+	wake    chan struct{}
+	closing chan struct{}
+	ctx     context.Context // cancelled when Close gives up waiting
+	cancel  context.CancelFunc
+	done    chan struct{}
+	workers sync.WaitGroup
+
+	hits, merged, alerts, delivered, retries, failed, dropped atomic.Uint64
+}
+
+type windowKey struct {
+	token string
+	ip    netip.Addr
+}
+
+type window struct {
+	key      windowKey
+	alert    *Alert
+	deadline time.Time
+}
+
+// NewDispatcher starts a dispatcher delivering to notifiers. Call Close to
+// flush open windows, deliver what is queued and stop its goroutines.
+func NewDispatcher(cfg DispatcherConfig, notifiers ...Notifier) (*Dispatcher, error) {
+	if err := cfg.validate(notifiers); err != nil {
+		return nil, err
+	}
+	cfg.defaults()
+	d := &Dispatcher{
+		cfg:       cfg,
+		notifiers: append([]Notifier(nil), notifiers...),
+		open:      map[windowKey]*window{},
+		ready:     make(chan *Alert, cfg.QueueSize),
+		wake:      make(chan struct{}, 1),
+		closing:   make(chan struct{}),
+		done:      make(chan struct{}),
+	}
+	d.ctx, d.cancel = context.WithCancel(context.Background())
+	d.workers.Add(cfg.Workers)
+	for range cfg.Workers {
+		go d.worker()
+	}
+	go d.flusher()
+	return d, nil
+}
+
+// Record queues h without blocking. A hit of a token already alerted from the
+// same address within the window raises that alert's count; otherwise a new
+// alert is queued, or, when the queue is full or the dispatcher is closed,
+// the hit is dropped: counted in Stats.Dropped and logged at Error with its
+// details.
+func (d *Dispatcher) Record(h Hit) {
+	d.hits.Add(1)
+	key := windowKey{h.TokenID, h.RemoteIP}
+	d.mu.Lock()
+	now := time.Now() // read under the lock: window times are monotonic per dispatcher
+	if d.closed {
+		d.mu.Unlock()
+		d.drop(h, "dispatcher closed")
+		return
+	}
+	if w := d.open[key]; w != nil && now.Before(w.deadline) {
+		w.alert.Count++
+		w.alert.LastSeen = now
+		d.mu.Unlock()
+		d.merged.Add(1)
+		return
+	}
+	if d.pending >= d.cfg.QueueSize {
+		d.mu.Unlock()
+		d.drop(h, "queue full")
+		return
+	}
+	d.pending++
+	a := &Alert{ID: newID(), Hit: h, Count: 1, FirstSeen: now, LastSeen: now}
+	d.alerts.Add(1)
+	if d.cfg.Window < 0 {
+		d.ready <- a // cannot block: len(ready) <= pending <= QueueSize = cap(ready)
+		d.mu.Unlock()
+		return
+	}
+	w := &window{key: key, alert: a, deadline: now.Add(d.cfg.Window)}
+	d.open[key] = w // an expired window for key stays in order until the flusher sends it
+	d.order = append(d.order, w)
+	first := len(d.order) == 1
+	d.mu.Unlock()
+	if first {
+		select {
+		case d.wake <- struct{}{}:
+		default:
+		}
+	}
+}
+
+func (d *Dispatcher) drop(h Hit, reason string) {
+	d.dropped.Add(1)
+	attrs := append([]slog.Attr{slog.String("reason", reason)}, hitAttrs(h)...)
+	d.cfg.Logger.LogAttrs(context.Background(), slog.LevelError, "decoy: hit dropped", attrs...)
+}
+
+// flusher moves alerts whose window has ended to the workers.
+func (d *Dispatcher) flusher() {
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	closing := d.closing
+	for {
+		d.mu.Lock()
+		now := time.Now()
+		all := closing == nil
+		n := 0
+		for _, w := range d.order {
+			if !all && now.Before(w.deadline) {
+				break
+			}
+			if d.open[w.key] == w {
+				delete(d.open, w.key)
+			}
+			d.ready <- w.alert // cannot block, as in Record
+			n++
+		}
+		clear(d.order[:n])
+		d.order = d.order[n:]
+		var next time.Duration = -1
+		if len(d.order) > 0 {
+			next = d.order[0].deadline.Sub(now)
+		}
+		d.mu.Unlock()
+		if all {
+			close(d.ready)
+			return
+		}
+		if next >= 0 {
+			timer.Reset(next)
+		}
+		select {
+		case <-timer.C:
+		case <-d.wake:
+			timer.Stop()
+		case <-closing:
+			timer.Stop()
+			closing = nil
+		}
+	}
+}
+
+func (d *Dispatcher) worker() {
+	defer d.workers.Done()
+	for a := range d.ready {
+		d.deliver(a)
+		d.mu.Lock()
+		d.pending--
+		d.mu.Unlock()
+	}
+}
+
+// deliver sends a to every notifier concurrently, each with its own retries.
+func (d *Dispatcher) deliver(a *Alert) {
+	ctx := d.ctx
+	if d.cfg.Geo != nil && a.Hit.RemoteIP.IsValid() {
+		actx, acancel := context.WithTimeout(ctx, d.cfg.AttemptTimeout)
+		g, err := d.cfg.Geo.Locate(actx, a.Hit.RemoteIP)
+		acancel()
+		if err == nil {
+			a.Hit.Geo = &g
+		} else {
+			d.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "decoy: geolocation failed", slog.String("error", Sanitize(err.Error(), 0)))
+		}
+	}
+	if len(d.notifiers) == 1 {
+		d.deliverTo(ctx, d.notifiers[0], a)
+		return
+	}
+	var wg sync.WaitGroup
+	for _, n := range d.notifiers {
+		wg.Go(func() { d.deliverTo(ctx, n, a) })
+	}
+	wg.Wait()
+}
+
+func (d *Dispatcher) deliverTo(ctx context.Context, n Notifier, a *Alert) {
+	for attempt := 1; ; attempt++ {
+		actx, cancel := context.WithTimeout(ctx, d.cfg.AttemptTimeout)
+		err := n.Notify(actx, *a)
+		cancel()
+		if err == nil {
+			d.delivered.Add(1)
+			return
+		}
+		reason := ""
+		switch {
+		case ctx.Err() != nil:
+			reason = "dispatcher closed before delivery"
+		case IsPermanent(err):
+			reason = "permanent error"
+		case attempt >= d.cfg.MaxAttempts:
+			reason = "attempts used up"
+		}
+		if reason != "" {
+			d.failed.Add(1)
+			attrs := append([]slog.Attr{slog.String("alert_id", a.ID), slog.Int("count", a.Count),
+				slog.String("notifier", notifierName(n)), slog.Int("attempts", attempt), slog.String("reason", reason),
+				slog.String("error", Sanitize(err.Error(), 0))}, hitAttrs(a.Hit)...)
+			d.cfg.Logger.LogAttrs(context.Background(), slog.LevelError, "decoy: alert not delivered", attrs...)
+			return
+		}
+		d.retries.Add(1)
+		wait := backoff(d.cfg.MinBackoff, d.cfg.MaxBackoff, attempt)
+		d.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "decoy: retrying alert", slog.String("alert_id", a.ID),
+			slog.String("notifier", notifierName(n)), slog.Int("attempt", attempt), slog.Duration("wait", wait),
+			slog.String("error", Sanitize(err.Error(), 0)))
+		t := time.NewTimer(wait)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+		}
+	}
+}
+
+// backoff is the full-jitter wait after attempt n (from 1), never below min/2.
+func backoff(minB, maxB time.Duration, n int) time.Duration {
+	ceil := minB << min(n-1, 30)
+	if ceil <= 0 || ceil > maxB {
+		ceil = maxB
+	}
+	floor := minB / 2
+	return floor + rand.N(ceil-floor+1)
+}
+
+// notifierName names a notifier for logs.
+func notifierName(n Notifier) string {
+	if s, ok := n.(interface{ Name() string }); ok {
+		return s.Name()
+	}
+	return fmt.Sprintf("%T", n)
+}
+
+// Stats returns the counters.
+func (d *Dispatcher) Stats() Stats {
+	d.mu.Lock()
+	p := d.pending
+	d.mu.Unlock()
+	return Stats{Hits: d.hits.Load(), Merged: d.merged.Load(), Alerts: d.alerts.Load(), Delivered: d.delivered.Load(),
+		Retries: d.retries.Load(), Failed: d.failed.Load(), Dropped: d.dropped.Load(), Pending: p}
+}
+
+// Close stops accepting hits, ends every open window at once and waits until
+// every queued alert is delivered (or has failed) and the dispatcher's
+// goroutines have exited. If ctx ends first, retries stop, in-flight Notify
+// calls are cancelled, each undelivered alert is counted as failed and
+// logged, and ctx's error is returned. Close is idempotent.
+func (d *Dispatcher) Close(ctx context.Context) error {
+	d.mu.Lock()
+	first := !d.closed
+	d.closed = true
+	d.mu.Unlock()
+	if first {
+		close(d.closing)
+		go func() {
+			d.workers.Wait()
+			close(d.done)
+		}()
+	}
+	select {
+	case <-d.done:
+		d.cancel()
+		return nil
+	case <-ctx.Done():
+		d.cancel()
+		<-d.done
+		return fmt.Errorf("decoy: dispatcher closed before every alert was delivered: %w", ctx.Err())
+	}
+}

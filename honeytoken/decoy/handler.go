@@ -1,0 +1,245 @@
+package decoy
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"strings"
+)
+
+// Handler returns a decoy API endpoint. Every request is checked for
+// honeytokens of det (usually a *honeytoken.Generator) in the Authorization
+// header (Bearer, Basic, token), X-API-Key-style headers, cookies, the query
+// string and the first DefaultBodyScan bytes of the body (WithBodyScan), also
+// in base64 and percent-encoded forms (WithThoroughScan, on by default here).
+// Each token found is recorded as a Hit; every request, with or without a
+// token, gets the configured Response (default Unauthorized()).
+//
+// A nil det detects nothing.
+func Handler(det Detector, opts ...Option) http.Handler {
+	return &handler{det: det, cfg: newConfig(true, opts)}
+}
+
+// Middleware wraps next, the real API. A request without a honeytoken goes to
+// next untouched (its body too, byte for byte) at the cost of a few
+// allocation-free Recognize calls on the credential headers, cookies and query
+// string; the body is scanned only with WithBodyScan and every header only
+// with WithThoroughScan. A request with a honeytoken is recorded and answered
+// with the decoy Response (default Unauthorized()), or passed to next after
+// recording with WithPassThrough.
+//
+// A nil det detects nothing.
+func Middleware(det Detector, next http.Handler, opts ...Option) http.Handler {
+	return &handler{det: det, next: next, cfg: newConfig(false, opts)}
+}
+
+type handler struct {
+	det  Detector
+	next http.Handler // nil for Handler
+	cfg  *config
+}
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	c := h.cfg
+	if h.det == nil {
+		h.clean(w, r)
+		return
+	}
+	in := inspection{det: h.det}
+	c.fast(&in, r)
+	if c.thorough {
+		c.thoroughScan(&in, r)
+	}
+	if c.bodyMax > 0 {
+		b, err := c.readBody(r, h.next != nil)
+		if err != nil {
+			c.log.LogAttrs(r.Context(), slog.LevelDebug, "decoy: reading the request body", slog.String("error", Sanitize(err.Error(), 0)))
+		}
+		in.body(b)
+	}
+	if len(in.fs) == 0 {
+		h.clean(w, r)
+		return
+	}
+	h.record(r, in.fs)
+	if h.next != nil && c.passThrough {
+		h.next.ServeHTTP(w, r)
+		return
+	}
+	c.resp.write(w, r)
+}
+
+func (h *handler) clean(w http.ResponseWriter, r *http.Request) {
+	switch {
+	case h.next != nil:
+		h.next.ServeHTTP(w, r)
+	case h.cfg.cleanResp != nil:
+		h.cfg.cleanResp.write(w, r)
+	default:
+		h.cfg.resp.write(w, r)
+	}
+}
+
+// record turns findings into hits and hands them to the recorder.
+func (h *handler) record(r *http.Request, fs []finding) {
+	c := h.cfg
+	for _, hit := range c.hits(r, fs) {
+		if c.rec != nil {
+			c.rec.Record(hit)
+			continue
+		}
+		c.log.LogAttrs(r.Context(), slog.LevelWarn, "honeytoken used", hitAttrs(hit)...)
+	}
+}
+
+// hits builds one Hit per finding.
+func (c *config) hits(r *http.Request, fs []finding) []Hit {
+	client, peer := clientIP(r, c.trusted)
+	base := Hit{
+		Time:      c.now(),
+		RemoteIP:  client,
+		UserAgent: Sanitize(r.UserAgent(), 0),
+		Method:    Sanitize(r.Method, 32),
+		Host:      Sanitize(r.Host, 256),
+	}
+	if peer != client {
+		base.PeerIP = peer
+	}
+	if r.URL != nil {
+		base.Path = Sanitize(r.URL.Path, 0)
+	}
+	out := make([]Hit, 0, len(fs))
+	for _, f := range fs {
+		hit := base
+		hit.ID = newID()
+		hit.TokenID = f.m.ID
+		hit.Format = f.m.Format
+		hit.Part = f.m.Part.String()
+		hit.Strength = f.m.Strength
+		hit.Retired = f.m.Retired
+		hit.Token = Mask(f.value)
+		hit.Found = f.place
+		hit.Found.Name = Sanitize(f.place.Name, 128)
+		hit.Headers = c.recordHeaders(r, fs)
+		if c.registry != nil {
+			rec, err := c.registry.Get(r.Context(), f.m.ID)
+			if err != nil {
+				c.log.LogAttrs(r.Context(), slog.LevelWarn, "decoy: registry lookup failed",
+					slog.String("token_id", f.m.ID), slog.String("error", Sanitize(err.Error(), 0)))
+			} else {
+				tok := rec.Token
+				hit.TokenStatus = rec.Status
+				hit.Placement = tok.Meta.Location
+				hit.Memo = tok.Meta.Memo
+				if len(tok.Meta.Labels) > 0 {
+					hit.Labels = make(map[string]string, len(tok.Meta.Labels))
+					for k, v := range tok.Meta.Labels {
+						hit.Labels[k] = v
+					}
+				}
+			}
+		}
+		out = append(out, hit)
+	}
+	return out
+}
+
+// recordHeaders returns the selected headers, sanitised, with credential
+// headers masked: a scheme word is kept, a honeytoken found there is masked
+// to its prefix, anything else is [REDACTED].
+func (c *config) recordHeaders(r *http.Request, fs []finding) map[string]string {
+	out := map[string]string{}
+	for _, name := range c.record {
+		if vals := r.Header[name]; len(vals) > 0 && c.credKind(name) == credNone {
+			out[name] = Sanitize(strings.Join(vals, ", "), 0)
+		}
+	}
+	for name, vals := range r.Header {
+		switch c.credKind(name) {
+		case credAuth, credKey:
+			masked := make([]string, len(vals))
+			for i, v := range vals {
+				masked[i] = maskCredential(v, name, fs)
+			}
+			out[name] = Sanitize(strings.Join(masked, ", "), 0)
+		case credCookie:
+			out[name] = Sanitize(maskCookies(strings.Join(vals, "; "), fs), 0)
+		}
+	}
+	return out
+}
+
+// maskCredential keeps a leading scheme word ("Bearer", "Basic", "token",
+// "AWS4-HMAC-SHA256") and replaces the credential.
+func maskCredential(v, header string, fs []finding) string {
+	scheme := ""
+	if i := strings.IndexByte(v, ' '); i > 0 && i <= 24 && isWord(v[:i]) {
+		scheme = v[:i] + " "
+	}
+	for _, f := range fs {
+		if f.header == header {
+			return scheme + Mask(f.value)
+		}
+	}
+	return scheme + redacted
+}
+
+func isWord(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// maskCookies keeps cookie names and masks every value.
+func maskCookies(v string, fs []finding) string {
+	parts := strings.Split(v, ";")
+	for i, p := range parts {
+		name, _, _ := strings.Cut(strings.TrimSpace(p), "=")
+		val := redacted
+		for _, f := range fs {
+			if f.place.Kind == InCookie && f.place.Name == name {
+				val = Mask(f.value)
+				break
+			}
+		}
+		parts[i] = name + "=" + val
+	}
+	return strings.Join(parts, "; ")
+}
+
+func newID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// hitAttrs describes a hit for slog.
+func hitAttrs(h Hit) []slog.Attr {
+	a := []slog.Attr{
+		slog.String("hit_id", h.ID),
+		slog.String("token_id", h.TokenID),
+		slog.String("format", string(h.Format)),
+		slog.String("token", h.Token),
+		slog.String("found", string(h.Found.Kind)),
+	}
+	if h.Found.Name != "" {
+		a = append(a, slog.String("found_name", h.Found.Name))
+	}
+	if h.Found.Encoding != "" {
+		a = append(a, slog.String("encoding", h.Found.Encoding))
+	}
+	a = append(a, slog.String("remote_ip", h.RemoteIP.String()), slog.String("method", h.Method),
+		slog.String("path", h.Path), slog.String("user_agent", h.UserAgent))
+	if h.Placement != "" {
+		a = append(a, slog.String("placement", Sanitize(h.Placement, 0)))
+	}
+	if h.Memo != "" {
+		a = append(a, slog.String("memo", Sanitize(h.Memo, 0)))
+	}
+	return a
+}

@@ -1,0 +1,417 @@
+package decoy
+
+import (
+	"bytes"
+	"encoding/base64"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"unsafe"
+
+	"github.com/decoykit/decoykit/honeytoken"
+)
+
+// Detector recognises honeytokens. *honeytoken.Generator implements it; tests
+// and users can plug in their own (e.g. one that combines several generators).
+//
+// Recognize must not retain s after it returns: decoy may pass a string that
+// aliases a reused buffer (a decoded Basic credential or query value).
+// Scan's matches may alias text; decoy copies what it keeps.
+type Detector interface {
+	// Recognize reports whether s is exactly a honeytoken.
+	Recognize(s string) (honeytoken.Match, bool)
+	// Scan returns every honeytoken inside text, including encoded forms.
+	Scan(text string) []honeytoken.Match
+}
+
+// credential header kinds.
+const (
+	credNone = iota
+	credAuth
+	credKey
+	credCookie
+)
+
+// credentialKind classifies a canonical header name without allocating.
+func credentialKind(name string) int {
+	switch name {
+	case "Authorization", "Proxy-Authorization":
+		return credAuth
+	case "Cookie":
+		return credCookie
+	case "X-Api-Key", "X-Api-Token", "X-Auth-Token", "X-Access-Token", "Api-Key", "Apikey",
+		"Private-Token", "X-Goog-Api-Key", "X-Amz-Security-Token", "X-Token":
+		return credKey
+	}
+	return credNone
+}
+
+func (c *config) credKind(name string) int {
+	if k := credentialKind(name); k != credNone {
+		return k
+	}
+	if c.extraCred[name] {
+		return credKey
+	}
+	return credNone
+}
+
+// finding is one honeytoken found in a request.
+type finding struct {
+	m      honeytoken.Match
+	value  string // the token text as used (owned)
+	place  Place
+	header string // the header it came from, for masking
+}
+
+// inspection collects findings for one request. It lives on the stack; the
+// slice is only allocated when something is found.
+type inspection struct {
+	det Detector
+	fs  []finding
+}
+
+func (in *inspection) add(m honeytoken.Match, value string, p Place, header string, owned bool) {
+	for i := range in.fs {
+		if in.fs[i].m.ID == m.ID && in.fs[i].m.Part == m.Part {
+			return
+		}
+	}
+	if !owned {
+		value = strings.Clone(value)
+	}
+	in.fs = append(in.fs, finding{m: m, value: value, place: p, header: header})
+}
+
+// try recognises one candidate string.
+func (in *inspection) try(c string, p Place, header string, owned bool) {
+	c = trimWrap(c)
+	if len(c) < 8 {
+		return
+	}
+	if m, ok := in.det.Recognize(c); ok {
+		in.add(m, c, p, header, owned)
+	}
+}
+
+// trimWrap drops quotes and brackets around a candidate.
+func trimWrap(c string) string {
+	for len(c) > 0 && isWrap(c[0]) {
+		c = c[1:]
+	}
+	for len(c) > 0 && isWrap(c[len(c)-1]) {
+		c = c[:len(c)-1]
+	}
+	return c
+}
+
+func isWrap(c byte) bool {
+	switch c {
+	case '"', '\'', '(', ')', '<', '>', '[', ']', '{', '}':
+		return true
+	}
+	return false
+}
+
+// isSep separates candidates inside a header or parameter value.
+func isSep(c byte) bool {
+	switch c {
+	case ' ', '\t', ',', ';', '"', '\'', '\n', '\r':
+		return true
+	}
+	return false
+}
+
+// fields tries every candidate in v: each separated field, the part after its
+// first '=' (cookie-like pairs, "Credential=AKIA…/…"), and that part up to its
+// first '/' (an AWS SigV4 credential scope).
+func (in *inspection) fields(v string, p Place, header string, owned bool) {
+	for len(v) > 0 {
+		i := 0
+		for i < len(v) && isSep(v[i]) {
+			i++
+		}
+		v = v[i:]
+		j := 0
+		for j < len(v) && !isSep(v[j]) {
+			j++
+		}
+		f := v[:j]
+		v = v[j:]
+		if len(f) < 8 {
+			continue
+		}
+		in.try(f, p, header, owned)
+		if k := strings.IndexByte(f, '='); k >= 0 && k < len(f)-1 {
+			rest := f[k+1:]
+			in.try(rest, p, header, owned)
+			if s := strings.IndexByte(rest, '/'); s > 0 {
+				in.try(rest[:s], p, header, owned)
+			}
+		}
+	}
+}
+
+// bufPool holds scratch buffers for decoded values on the fast path.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+// maxDecoded is the longest value decoded on the fast path (Recognize rejects
+// anything longer than 4096 bytes).
+const maxDecoded = 4096
+
+// auth checks an Authorization-style value: "Bearer x", "token x", "Basic
+// base64(user:pass)", an AWS SigV4 header, or a bare key.
+func (in *inspection) auth(v string, p Place, header string) {
+	in.fields(v, p, header, false)
+	const basic = "basic "
+	if len(v) > len(basic) && strings.EqualFold(v[:len(basic)], basic) {
+		enc := strings.TrimSpace(v[len(basic):])
+		if len(enc) == 0 || base64.StdEncoding.DecodedLen(len(enc)) > maxDecoded {
+			return
+		}
+		bp := bufPool.Get().(*[]byte)
+		buf := (*bp)[:base64.StdEncoding.DecodedLen(len(enc))]
+		n, err := base64.StdEncoding.Decode(buf, unsafe.Slice(unsafe.StringData(enc), len(enc)))
+		if err == nil && n > 0 {
+			s := unsafe.String(&buf[0], n)
+			bp2 := p
+			bp2.Encoding = "base64"
+			in.try(s, bp2, header, false)
+			if k := strings.IndexByte(s, ':'); k >= 0 {
+				in.try(s[:k], bp2, header, false)
+				in.try(s[k+1:], bp2, header, false)
+			}
+		}
+		bufPool.Put(bp)
+	}
+}
+
+// unescaped tries v after percent-decoding ('+' as space) when it has escapes.
+func (in *inspection) unescaped(v string, p Place, header string) {
+	if strings.IndexByte(v, '%') < 0 && strings.IndexByte(v, '+') < 0 || len(v) > maxDecoded {
+		return
+	}
+	bp := bufPool.Get().(*[]byte)
+	buf := (*bp)[:0]
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case c == '+':
+			c = ' '
+		case c == '%' && i+2 < len(v) && ishex(v[i+1]) && ishex(v[i+2]):
+			c = unhex(v[i+1])<<4 | unhex(v[i+2])
+			i += 2
+		}
+		buf = append(buf, c)
+	}
+	if len(buf) > 0 {
+		p.Encoding = "url"
+		in.fields(unsafe.String(&buf[0], len(buf)), p, header, false)
+	}
+	*bp = buf[:0]
+	bufPool.Put(bp)
+}
+
+func ishex(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
+
+func unhex(c byte) byte {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0'
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10
+	}
+	return c - 'A' + 10
+}
+
+// cookies checks each cookie value of a Cookie header.
+func (in *inspection) cookies(v string) {
+	for len(v) > 0 {
+		pair := v
+		if i := strings.IndexByte(v, ';'); i >= 0 {
+			pair, v = v[:i], v[i+1:]
+		} else {
+			v = ""
+		}
+		pair = strings.TrimSpace(pair)
+		name, val, ok := strings.Cut(pair, "=")
+		if !ok {
+			name, val = "", pair
+		}
+		p := Place{Kind: InCookie, Name: name}
+		in.fields(val, p, "Cookie", false)
+		in.unescaped(val, p, "Cookie")
+	}
+}
+
+// query checks each query parameter value (and a bare parameter).
+func (in *inspection) query(raw string) {
+	for len(raw) > 0 {
+		pair := raw
+		if i := strings.IndexByte(raw, '&'); i >= 0 {
+			pair, raw = raw[:i], raw[i+1:]
+		} else {
+			raw = ""
+		}
+		name, val, ok := strings.Cut(pair, "=")
+		if !ok {
+			name, val = "", pair
+		}
+		p := Place{Kind: InQuery, Name: name}
+		in.fields(val, p, "", false)
+		in.unescaped(val, p, "")
+	}
+}
+
+// authHeaders and keyHeaders are the credential headers always checked.
+var (
+	authHeaders = []string{"Authorization", "Proxy-Authorization"}
+	keyHeaders  = []string{"X-Api-Key", "X-Api-Token", "X-Auth-Token", "X-Access-Token", "Api-Key", "Apikey",
+		"Private-Token", "X-Goog-Api-Key", "X-Amz-Security-Token", "X-Token"}
+)
+
+// fast checks the credential headers, cookies and query string with Recognize
+// on candidate substrings. It allocates nothing unless it finds a token.
+func (c *config) fast(in *inspection, r *http.Request) {
+	h := r.Header
+	if len(h) < 8 {
+		// Ranging over a small header map is cheaper than a dozen lookups.
+		for name, vals := range h {
+			c.checkHeader(in, name, vals)
+		}
+	} else {
+		for _, name := range authHeaders {
+			c.checkHeader(in, name, h[name])
+		}
+		for _, name := range keyHeaders {
+			c.checkHeader(in, name, h[name])
+		}
+		c.checkHeader(in, "Cookie", h["Cookie"])
+		for name := range c.extraCred {
+			c.checkHeader(in, name, h[name])
+		}
+	}
+	if r.URL != nil && r.URL.RawQuery != "" {
+		in.query(r.URL.RawQuery)
+	}
+}
+
+func (c *config) checkHeader(in *inspection, name string, vals []string) {
+	if len(vals) == 0 {
+		return
+	}
+	switch c.credKind(name) {
+	case credAuth:
+		for _, v := range vals {
+			in.auth(v, Place{Kind: InAuthorization, Name: name}, name)
+		}
+	case credKey:
+		for _, v := range vals {
+			in.auth(v, Place{Kind: InHeader, Name: name}, name)
+		}
+	case credCookie:
+		for _, v := range vals {
+			in.cookies(v)
+		}
+	}
+}
+
+// thorough runs Scan over every header value and the raw query string.
+func (c *config) thoroughScan(in *inspection, r *http.Request) {
+	for name, vals := range r.Header {
+		kind := InHeader
+		switch c.credKind(name) {
+		case credAuth:
+			kind = InAuthorization
+		case credCookie:
+			kind = InCookie
+		}
+		for _, v := range vals {
+			for _, m := range in.det.Scan(v) {
+				p := Place{Kind: kind, Name: name, Encoding: m.Encoding}
+				if kind == InCookie {
+					p.Name = nameBefore(v, m.Start, ';')
+				}
+				in.add(m, m.Value, p, name, false)
+			}
+		}
+	}
+	if r.URL != nil && r.URL.RawQuery != "" {
+		q := r.URL.RawQuery
+		for _, m := range in.det.Scan(q) {
+			in.add(m, m.Value, Place{Kind: InQuery, Name: nameBefore(q, m.Start, '&'), Encoding: m.Encoding}, "", false)
+		}
+	}
+}
+
+// nameBefore returns the name of the name=value pair (separated by sep) that
+// holds offset at.
+func nameBefore(s string, at int, sep byte) string {
+	if at > len(s) {
+		return ""
+	}
+	start := strings.LastIndexByte(s[:at], sep) + 1
+	pair := s[start:]
+	if i := strings.IndexByte(pair, sep); i >= 0 {
+		pair = pair[:i]
+	}
+	name, _, ok := strings.Cut(pair, "=")
+	if !ok || start+len(name) > at {
+		return ""
+	}
+	return strings.TrimSpace(name)
+}
+
+// readBody reads up to c.bodyMax leading bytes of r's body. When keep is set,
+// r.Body is replaced by a reader that yields exactly the original bytes.
+func (c *config) readBody(r *http.Request, keep bool) ([]byte, error) {
+	if c.bodyMax <= 0 || r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
+		return nil, nil
+	}
+	size := c.bodyMax
+	if r.ContentLength > 0 && r.ContentLength < size {
+		size = r.ContentLength
+	}
+	buf := make([]byte, size)
+	n, err := io.ReadFull(r.Body, buf)
+	buf = buf[:n]
+	if err == io.ErrUnexpectedEOF || err == io.EOF {
+		err = nil
+	}
+	if keep {
+		rest := io.MultiReader(bytes.NewReader(buf), r.Body)
+		if err != nil {
+			rest = bytes.NewReader(buf) // the body failed: give back what was read, then the error
+		}
+		r.Body = &replayBody{Reader: rest, orig: r.Body, err: err}
+	}
+	return buf, err
+}
+
+// replayBody gives back the bytes read for the scan, then the rest.
+type replayBody struct {
+	io.Reader
+	orig io.ReadCloser
+	err  error // a read error met while scanning, returned after the bytes read
+}
+
+func (b *replayBody) Read(p []byte) (int, error) {
+	n, err := b.Reader.Read(p)
+	if err == io.EOF && b.err != nil {
+		return n, b.err
+	}
+	return n, err
+}
+
+func (b *replayBody) Close() error { return b.orig.Close() }
+
+// body scans the leading body bytes.
+func (in *inspection) body(b []byte) {
+	if len(b) == 0 {
+		return
+	}
+	for _, m := range in.det.Scan(unsafe.String(&b[0], len(b))) {
+		in.add(m, m.Value, Place{Kind: InBody, Encoding: m.Encoding, Offset: m.Start}, "", false)
+	}
+}

@@ -1,0 +1,209 @@
+package decoy
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-cleanhttp"
+
+	"github.com/decoykit/decoykit/internal/redact"
+	"github.com/decoykit/decoykit/internal/rest"
+)
+
+// userAgent is sent by the webhook notifiers.
+const userAgent = "decoykit-decoy/1"
+
+// WebhookOption configures Webhook and Slack.
+type WebhookOption func(*webhookConfig)
+
+type webhookConfig struct {
+	headers http.Header
+	client  *http.Client
+	log     *slog.Logger
+}
+
+// WithWebhookHeader adds a header to every delivery, e.g. an Authorization or
+// a shared-secret header the receiver checks. Values are sent only to the
+// webhook's host and never appear in an error or a log line.
+func WithWebhookHeader(name, value string) WebhookOption {
+	return func(c *webhookConfig) {
+		if c.headers == nil {
+			c.headers = http.Header{}
+		}
+		c.headers.Add(name, value)
+	}
+}
+
+// WithWebhookClient sets the HTTP client (default: a pooled go-cleanhttp
+// client with a 10s timeout). It is copied, never changed.
+func WithWebhookClient(hc *http.Client) WebhookOption {
+	return func(c *webhookConfig) {
+		if hc != nil {
+			c.client = hc
+		}
+	}
+}
+
+// WithWebhookLogger logs each HTTP attempt at Debug (URL secrets masked).
+func WithWebhookLogger(l *slog.Logger) WebhookOption { return func(c *webhookConfig) { c.log = l } }
+
+// poster posts JSON to one URL through the shared sender, one attempt per
+// call: the Dispatcher owns retries and backoff.
+type poster struct {
+	name    string
+	s       *rest.Sender
+	path    string
+	rawPath string
+	query   url.Values
+	secrets redact.Secrets
+}
+
+func newPoster(name, rawURL string, secretURL bool, opts []WebhookOption) (*poster, error) {
+	var cfg webhookConfig
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	u, err := url.Parse(strings.TrimSpace(rawURL))
+	switch {
+	case err != nil:
+		return nil, &ValidationError{"url", "is not a URL"}
+	case u.Host == "" || (u.Scheme != "https" && u.Scheme != "http"):
+		return nil, &ValidationError{"url", "want an absolute https:// URL"}
+	case u.Scheme == "http" && !rest.IsLoopback(u.Hostname()):
+		return nil, &ValidationError{"url", "plain http is refused except to a loopback host; use https://"}
+	case u.User != nil:
+		return nil, &ValidationError{"url", "credentials in the URL are refused; use WithWebhookHeader"}
+	case u.Fragment != "":
+		return nil, &ValidationError{"url", "must not carry a fragment"}
+	}
+	for k := range cfg.headers {
+		if k == "" || strings.ContainsAny(k, " :\r\n") {
+			return nil, &ValidationError{"header", "a header name must be a token (no space, colon or newline)"}
+		}
+	}
+	var secrets redact.Secrets
+	for _, vs := range cfg.headers {
+		for _, v := range vs {
+			if strings.ContainsAny(v, "\r\n") {
+				return nil, &ValidationError{"header", "a header value must not contain a newline"}
+			}
+			secrets = append(secrets, v)
+		}
+	}
+	q := u.Query()
+	for _, vs := range q {
+		secrets = append(secrets, vs...)
+	}
+	if secretURL && u.Path != "" && u.Path != "/" {
+		secrets = append(secrets, strings.TrimPrefix(u.Path, "/"))
+	}
+	hc := cfg.client
+	if hc == nil {
+		hc = cleanhttp.DefaultPooledClient()
+		hc.Timeout = 10 * time.Second
+	}
+	headers := cfg.headers
+	s, err := rest.New(rest.Config{
+		Name:       name,
+		BaseURL:    &url.URL{Scheme: u.Scheme, Host: u.Host},
+		HTTPClient: hc,
+		UserAgent:  userAgent,
+		Retry:      rest.Policy{MaxAttempts: 1},
+		Logger:     cfg.log,
+		Secrets:    secrets,
+		Authorize: func(r *http.Request) error {
+			for k, vs := range headers {
+				for _, v := range vs {
+					r.Header.Add(k, v)
+				}
+			}
+			return nil
+		},
+	})
+	if err != nil {
+		return nil, &ValidationError{"url", "unusable: " + secrets.String(err.Error())}
+	}
+	p := &poster{name: name, s: s, path: u.Path, query: q, secrets: secrets}
+	if u.RawPath != "" {
+		p.rawPath = u.RawPath
+	}
+	if p.path == "" {
+		p.path = "/"
+	}
+	return p, nil
+}
+
+// post sends body; 4xx answers other than 408, 425 and 429 are permanent.
+func (p *poster) post(ctx context.Context, body []byte, idempotencyKey string) error {
+	_, err := p.s.Do(ctx, rest.Request{
+		Method: http.MethodPost, Path: p.path, RawPath: p.rawPath, Query: p.query,
+		Body: body, ContentType: "application/json",
+		Header:     http.Header{"Idempotency-Key": {idempotencyKey}},
+		Idempotent: true,
+	})
+	if err == nil {
+		return nil
+	}
+	var se *rest.StatusError
+	if errors.As(err, &se) {
+		e := fmt.Errorf("decoy: %s: HTTP %d %s", p.name, se.StatusCode, http.StatusText(se.StatusCode))
+		switch {
+		case se.StatusCode == http.StatusRequestTimeout, se.StatusCode == http.StatusTooEarly,
+			se.StatusCode == http.StatusTooManyRequests, se.StatusCode >= 500:
+			return e
+		}
+		return Permanent(e)
+	}
+	if ctx.Err() != nil {
+		return fmt.Errorf("decoy: %s: %w", p.name, ctx.Err())
+	}
+	return fmt.Errorf("decoy: %s: %s", p.name, p.secrets.String(err.Error()))
+}
+
+// Webhook is a Notifier that POSTs each alert as JSON to a URL:
+//
+//	{"event":"honeytoken.hit","id":"…","hit":{…},"count":3,"first_seen":"…","last_seen":"…"}
+//
+// with an Idempotency-Key header holding the alert id (a retried delivery
+// carries the same key) and any custom headers. A 2xx answer is success; 408,
+// 425, 429, 5xx and network errors are retried by the Dispatcher; any other
+// 4xx is permanent.
+type Webhook struct{ p *poster }
+
+// NewWebhook returns a webhook notifier for rawURL, which must be https (or
+// http to a loopback host) without user info. Query values and header values
+// are treated as secrets: never logged, never in an error.
+func NewWebhook(rawURL string, opts ...WebhookOption) (*Webhook, error) {
+	p, err := newPoster("webhook", rawURL, false, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &Webhook{p: p}, nil
+}
+
+// Name is "webhook".
+func (w *Webhook) Name() string { return "webhook" }
+
+// webhookPayload is the JSON a Webhook sends.
+type webhookPayload struct {
+	Event string `json:"event"`
+	Alert
+}
+
+// Notify posts a.
+func (w *Webhook) Notify(ctx context.Context, a Alert) error {
+	body, err := json.Marshal(webhookPayload{Event: "honeytoken.hit", Alert: a})
+	if err != nil {
+		return Permanent(fmt.Errorf("decoy: encoding alert: %w", err))
+	}
+	return w.p.post(ctx, body, a.ID)
+}
