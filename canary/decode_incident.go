@@ -362,7 +362,9 @@ func (s *scanner) description(f *incidentFields, inner *incidentFields) error {
 	return err
 }
 
-// events decodes a []Event member: null is nil, [] is empty.
+// events decodes a []Event member: null is nil, [] is empty. It reads the
+// array once, noting where each field's value lies, then copies the array
+// and builds the events from slices of the copy.
 func (s *scanner) events() ([]Event, error) {
 	switch s.peek() {
 	case 'n':
@@ -371,20 +373,8 @@ func (s *scanner) events() ([]Event, error) {
 	default:
 		return nil, errFast
 	}
-	// Validate the array and copy it once; the events' fields are slices
-	// of the copy.
-	start, depth := s.pos, s.depth
-	if err := s.skip(); err != nil {
-		return nil, err
-	}
-	arena := append([]byte(nil), s.data[start:s.pos]...)
-	sub := scanner{data: arena, depth: depth, buf: s.buf}
-	evs, err := sub.eventList()
-	s.buf = sub.buf
-	return evs, err
-}
-
-func (s *scanner) eventList() ([]Event, error) {
+	base := s.pos
+	spans, fields := s.evSpans[:0], s.evFields[:0]
 	if err := s.enter(); err != nil {
 		return nil, err
 	}
@@ -392,88 +382,108 @@ func (s *scanner) eventList() ([]Event, error) {
 	if err != nil {
 		return nil, err
 	}
-	evs := make([]Event, 0, 2)
 	for more {
-		evs = append(evs, Event{})
-		if err := s.event(&evs[len(evs)-1]); err != nil {
+		sp := eventSpan{first: len(fields)}
+		switch s.peek() {
+		case 'n':
+			err = s.lit("null")
+		case '{':
+			sp.object = true
+			fields, err = s.eventFields(fields)
+		default: // a scalar or array event, kept under "value"
+			sp.start = s.pos
+			err = s.skip()
+			sp.end = s.pos
+		}
+		if err != nil {
 			return nil, err
 		}
+		sp.last = len(fields)
+		spans = append(spans, sp)
 		if more, err = s.arrayNext(); err != nil {
 			return nil, err
 		}
 	}
 	s.depth--
+	s.evSpans, s.evFields = spans, fields // keep the scratch space
+	arena := append([]byte(nil), s.data[base:s.pos]...)
+	val := func(start, end int) json.RawMessage {
+		return arena[start-base : end-base : end-base]
+	}
+	evs := make([]Event, len(spans))
+	for i, sp := range spans {
+		e := &evs[i]
+		switch {
+		case sp.object:
+			e.Fields = make(map[string]json.RawMessage, sp.last-sp.first)
+			ts, typ := -1, -1
+			for j := sp.first; j < sp.last; j++ {
+				f := &fields[j]
+				e.Fields[f.key] = val(f.start, f.end)
+				switch f.key {
+				case "timestamp":
+					ts = j
+				case "type":
+					typ = j
+				}
+			}
+			if ts >= 0 {
+				sub := scanner{data: s.data[fields[ts].start:fields[ts].end]}
+				if t, err := sub.lenientTime(); err == nil {
+					e.Timestamp = t
+				}
+			}
+			if typ >= 0 {
+				sub := scanner{data: s.data[fields[typ].start:fields[typ].end]}
+				if v, err := sub.lenientString(); err == nil {
+					e.Type = v
+				}
+			}
+		case sp.end > sp.start:
+			e.Fields = map[string]json.RawMessage{"value": val(sp.start, sp.end)}
+		}
+	}
 	return evs, nil
 }
 
-type eventField struct {
-	key string
-	val json.RawMessage
+// eventSpan is one element of an events array: an object whose fields are
+// fields[first:last], a non-object value at [start, end), or null.
+type eventSpan struct {
+	object      bool
+	first, last int
+	start, end  int
 }
 
-// event decodes one element of an events array as Event.UnmarshalJSON
-// does; the values are capacity-capped slices of s.data (the arena).
-func (s *scanner) event(e *Event) error {
-	switch s.peek() {
-	case 'n':
-		return s.lit("null")
-	case '{':
-	default:
-		start := s.pos
-		if err := s.skip(); err != nil {
-			return err
-		}
-		e.Fields = map[string]json.RawMessage{"value": s.data[start:s.pos:s.pos]}
-		return nil
-	}
+// eventField is an event member: its name and where its value lies.
+type eventField struct {
+	key        string
+	start, end int
+}
+
+// eventFields reads an event object's members, as encoding/json reads it
+// into map[string]json.RawMessage (a later duplicate wins when the map is
+// built in order).
+func (s *scanner) eventFields(fields []eventField) ([]eventField, error) {
 	if err := s.enter(); err != nil {
-		return err
+		return nil, err
 	}
-	var arr [16]eventField
-	fields := arr[:0]
 	more, err := s.objectStart()
 	for more && err == nil {
 		var raw []byte
 		var esc bool
 		if raw, esc, err = s.name(); err != nil {
-			return err
+			return nil, err
 		}
 		k := eventKey(s.memberName(raw, esc))
 		start := s.pos
 		if err = s.skip(); err != nil {
-			return err
+			return nil, err
 		}
-		fields = append(fields, eventField{k, s.data[start:s.pos:s.pos]})
+		fields = append(fields, eventField{k, start, s.pos})
 		more, err = s.objectNext()
 	}
 	s.depth--
-	if err != nil {
-		return err
-	}
-	e.Fields = make(map[string]json.RawMessage, len(fields))
-	var ts, typ json.RawMessage
-	for _, f := range fields {
-		e.Fields[f.key] = f.val
-		switch f.key {
-		case "timestamp":
-			ts = f.val
-		case "type":
-			typ = f.val
-		}
-	}
-	if ts != nil {
-		sub := scanner{data: ts}
-		if t, err := sub.lenientTime(); err == nil {
-			e.Timestamp = t
-		}
-	}
-	if typ != nil {
-		sub := scanner{data: typ}
-		if v, err := sub.lenientString(); err == nil {
-			e.Type = v
-		}
-	}
-	return nil
+	return fields, err
 }
 
 // eventKey returns the documented event field names without allocating.

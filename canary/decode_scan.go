@@ -44,6 +44,10 @@ type scanner struct {
 	// take few distinct values (kinds, log types, flocks, device names), so
 	// a page allocates each of them once instead of once per item.
 	intern map[string]string
+	// evSpans and evFields are scratch space for events, reused across a
+	// page's incidents.
+	evSpans  []eventSpan
+	evFields []eventField
 }
 
 // Interning bounds: short strings only, and a bounded table per page.
