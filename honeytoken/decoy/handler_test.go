@@ -3,6 +3,7 @@ package decoy
 import (
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -39,6 +40,16 @@ func newReq(method, target, body string) *http.Request {
 	return r
 }
 
+// pctAll percent-encodes every byte of s, so the test never depends on
+// whether a random token happens to contain a reserved character.
+func pctAll(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		fmt.Fprintf(&b, "%%%02X", s[i])
+	}
+	return b.String()
+}
+
 func places() []place {
 	hdr := func(name, prefix string) func(*http.Request, string) *http.Request {
 		return func(r *http.Request, tok string) *http.Request { r.Header.Set(name, prefix+tok); return r }
@@ -68,7 +79,7 @@ func places() []place {
 			build: func(r *http.Request, tok string) *http.Request { r.Header.Set("Cookie", "session="+tok); return r }},
 		{name: "url-encoded cookie", format: honeytoken.AWSAccessKey, secret: true, kind: InCookie, pname: "aws", encoding: "url",
 			build: func(r *http.Request, tok string) *http.Request {
-				r.Header.Set("Cookie", "aws="+url.QueryEscape(tok))
+				r.Header.Set("Cookie", "aws="+pctAll(tok))
 				return r
 			}},
 		{name: "query", format: honeytoken.GoogleAPIKey, kind: InQuery, pname: "key",
@@ -78,7 +89,7 @@ func places() []place {
 			}},
 		{name: "percent-encoded query", format: honeytoken.AWSAccessKey, secret: true, kind: InQuery, pname: "secret", encoding: "url",
 			build: func(r *http.Request, tok string) *http.Request {
-				r.URL.RawQuery = "secret=" + url.QueryEscape(tok) + "&x=1"
+				r.URL.RawQuery = "secret=" + pctAll(tok) + "&x=1"
 				return r
 			}},
 		{name: "database url in query", format: honeytoken.DatabaseURL, kind: InQuery, pname: "dsn", encoding: "url",
