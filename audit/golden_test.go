@@ -248,3 +248,14 @@ func TestFullOverDemoEstate(t *testing.T) {
 	assert.Equal(t, len(ips), r.Incidents.Sources.Distinct)
 	assert.Equal(t, []canary.Kind{canary.KindQRCode, canary.KindWindowsDir}, r.Coverage.Missing) // as DemoEstate documents
 }
+
+func TestFromClientErrors(t *testing.T) {
+	t.Parallel()
+	srv := canarytest.NewServer()
+	t.Cleanup(srv.Close)
+	const wrong = "not-the-console-token-4711"
+	_, err := audit.Full(context.Background(), audit.FromClient(srv.Client(canary.WithAuthToken(wrong))), audit.Options{})
+	require.ErrorIs(t, err, canary.ErrUnauthorized)
+	assert.Contains(t, err.Error(), "audit: reading tokens")
+	assert.NotContains(t, err.Error(), wrong)
+}
