@@ -81,6 +81,14 @@ func plural(n int, word string) string {
 	return strconv.Itoa(n) + " " + word + "s"
 }
 
+// pluralWord returns word, or word+"s" unless n is 1.
+func pluralWord(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}
+
 // theTokens returns "the http token" or "the 12 http tokens" for what
 // "http".
 func theTokens(n int, what string) string {
@@ -162,7 +170,8 @@ func hygieneFindings(h *HygieneSection, s settings) []Finding {
 			n += kc.Count
 		}
 		fs = append(fs, Finding{Rule: RuleStaleTokens, Severity: Low, Count: n,
-			Title: fmt.Sprintf("%s of %s more older than %s", plural(n, "token"), plural(len(rest), "kind"), periodText(s)),
+			Title: fmt.Sprintf("%d more %s older than %s, across %s", n, pluralWord(n, "token"), periodText(s),
+				plural(len(rest), "other kind")),
 			Recommendation: fmt.Sprintf("rotate the other %s older than %s (kinds %s) the same way",
 				plural(n, "stale token"), periodText(s), joinKindCounts(rest))})
 	}
@@ -177,7 +186,10 @@ func incidentFindings(sec *IncidentSection, a *incidentAgg, s settings) []Findin
 			Recommendation: fmt.Sprintf("acknowledge or investigate the %s, starting with the sources below",
 				plural(sec.Unacknowledged, "unacknowledged incident"))})
 	}
+	// Repeat sources with unacknowledged incidents first: they are the
+	// critical ones, and TopN must not crowd them out.
 	repeat := repeatSources(a)
+	sort.SliceStable(repeat, func(i, j int) bool { return repeat[i].unacked > 0 && repeat[j].unacked == 0 })
 	for _, c := range repeat[:min(len(repeat), s.topN)] {
 		tokens := strconv.Itoa(len(c.tokens))
 		if c.tokensFull {

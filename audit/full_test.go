@@ -341,7 +341,32 @@ func TestFullStaleFindingsRollUp(t *testing.T) {
 		subjects = append(subjects, f.Subject)
 	}
 	assert.Equal(t, []string{"http", "dns", "aws-id", "pdf-acrobat-reader", "qr-code", ""}, subjects)
-	assert.Equal(t, "2 tokens of 2 kinds more older than 180 days", stale[5].Title)
+	assert.Equal(t, "2 more tokens older than 180 days, across 2 other kinds", stale[5].Title)
 	assert.Equal(t, "rotate the other 2 stale tokens older than 180 days (kinds web-image, windows-dir) the same way", stale[5].Recommendation)
 	assert.Equal(t, 2, stale[5].Count)
+}
+
+func TestFullRepeatSourcesWithUnacknowledgedComeFirst(t *testing.T) {
+	t.Parallel()
+	// Three repeat sources, TopN 2: 10.0.0.1 hit 3 tokens (all acknowledged),
+	// 10.0.0.2 hit 3 tokens (all acknowledged), 10.0.0.3 hit 2 tokens with
+	// one unacknowledged. The report's list ranks by tokens hit; the
+	// findings keep the unacknowledged (critical) one.
+	toks := []*canary.Token{tok("a", canary.KindHTTP, true, 1), tok("b", canary.KindDNS, true, 1), tok("c", canary.KindAWSID, true, 1)}
+	var incs []*canary.Incident
+	for _, ip := range []string{"10.0.0.1", "10.0.0.2"} {
+		for _, id := range []string{"a", "b", "c"} {
+			incs = append(incs, inc(id, ip, true, 1))
+		}
+	}
+	incs = append(incs, inc("a", "10.0.0.3", true, 1), inc("b", "10.0.0.3", false, 1))
+	r, err := Full(context.Background(), &memSource{tokens: toks, incidents: incs}, Options{Now: fixedNow, TopN: 2})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"10.0.0.1", "10.0.0.2"}, []string{r.Incidents.RepeatSources[0].IP, r.Incidents.RepeatSources[1].IP})
+	rs := findingsOf(r, RuleRepeatSource)
+	require.Len(t, rs, 2)
+	assert.Equal(t, "10.0.0.3", rs[0].Subject)
+	assert.Equal(t, Critical, rs[0].Severity)
+	assert.Equal(t, "10.0.0.1", rs[1].Subject)
+	assert.Equal(t, Info, rs[1].Severity)
 }
