@@ -1,0 +1,149 @@
+package decoy
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/decoykit/decoykit/honeytoken"
+)
+
+func TestSanitize(t *testing.T) {
+	t.Parallel()
+	cases := []struct{ in, want string }{
+		{"curl/8.5.0", "curl/8.5.0"},
+		{"a\nb", `a\x0ab`},
+		{"a\r\nlevel=ERROR msg=forged", `a\x0d\x0alevel=ERROR msg=forged`},
+		{"\x1b[31mred\x1b[0m", `\x1b[31mred\x1b[0m`},
+		{"tab\there", `tab\x09here`},
+		{"del\x7f", `del\x7f`},
+		{`back\slash`, `back\\slash`},
+		{"bad utf8 \xff\xfe", `bad utf8 \xff\xfe`},
+		{"line\u2028sep", `line\u2028sep`},
+		{"bidi \u202eevil", `bidi \u202eevil`},
+		{"zero\u200bwidth", `zero\u200bwidth`},
+		{"C1 \u0085", `C1 \u0085`},
+		{"héllo wörld ✓", "héllo wörld ✓"},
+	}
+	for _, c := range cases {
+		t.Run(c.in, func(t *testing.T) {
+			t.Parallel()
+			assert.Equal(t, c.want, Sanitize(c.in, 0))
+		})
+	}
+	long := strings.Repeat("é", 1000)
+	got := Sanitize(long, 100)
+	assert.LessOrEqual(t, len(got), 100+len("…"))
+	assert.True(t, strings.HasSuffix(got, "…"))
+	assert.True(t, utf8.ValidString(got), "cut at a rune boundary")
+	assert.Equal(t, `\x0a\x0a…`, Sanitize("\n\n\n", 8), "an escape is never cut in half")
+}
+
+func TestMask(t *testing.T) {
+	t.Parallel()
+	cases := []struct{ in, want string }{
+		{"", ""},
+		{"abc", "…"},
+		{"abcdefgh", "ab…"},
+		{"ghp_0123456789012345678901234567890123", "ghp_0123…"},
+		{"\n\n\n\n\n\n\n\n", `\x0a\x0a…`},
+	}
+	for _, c := range cases {
+		assert.Equal(t, c.want, Mask(c.in), c.in)
+	}
+}
+
+// TestLogInjection sends a honeytoken request whose user agent, path, query
+// parameter name and cookie name try to forge log lines, Slack mentions and
+// links, and checks every output stays one record per alert with the payload
+// escaped.
+func TestLogInjection(t *testing.T) {
+	t.Parallel()
+	g := newGen(t, "injection")
+	tok := mint(t, g, honeytoken.GitHubClassic)
+	tok2 := mint(t, g, honeytoken.SlackBot)
+	evilUA := "curl/8\r\ntime=2026-01-01 level=ERROR msg=\"admin login ok\" <!channel> <https://evil.example|click>\u2028\x1b[2J" + strings.Repeat("A", 5000)
+
+	var rec collector
+	r := httptest.NewRequest(http.MethodGet, "/v1/%0aINFO%20fake%0d?x%0aforged="+tok.Value, nil)
+	r.RemoteAddr = "203.0.113.5:999"
+	r.Header.Set("User-Agent", evilUA)
+	r.Header.Set("Cookie", "sess\nion="+tok2.Value)
+	Handler(g, WithRecorder(&rec)).ServeHTTP(httptest.NewRecorder(), r)
+	hits := rec.all()
+	require.Len(t, hits, 2)
+
+	for _, h := range hits {
+		for _, s := range []string{h.UserAgent, h.Path, h.Found.Name, h.Token} {
+			assert.NotContains(t, s, "\n")
+			assert.NotContains(t, s, "\r")
+			assert.NotContains(t, s, "\x1b")
+			assert.NotContains(t, s, "\u2028")
+		}
+		assert.LessOrEqual(t, len(h.UserAgent), maxField+len("…"), "header values are capped")
+		assert.True(t, strings.HasPrefix(h.UserAgent, `curl/8\x0d\x0atime=`))
+		assert.Equal(t, `/v1/\x0aINFO fake\x0d`, h.Path)
+	}
+	byKind := map[PlaceKind]Hit{}
+	for _, h := range hits {
+		byKind[h.Found.Kind] = h
+	}
+	assert.Equal(t, "x%0aforged", byKind[InQuery].Found.Name, "raw parameter names stay escaped")
+	assert.Equal(t, `sess\x0aion`, byKind[InCookie].Found.Name)
+
+	alerts := []Alert{{ID: "a1", Hit: byKind[InQuery], Count: 1}, {ID: "a2", Hit: byKind[InCookie], Count: 2}}
+
+	// slog text: one line per record.
+	var logBuf bytes.Buffer
+	ln := LogNotifier(newTextLogger(&logBuf))
+	for _, a := range alerts {
+		require.NoError(t, ln.Notify(context.Background(), a))
+	}
+	lines := strings.Split(strings.TrimSuffix(logBuf.String(), "\n"), "\n")
+	require.Len(t, lines, 2, logBuf.String())
+	for _, l := range lines {
+		assert.Contains(t, l, "msg=\"honeytoken used\"")
+		assert.NotContains(t, l, "\x1b")
+	}
+	assert.NotContains(t, logBuf.String(), tok.Value)
+
+	// JSON Lines: one line per alert, each valid JSON.
+	var jl bytes.Buffer
+	jn := NewJSONLines(&jl)
+	for _, a := range alerts {
+		require.NoError(t, jn.Notify(context.Background(), a))
+	}
+	jlines := strings.Split(strings.TrimSuffix(jl.String(), "\n"), "\n")
+	require.Len(t, jlines, 2)
+	for _, l := range jlines {
+		var back Alert
+		require.NoError(t, json.Unmarshal([]byte(l), &back))
+	}
+
+	// Slack: no mention, no link, no code-span break-out.
+	msg, err := json.Marshal(slackMessage(alerts[0]))
+	require.NoError(t, err)
+	var payload slackPayload
+	require.NoError(t, json.Unmarshal(msg, &payload))
+	all := payload.Text
+	for _, b := range payload.Blocks {
+		if b.Text != nil {
+			all += b.Text.Text
+		}
+		for _, f := range b.Fields {
+			all += f.Text
+		}
+	}
+	assert.NotContains(t, all, "<!channel>")
+	assert.NotContains(t, all, "<https://evil")
+	assert.Contains(t, all, "&lt;!channel&gt;")
+	assert.NotContains(t, all, tok.Value)
+}
