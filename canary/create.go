@@ -316,6 +316,12 @@ func (r *CreateTokenRequest) prepare() (*prepared, error) {
 	if name == "." || name == "/" || name == "" {
 		return nil, invalid("Upload", "Filename is required, such as q3-board-pack.docx")
 	}
+	// Take the size before sniffing: sniffing drains readers such as
+	// *bytes.Buffer, whose Len() would then be short.
+	size := u.Size
+	if size == 0 {
+		size = sizeOf(u.Content)
+	}
 	content, head, err := sniff(u.Content)
 	if err != nil {
 		return nil, invalid("Upload", "reading the first bytes of the file: %v", err)
@@ -338,10 +344,6 @@ func (r *CreateTokenRequest) prepare() (*prepared, error) {
 			return nil, invalid("Upload", "Field (the multipart field name) is required for kind %q, which this SDK does not know", clip(string(r.Kind)))
 		}
 		field = u.Field
-	}
-	size := u.Size
-	if size == 0 {
-		size = sizeOf(u.Content)
 	}
 	body, err := multipartx.New(form, multipartx.File{Field: field, Name: name, ContentType: ctype, Content: content, Size: size})
 	if err != nil {

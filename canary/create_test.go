@@ -120,6 +120,15 @@ func TestCreateUploadFromFileAndUnsizedReader(t *testing.T) {
 	assert.Equal(t, pdfBytes, got.content)
 	assert.Positive(t, got.length)
 
+	// A *bytes.Buffer reports its length, but reading drains it.
+	f3 := setup(t)
+	got3 := onMultipartCreate(t, f3)
+	_, err = f3.c.Tokens.Create(context.Background(), CreateTokenRequest{Kind: KindPDF, Memo: "m",
+		Upload: &Upload{Filename: "b.pdf", Content: bytes.NewBuffer(append([]byte(nil), pdfBytes...))}})
+	require.NoError(t, err)
+	assert.Equal(t, pdfBytes, got3.content)
+	assert.Positive(t, got3.length)
+
 	// A plain io.Reader (a pipe, a network stream) is sent chunked.
 	f2 := setup(t)
 	got2 := onMultipartCreate(t, f2)
