@@ -2,6 +2,7 @@ package honeytoken
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -45,7 +46,7 @@ func (r *Rotator) Issue(ctx context.Context, f Format, meta Meta) (Token, error)
 	if err := r.check(); err != nil {
 		return Token{}, err
 	}
-	tok, err := r.Generator.Generate(f, meta)
+	tok, err := r.fresh(ctx, f, meta)
 	if err != nil {
 		return Token{}, err
 	}
@@ -53,6 +54,29 @@ func (r *Rotator) Issue(ctx context.Context, f Format, meta Meta) (Token, error)
 		return Token{}, err
 	}
 	return tok, nil
+}
+
+// maxIDRetries bounds re-generation when a new ID is already in the store. Only
+// AWS ids (39 free bits) collide in practice: about n²/2^40 for n AWS tokens.
+const maxIDRetries = 8
+
+// fresh generates a token whose ID the store does not hold yet, so that Put never
+// replaces the record of another token.
+func (r *Rotator) fresh(ctx context.Context, f Format, meta Meta) (Token, error) {
+	for range maxIDRetries {
+		tok, err := r.Generator.Generate(f, meta)
+		if err != nil {
+			return Token{}, err
+		}
+		_, err = r.Store.Get(ctx, tok.ID)
+		if errors.Is(err, ErrNotFound) {
+			return tok, nil
+		}
+		if err != nil {
+			return Token{}, err
+		}
+	}
+	return Token{}, fmt.Errorf("%w: every generated id was already in the store (%d attempts)", ErrRandom, maxIDRetries)
 }
 
 // Rotate issues a replacement for the active token id with the same format and
@@ -70,7 +94,7 @@ func (r *Rotator) Rotate(ctx context.Context, id string) (Token, error) {
 		return Token{}, &ValidationError{Field: "id",
 			Problem: fmt.Sprintf("token %s is %s (replaced by %q); rotate the active token instead", id, old.Status, old.ReplacedBy)}
 	}
-	tok, err := r.Generator.Generate(old.Token.Format, old.Token.Meta)
+	tok, err := r.fresh(ctx, old.Token.Format, old.Token.Meta)
 	if err != nil {
 		return Token{}, err
 	}

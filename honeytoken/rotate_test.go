@@ -124,3 +124,44 @@ func TestRotatorRunRetiresOnSchedule(t *testing.T) {
 		require.ErrorIs(t, <-done, context.Canceled)
 	})
 }
+
+// repeatReader yields each block of 16 bytes from blocks in turn, forever.
+type repeatReader struct {
+	blocks [][16]byte
+	n      int
+}
+
+func (r *repeatReader) Read(p []byte) (int, error) {
+	for i := range p {
+		b := r.blocks[(r.n/16)%len(r.blocks)]
+		p[i] = b[r.n%16]
+		r.n++
+	}
+	return len(p), nil
+}
+
+// Issue never lets a new token replace the record of an existing one, even when the
+// generator produces an id that is already stored.
+func TestIssueRegeneratesOnIDCollision(t *testing.T) {
+	t.Parallel()
+	// Two random-looking blocks that each pass the quality gates on the first try.
+	a, b := [16]byte(testKey("block a")[:16]), [16]byte(testKey("block b")[:16])
+	rnd := &repeatReader{blocks: [][16]byte{a, a, b}}
+	g := newTestGenerator(t, "collide", WithRandom(rnd))
+	r := &Rotator{Generator: g, Store: NewMemoryStore(), Now: func() time.Time { return fixedNow }}
+	ctx := context.Background()
+	first, err := r.Issue(ctx, AWSAccessKey, Meta{Location: "first"})
+	require.NoError(t, err)
+	second, err := r.Issue(ctx, AWSAccessKey, Meta{Location: "second"})
+	require.NoError(t, err)
+	require.NotEqual(t, first.ID, second.ID)
+	rec, err := r.Store.Get(ctx, first.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "first", rec.Token.Meta.Location, "the first record was not replaced")
+
+	// A source that only ever repeats itself is reported, not looped on forever.
+	stuck := newTestGenerator(t, "collide", WithRandom(&repeatReader{blocks: [][16]byte{a}}))
+	r.Generator = stuck
+	_, err = r.Issue(ctx, AWSAccessKey, Meta{})
+	require.ErrorIs(t, err, ErrRandom)
+}
