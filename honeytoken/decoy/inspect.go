@@ -87,7 +87,7 @@ func (in *inspection) add(m honeytoken.Match, value string, p Place, header stri
 // try recognises one candidate string.
 func (in *inspection) try(c string, p Place, header string, owned bool) {
 	c = trimWrap(c)
-	if len(c) < 8 {
+	if len(c) < minCandidate {
 		return
 	}
 	if m, ok := in.det.Recognize(c); ok {
@@ -114,37 +114,37 @@ func isWrap(c byte) bool {
 	return false
 }
 
-// isSep separates candidates inside a header or parameter value.
-func isSep(c byte) bool {
-	switch c {
-	case ' ', '\t', ',', ';', '"', '\'', '\n', '\r':
-		return true
-	}
-	return false
-}
+// sepTable marks the bytes that separate candidates inside a header or
+// parameter value.
+var sepTable = [256]bool{' ': true, '\t': true, ',': true, ';': true, '"': true, '\'': true, '\n': true, '\r': true}
+
+func isSep(c byte) bool { return sepTable[c] }
+
+// minCandidate is the shortest string worth a Recognize call (Recognize
+// rejects anything shorter than 8 bytes).
+const minCandidate = 8
 
 // fields tries every candidate in v: each separated field, the part after its
 // first '=' (cookie-like pairs, "Credential=AKIA…/…"), and that part up to its
 // first '/' (an AWS SigV4 credential scope).
 func (in *inspection) fields(v string, p Place, header string, owned bool) {
-	for len(v) > 0 {
-		i := 0
-		for i < len(v) && isSep(v[i]) {
+	for i := 0; i < len(v); {
+		for i < len(v) && sepTable[v[i]] {
 			i++
 		}
-		v = v[i:]
-		j := 0
-		for j < len(v) && !isSep(v[j]) {
-			j++
+		start, eq := i, -1
+		for i < len(v) && !sepTable[v[i]] {
+			if v[i] == '=' && eq < 0 {
+				eq = i
+			}
+			i++
 		}
-		f := v[:j]
-		v = v[j:]
-		if len(f) < 8 {
+		if i-start < minCandidate {
 			continue
 		}
-		in.try(f, p, header, owned)
-		if k := strings.IndexByte(f, '='); k >= 0 && k < len(f)-1 {
-			rest := f[k+1:]
+		in.try(v[start:i], p, header, owned)
+		if eq >= 0 && i-eq-1 >= minCandidate {
+			rest := v[eq+1 : i]
 			in.try(rest, p, header, owned)
 			if s := strings.IndexByte(rest, '/'); s > 0 {
 				in.try(rest[:s], p, header, owned)
@@ -165,7 +165,7 @@ const maxDecoded = 4096
 func (in *inspection) auth(v string, p Place, header string) {
 	in.fields(v, p, header, false)
 	const basic = "basic "
-	if len(v) > len(basic) && strings.EqualFold(v[:len(basic)], basic) {
+	if len(v) > len(basic) && v[0]|0x20 == 'b' && strings.EqualFold(v[:len(basic)], basic) {
 		enc := strings.TrimSpace(v[len(basic):])
 		if len(enc) == 0 || base64.StdEncoding.DecodedLen(len(enc)) > maxDecoded {
 			return
@@ -235,6 +235,9 @@ func (in *inspection) cookies(v string) {
 			v = ""
 		}
 		pair = strings.TrimSpace(pair)
+		if len(pair) < minCandidate {
+			continue
+		}
 		name, val, ok := strings.Cut(pair, "=")
 		if !ok {
 			name, val = "", pair
@@ -254,9 +257,15 @@ func (in *inspection) query(raw string) {
 		} else {
 			raw = ""
 		}
+		if len(pair) < minCandidate {
+			continue
+		}
 		name, val, ok := strings.Cut(pair, "=")
 		if !ok {
 			name, val = "", pair
+		}
+		if len(val) < minCandidate { // decoding never lengthens a value
+			continue
 		}
 		p := Place{Kind: InQuery, Name: name}
 		in.fields(val, p, "", false)
