@@ -11,6 +11,8 @@ type alphabet struct {
 	lim   byte       // largest multiple of len(chars) that fits in a byte (0 means 256)
 	m     int        // digits that carry the ciphertext (see carrierDigits)
 	r     uint64     // floor(b^m / 2^128): how many offsets r fit above the ciphertext
+	chunk int        // digits whose value fits in a uint64 (b^chunk < 2^64)
+	pow   [65]uint64 // pow[k] = b^k for k <= chunk
 }
 
 // Alphabets a custom format can use.
@@ -55,6 +57,14 @@ func newAlphabet(chars string) alphabet {
 		a.lim = 0
 	}
 	a.m, a.r = carrierDigits(uint64(b), 0)
+	a.pow[0] = 1
+	for a.chunk = 0; ; a.chunk++ {
+		hi, lo := bits.Mul64(a.pow[a.chunk], uint64(b))
+		if hi != 0 {
+			break
+		}
+		a.pow[a.chunk+1] = lo
+	}
 	return a
 }
 
@@ -123,26 +133,35 @@ func (a *alphabet) appendCarrier(dst []byte, ct *[16]byte, r uint64) []byte {
 }
 
 // readCarrier decodes m digits of s into the low 128 bits of N (the ciphertext).
-// It reports false if a character is outside the alphabet or N overflows.
+// It reports false if a character is outside the alphabet or N overflows. Digits
+// are taken a chunk at a time (b^chunk fits in a uint64), so the 192-bit
+// multiply-add runs a few times instead of once per digit.
 func (a *alphabet) readCarrier(s string, ct *[16]byte) bool {
 	if len(s) < a.m {
 		return false
 	}
 	b := uint64(len(a.chars))
 	var n0, n1, n2 uint64
-	for i := 0; i < a.m; i++ {
-		d := a.idx[s[i]]
-		if d < 0 {
-			return false
-		}
-		hi0, lo0 := bits.Mul64(n0, b)
-		hi1, lo1 := bits.Mul64(n1, b)
-		hi2, lo2 := bits.Mul64(n2, b)
+	for i := 0; i < a.m; {
+		k := min(a.chunk, a.m-i)
 		var c uint64
-		n0, c = bits.Add64(lo0, uint64(d), 0)
-		n1, c = bits.Add64(lo1, hi0, c)
-		n2, c = bits.Add64(lo2, hi1, c)
-		if hi2 != 0 || c != 0 {
+		for _, ch := range []byte(s[i : i+k]) {
+			d := a.idx[ch]
+			if d < 0 {
+				return false
+			}
+			c = c*b + uint64(d)
+		}
+		i += k
+		mul := a.pow[k]
+		hi0, lo0 := bits.Mul64(n0, mul)
+		hi1, lo1 := bits.Mul64(n1, mul)
+		hi2, lo2 := bits.Mul64(n2, mul)
+		var carry uint64
+		n0, carry = bits.Add64(lo0, c, 0)
+		n1, carry = bits.Add64(lo1, hi0, carry)
+		n2, carry = bits.Add64(lo2, hi1, carry)
+		if hi2 != 0 || carry != 0 {
 			return false
 		}
 	}

@@ -13,6 +13,8 @@ import (
 
 const awsFreeBits = 39
 
+var base64Std = newAlphabet("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+
 // AWSAccountID decodes the AWS account id an access key id encodes (the algorithm
 // trufflehog and localstack use). It returns an error for a string that is not a
 // modern access key id.
@@ -112,7 +114,7 @@ func hasAnyFoldPrefix(s string, ps ...string) bool {
 }
 
 func awsSpec(f Format, prefix string) *spec {
-	sp := &spec{format: f, code: formatCode(f), prefixes: []string{prefix}, maxLen: 20}
+	sp := &spec{format: f, code: formatCode(f), prefixes: []string{prefix}, maxLen: 20, bare: base64Std.valid}
 	sp.generate = func(ks *keySet, sc *scratch, rnd *[16]byte, _ *genInput) (id [8]byte, value, secret string, ok bool) {
 		var v uint64
 		for i := range 5 {

@@ -127,6 +127,9 @@ type spec struct {
 	recognize func(ks *keySet, sc *scratch, s string) (id [8]byte, part Part, strength int, ok bool)
 	// maxLen bounds a candidate's length (Scan), 0 for formats Scan handles itself.
 	maxLen int
+	// bare, for a prefix-less candidate (an AWS secret, a database password),
+	// reports whether s has the right alphabet before any key is tried.
+	bare func(s string) bool
 }
 
 // segment kinds of a layout.

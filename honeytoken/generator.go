@@ -145,7 +145,7 @@ func NewGenerator(key []byte, opts ...Option) (*Generator, error) {
 	for i := range g.dispatch {
 		slices.SortStableFunc(g.dispatch[i], func(a, b *spec) int { return maxPrefix(b) - maxPrefix(a) })
 	}
-	g.byLen[40] = []*spec{g.specs[AWSAccessKey], g.specs[AWSTemporaryKey]}
+	g.byLen[40] = []*spec{g.specs[AWSAccessKey], g.specs[AWSTemporaryKey]} // secret access keys
 	g.byLen[dbPasswordLen] = []*spec{g.specs[DatabaseURL]}
 	return g, nil
 }
@@ -199,9 +199,9 @@ func (g *Generator) Generate(f Format, meta Meta) (Token, error) {
 		return Token{}, unknownFormat(f)
 	}
 	in := genInput{now: g.now(), meta: meta}
-	sc := getScratch()
-	defer putScratch(sc)
 	ks := g.keys[0]
+	sc := ks.getScratch()
+	defer ks.putScratch(sc)
 	var rnd [16]byte
 	for range maxAttempts {
 		if _, err := io.ReadFull(g.rand, rnd[:]); err != nil {

@@ -205,3 +205,27 @@ func TestRecognizeOverlappingPEMLines(t *testing.T) {
 		assert.NotPanics(t, func() { g.Recognize(s); g.Scan(s) })
 	}
 }
+
+// The Recognize hot path on a non-matching string allocates nothing. Not parallel:
+// testing.AllocsPerRun refuses to run in a parallel test.
+func TestRecognizeNonMatchDoesNotAllocate(t *testing.T) {
+	g := newTestGenerator(t, "allocs")
+	other := newTestGenerator(t, "allocs-other")
+	var inputs []string
+	for _, f := range []Format{GitHubClassic, StripeSecret, AWSAccessKey, GitLabPAT, SlackBot, DatabaseURL} {
+		tok, err := other.Generate(f, Meta{})
+		require.NoError(t, err)
+		inputs = append(inputs, tok.Value, tok.Secret)
+	}
+	inputs = append(inputs, "GET /index.html HTTP/1.1", strings.Repeat("A", 40), strings.Repeat("b", 32))
+	for _, s := range inputs {
+		allocs := testing.AllocsPerRun(200, func() {
+			if _, ok := g.Recognize(s); ok {
+				t.Fatal("a foreign string was recognised")
+			}
+		})
+		if !raceEnabled {
+			assert.Zero(t, allocs, "allocations for %q", s)
+		}
+	}
+}

@@ -33,7 +33,7 @@ type keySet struct {
 	fill       cipher.Block // AES-128: characters derived from the ciphertext
 	awsIDBlock cipher.Block // AES-128: AWS key id free bits -> token id
 	awsSecret  cipher.Block // AES-128: the derived half of an AWS secret access key
-	mac        sync.Pool    // hash.Hash: HMAC-SHA256 under the tag key
+	scratch    sync.Pool    // *scratch whose mac is HMAC-SHA256 under this set's tag key
 	jwt        []byte       // HS256 signing key
 	site       siteConsts
 }
@@ -51,15 +51,17 @@ func newKeySet(master []byte) *keySet {
 	asec := derive(master, "aws/secret")
 	ks.awsSecret, _ = aes.NewCipher(asec[:16])
 	macKey := mac
-	ks.mac.New = func() any { return hmac.New(sha256.New, macKey[:]) }
+	ks.scratch.New = func() any { return &scratch{mac: hmac.New(sha256.New, macKey[:])} }
 	ks.jwt = append([]byte(nil), jw[:]...)
 	ks.site = newSiteConsts(master)
 	return ks
 }
 
 // scratch holds every buffer the hot paths pass to an interface method (AES, HMAC),
-// so that they live on the heap once (pooled) instead of escaping per call.
+// so that they live on the heap once (pooled) instead of escaping per call, and the
+// HMAC state of the key set it belongs to: one pool round trip per candidate.
 type scratch struct {
+	mac     hash.Hash
 	in, out [16]byte // AES blocks
 	pt      [16]byte
 	msg     [12]byte
@@ -68,20 +70,17 @@ type scratch struct {
 	aux     [1024]byte // decoded bytes
 }
 
-var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+func (ks *keySet) getScratch() *scratch   { return ks.scratch.Get().(*scratch) }
+func (ks *keySet) putScratch(sc *scratch) { ks.scratch.Put(sc) }
 
-func getScratch() *scratch   { return scratchPool.Get().(*scratch) }
-func putScratch(sc *scratch) { scratchPool.Put(sc) }
-
-// tag computes HMAC-SHA256(K_mac, code ‖ id)[:8] into sc.sum[:8].
+// tag computes HMAC-SHA256(K_mac, code ‖ id)[:8] into sc.sum[:8]; sc must come
+// from ks.getScratch.
 func (ks *keySet) tag(sc *scratch, code uint32, id []byte) {
 	binary.BigEndian.PutUint32(sc.msg[:4], code)
 	copy(sc.msg[4:], id[:8])
-	h := ks.mac.Get().(hash.Hash)
-	h.Reset()
-	h.Write(sc.msg[:])
-	h.Sum(sc.sum[:0])
-	ks.mac.Put(h)
+	sc.mac.Reset()
+	sc.mac.Write(sc.msg[:])
+	sc.mac.Sum(sc.sum[:0])
 }
 
 // seal returns the 16-byte carried ciphertext for id under format code.

@@ -50,6 +50,9 @@ func (g *Generator) Recognize(s string) (Match, bool) {
 		}
 	}
 	for _, sp := range g.byLen[len(s)] {
+		if !sp.bare(s) {
+			continue
+		}
 		if m, ok := g.try(sp, s); ok {
 			return m, true
 		}
@@ -58,10 +61,11 @@ func (g *Generator) Recognize(s string) (Match, bool) {
 }
 
 func (g *Generator) try(sp *spec, s string) (Match, bool) {
-	sc := getScratch()
-	defer putScratch(sc)
 	for i, ks := range g.keys {
-		if id, part, strength, ok := sp.recognize(ks, sc, s); ok {
+		sc := ks.getScratch()
+		id, part, strength, ok := sp.recognize(ks, sc, s)
+		ks.putScratch(sc)
+		if ok {
 			return Match{ID: hex.EncodeToString(id[:]), Format: sp.format, Part: part, Strength: strength,
 				Retired: i > 0}, true
 		}
