@@ -1,0 +1,198 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// syncBuffer is a goroutine-safe writer that reports each complete line.
+type syncBuffer struct {
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	lines chan string
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	start := b.buf.Len()
+	n, _ := b.buf.Write(p)
+	if b.lines != nil {
+		for _, l := range strings.SplitAfter(b.buf.String()[start:], "\n") {
+			if strings.HasSuffix(l, "\n") {
+				b.lines <- strings.TrimSuffix(l, "\n")
+			}
+		}
+	}
+	return n, nil
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// planted reads every credential value from the placement files in dir.
+func planted(t *testing.T, dir string) []string {
+	t.Helper()
+	var vals []string
+	env, err := os.ReadFile(filepath.Join(dir, ".env"))
+	require.NoError(t, err)
+	for _, l := range strings.Split(strings.TrimSpace(string(env)), "\n") {
+		_, v, ok := strings.Cut(l, "=")
+		require.True(t, ok, l)
+		vals = append(vals, strings.Trim(v, `"`))
+	}
+	var cfg map[string]string
+	b, err := os.ReadFile(filepath.Join(dir, "config.json"))
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(b, &cfg))
+	for _, v := range cfg {
+		vals = append(vals, v)
+	}
+	aws, err := os.ReadFile(filepath.Join(dir, ".aws", "credentials"))
+	require.NoError(t, err)
+	for _, l := range strings.Split(string(aws), "\n") {
+		if _, v, ok := strings.Cut(l, "="); ok {
+			vals = append(vals, strings.TrimSpace(v))
+		}
+	}
+	require.Len(t, vals, 5, "GitHub, OpenAI, Stripe, AWS key id and secret")
+	return vals
+}
+
+func TestDemo(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	var stdout, stderr syncBuffer
+	code := run(context.Background(), []string{"--demo", "--dir", dir}, &stdout, &stderr)
+	require.Equal(t, exitOK, code, stderr.String())
+	out := stdout.String()
+
+	assert.Contains(t, out, "minted 4 honeytokens into "+dir)
+	assert.Regexp(t, `decoy API listening on http://127\.0\.0\.1:\d+/api`, out)
+	assert.Contains(t, out, "demo: GET with a clean key -> 401")
+	hits := regexp.MustCompile(`(?m)^HIT .*$`).FindAllString(out, -1)
+	require.Len(t, hits, 3, out)
+	assert.Regexp(t, `^HIT github-classic ghp_\S{4}… in authorization Authorization from 127\.0\.0\.1: GET /api, planted in \.env$`, hits[0])
+	assert.Regexp(t, `^HIT stripe-secret sk_live_… in body from 127\.0\.0\.1: POST /api, planted in config\.json$`, hits[1])
+	assert.Regexp(t, `^HIT aws-access-key AKIA\S… in authorization Authorization from 127\.0\.0\.1: POST /api, planted in \.aws/credentials$`, hits[2])
+	assert.Contains(t, out, "3 hits, 3 alerts, 6 deliveries to 2 notifiers, 0 dropped")
+	assert.Equal(t, 3, strings.Count(stderr.String(), `msg="honeytoken used"`), "the slog notifier logged each alert")
+
+	jl, err := os.ReadFile(filepath.Join(dir, "hits.jsonl"))
+	require.NoError(t, err)
+	assert.Equal(t, 3, strings.Count(string(jl), "\n"))
+	for _, v := range planted(t, dir) {
+		assert.NotContains(t, out, v, "a honeytoken is never printed in full")
+		assert.NotContains(t, stderr.String(), v)
+		assert.NotContains(t, string(jl), v)
+	}
+	fi, err := os.Stat(filepath.Join(dir, "decoy.key"))
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
+}
+
+func TestDemoRemovesItsTempDir(t *testing.T) {
+	t.Parallel()
+	var stdout, stderr syncBuffer
+	require.Equal(t, exitOK, run(context.Background(), []string{"--demo"}, &stdout, &stderr), stderr.String())
+	m := regexp.MustCompile(`(?m)^removed (.+)$`).FindStringSubmatch(stdout.String())
+	require.NotNil(t, m, stdout.String())
+	_, err := os.Stat(m[1])
+	assert.True(t, os.IsNotExist(err), "the demo's decoy credentials are gone")
+}
+
+// TestServeCatchesAnAttacker runs the decoy as a server, reads a token from
+// the planted .env like an attacker would, uses it, and stops the decoy.
+func TestServeCatchesAnAttacker(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stdout := &syncBuffer{lines: make(chan string, 100)}
+	var stderr syncBuffer
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"--dir", dir, "--addr", "127.0.0.1:0"}, stdout, &stderr) }()
+
+	var url string
+	for l := range stdout.lines {
+		if u, ok := strings.CutPrefix(l, "decoy API listening on "); ok {
+			url = u
+			break
+		}
+	}
+	env, err := os.ReadFile(filepath.Join(dir, ".env"))
+	require.NoError(t, err)
+	var github string
+	sc := bufio.NewScanner(bytes.NewReader(env))
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "GITHUB_TOKEN="); ok {
+			github = v
+		}
+	}
+	require.NotEmpty(t, github)
+
+	req, err := http.NewRequest(http.MethodGet, url+"/user?access_token="+github, nil)
+	require.NoError(t, err)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	_, _ = io.Copy(io.Discard, resp.Body)
+	_ = resp.Body.Close()
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+	for l := range stdout.lines {
+		if strings.HasPrefix(l, "HIT ") {
+			assert.Contains(t, l, "HIT github-classic ghp_")
+			assert.Contains(t, l, "in query access_token")
+			assert.NotContains(t, l, github)
+			break
+		}
+	}
+	cancel()
+	require.Equal(t, exitOK, <-done, stderr.String())
+	assert.Contains(t, stdout.String(), "1 hits, 1 alerts")
+}
+
+func TestUsageAndFailures(t *testing.T) {
+	t.Parallel()
+	shortKey := filepath.Join(t.TempDir(), "short.key")
+	require.NoError(t, os.WriteFile(shortKey, []byte("too short"), 0o600))
+	cases := []struct {
+		name string
+		args []string
+		code int
+		msg  string
+	}{
+		{"unknown flag", []string{"--nope"}, exitUsage, "flag provided but not defined"},
+		{"extra argument", []string{"serve"}, exitUsage, `unexpected argument "serve"`},
+		{"bad proxy", []string{"--trusted-proxy", "10.0.0.0/8,lan"}, exitUsage, `"lan" is not a CIDR`},
+		{"short key", []string{"--demo", "--key-file", shortKey}, exitFailure, "at least 32 random bytes"},
+		{"missing key", []string{"--demo", "--key-file", filepath.Join(t.TempDir(), "none")}, exitFailure, "--key-file"},
+		{"bad webhook", []string{"--demo", "--webhook", "http://example.com/hook"}, exitFailure, "plain http is refused"},
+		{"bad slack", []string{"--demo", "--slack-webhook", "ftp://hooks.example/x"}, exitFailure, "--slack-webhook"},
+		{"help", []string{"-h"}, exitOK, "Usage of honeytoken-decoy"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			var stdout, stderr syncBuffer
+			code := run(context.Background(), append(c.args, "--dir", t.TempDir()), &stdout, &stderr)
+			assert.Equal(t, c.code, code)
+			assert.Contains(t, stderr.String(), c.msg)
+		})
+	}
+}
