@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/golang-jwt/jwt/v5"
 )
 
 type okHandler struct{}
@@ -64,6 +66,36 @@ func BenchmarkMiddleware(b *testing.B) {
 		b.ReportAllocs()
 		r := cleanRequest()
 		r.Header.Set("Authorization", "Bearer 7f3kq2nd8s0pl4mz9xv1cw6rty5bhe2a")
+		h := Middleware(g, okHandler{})
+		for b.Loop() {
+			h.ServeHTTP(w, r)
+		}
+	})
+	// A service's own HS256 JWT bearer (iss, sub, scope, exp): the cheap
+	// pre-check rules it out before any signature check.
+	b.Run("clean-jwt-bearer", func(b *testing.B) {
+		b.ReportAllocs()
+		sj, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{
+			"iss": "https://auth.example.test", "sub": "user-4711", "scope": "read:items", "exp": 4102444800,
+		}).SignedString([]byte("service signing key for the benchmark"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		r := cleanRequest()
+		r.Header.Set("Authorization", "Bearer "+sj)
+		h := Middleware(g, okHandler{})
+		for b.Loop() {
+			h.ServeHTTP(w, r)
+		}
+	})
+	// Worst case: a JWT decoy minted by another generator has the exact
+	// shape of ours, so Recognize parses it and checks its signature.
+	b.Run("clean-foreign-decoy-jwt", func(b *testing.B) {
+		b.ReportAllocs()
+		other := newGen(b, "someone else")
+		jw := mint(b, other, "jwt")
+		r := cleanRequest()
+		r.Header.Set("Authorization", "Bearer "+jw.Value)
 		h := Middleware(g, okHandler{})
 		for b.Loop() {
 			h.ServeHTTP(w, r)

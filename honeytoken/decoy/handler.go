@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+
+	"github.com/decoykit/decoykit/honeytoken"
 )
 
 // Handler returns a decoy API endpoint. Every request is checked for
@@ -18,7 +20,7 @@ import (
 //
 // A nil det detects nothing.
 func Handler(det Detector, opts ...Option) http.Handler {
-	return &handler{det: det, cfg: newConfig(true, opts)}
+	return newHandler(det, nil, newConfig(true, opts))
 }
 
 // Middleware wraps next, the real API. A request without a honeytoken goes to
@@ -31,13 +33,19 @@ func Handler(det Detector, opts ...Option) http.Handler {
 //
 // A nil det detects nothing.
 func Middleware(det Detector, next http.Handler, opts ...Option) http.Handler {
-	return &handler{det: det, next: next, cfg: newConfig(false, opts)}
+	return newHandler(det, next, newConfig(false, opts))
 }
 
 type handler struct {
-	det  Detector
-	next http.Handler // nil for Handler
-	cfg  *config
+	det   Detector
+	isGen bool         // det is a *honeytoken.Generator
+	next  http.Handler // nil for Handler
+	cfg   *config
+}
+
+func newHandler(det Detector, next http.Handler, cfg *config) *handler {
+	_, isGen := det.(*honeytoken.Generator)
+	return &handler{det: det, isGen: isGen, next: next, cfg: cfg}
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -46,7 +54,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.clean(w, r)
 		return
 	}
-	in := inspection{det: h.det}
+	in := inspection{det: h.det, jwtFilter: h.isGen}
 	c.fast(&in, r)
 	if c.thorough {
 		c.thoroughScan(&in, r)

@@ -69,7 +69,10 @@ type finding struct {
 // slice is only allocated when something is found.
 type inspection struct {
 	det Detector
-	fs  []finding
+	// jwtFilter skips JWTs that cannot be a *honeytoken.Generator decoy before
+	// Recognize parses them (see mayBeDecoyJWT).
+	jwtFilter bool
+	fs        []finding
 }
 
 func (in *inspection) add(m honeytoken.Match, value string, p Place, header string, owned bool) {
@@ -88,6 +91,9 @@ func (in *inspection) add(m honeytoken.Match, value string, p Place, header stri
 func (in *inspection) try(c string, p Place, header string, owned bool) {
 	c = trimWrap(c)
 	if len(c) < minCandidate {
+		return
+	}
+	if in.jwtFilter && strings.HasPrefix(c, "eyJ") && !mayBeDecoyJWT(c) {
 		return
 	}
 	if m, ok := in.det.Recognize(c); ok {
@@ -151,6 +157,32 @@ func (in *inspection) fields(v string, p Place, header string, owned bool) {
 			}
 		}
 	}
+}
+
+// mayBeDecoyJWT checks, without allocating, conditions every JWT honeytoken
+// meets and Recognize requires: three segments, an HS256 header and jti and
+// metadata claims. A service's own JWTs (RS256, ES256, other claims) then cost
+// two small base64 decodes instead of a full parse with signature check,
+// which allocates. A decoy's bytes are fixed by its signature, so a string
+// failing these checks can never be recognised.
+func mayBeDecoyJWT(s string) bool {
+	h, rest, ok := strings.Cut(s, ".")
+	if !ok {
+		return false
+	}
+	p, sig, ok := strings.Cut(rest, ".")
+	if !ok || strings.IndexByte(sig, '.') >= 0 || len(h) > 256 || len(p) > maxDecoded/2 {
+		return false
+	}
+	bp := bufPool.Get().(*[]byte)
+	defer bufPool.Put(bp)
+	buf := (*bp)[:cap(*bp)]
+	n, err := base64.RawURLEncoding.Decode(buf, unsafe.Slice(unsafe.StringData(h), len(h)))
+	if err != nil || !bytes.Contains(buf[:n], []byte(`"HS256"`)) {
+		return false
+	}
+	n, err = base64.RawURLEncoding.Decode(buf, unsafe.Slice(unsafe.StringData(p), len(p)))
+	return err == nil && bytes.Contains(buf[:n], []byte(`"jti"`)) && bytes.Contains(buf[:n], []byte(`"metadata"`))
 }
 
 // bufPool holds scratch buffers for decoded values on the fast path.
