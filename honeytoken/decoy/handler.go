@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/decoykit/decoykit/honeytoken"
@@ -107,15 +108,15 @@ func (c *config) hits(r *http.Request, fs []finding) []Hit {
 	base := Hit{
 		Time:      c.now(),
 		RemoteIP:  client,
-		UserAgent: Sanitize(r.UserAgent(), 0),
+		UserAgent: Sanitize(maskFound(r.UserAgent(), fs), 0),
 		Method:    Sanitize(r.Method, 32),
-		Host:      Sanitize(r.Host, 256),
+		Host:      Sanitize(maskFound(r.Host, fs), 256),
 	}
 	if peer != client {
 		base.PeerIP = peer
 	}
 	if r.URL != nil {
-		base.Path = Sanitize(r.URL.Path, 0)
+		base.Path = Sanitize(maskFound(r.URL.Path, fs), 0)
 	}
 	out := make([]Hit, 0, len(fs))
 	for _, f := range fs {
@@ -128,7 +129,7 @@ func (c *config) hits(r *http.Request, fs []finding) []Hit {
 		hit.Retired = f.m.Retired
 		hit.Token = Mask(f.value)
 		hit.Found = f.place
-		hit.Found.Name = Sanitize(f.place.Name, 128)
+		hit.Found.Name = Sanitize(maskFound(f.place.Name, fs), 128)
 		hit.Headers = c.recordHeaders(r, fs)
 		if c.registry != nil {
 			rec, err := c.registry.Get(r.Context(), f.m.ID)
@@ -160,7 +161,12 @@ func (c *config) recordHeaders(r *http.Request, fs []finding) map[string]string 
 	out := map[string]string{}
 	for _, name := range c.record {
 		if vals := r.Header[name]; len(vals) > 0 && c.credKind(name) == credNone {
-			out[name] = Sanitize(strings.Join(vals, ", "), 0)
+			out[name] = Sanitize(maskFound(strings.Join(vals, ", "), fs), 0)
+			for _, f := range fs {
+				if f.header == name && f.place.Encoding != "" {
+					out[name] = redacted // the token is in there, encoded
+				}
+			}
 		}
 	}
 	for name, vals := range r.Header {
@@ -176,6 +182,22 @@ func (c *config) recordHeaders(r *http.Request, fs []finding) map[string]string 
 		}
 	}
 	return out
+}
+
+// maskFound masks every honeytoken found in the request wherever else it
+// appears in s (a path segment, a Referer URL), plain or URL-escaped.
+func maskFound(s string, fs []finding) string {
+	for _, f := range fs {
+		if len(f.value) < minCandidate {
+			continue
+		}
+		for _, form := range [...]string{f.value, url.QueryEscape(f.value), url.PathEscape(f.value)} {
+			if strings.Contains(s, form) {
+				s = strings.ReplaceAll(s, form, Mask(f.value))
+			}
+		}
+	}
+	return s
 }
 
 // maskCredential keeps a leading scheme word ("Bearer", "Basic", "token",

@@ -113,6 +113,10 @@ func places() []place {
 			build: func(_ *http.Request, tok string) *http.Request {
 				return newReq(http.MethodPut, "/v1/blob", base64.StdEncoding.EncodeToString([]byte("token="+tok+"\n")))
 			}},
+		{name: "path segment", format: honeytoken.GitLabPAT, kind: InPath, thorough: true,
+			build: func(r *http.Request, tok string) *http.Request {
+				return newReq(http.MethodDelete, "/api/v4/personal_access_tokens/"+tok, "")
+			}},
 		{name: "base64 in another header", format: honeytoken.GitHubApp, kind: InHeader, pname: "X-Debug-Context", encoding: "base64", thorough: true,
 			build: func(r *http.Request, tok string) *http.Request {
 				r.Header.Set("X-Debug-Context", base64.StdEncoding.EncodeToString([]byte(`{"gh":"`+tok+`"}`)))
@@ -172,6 +176,14 @@ func TestEveryPlace(t *testing.T) {
 				assert.Equal(t, "curl/8.5.0", hit.UserAgent)
 				assert.Len(t, hit.ID, 16)
 				assert.False(t, hit.Time.IsZero())
+				if p.thorough && p.kind == InHeader {
+					// Even a header kept on request keeps no encoded token.
+					var rec2 collector
+					r2 := p.build(newReq(http.MethodGet, "/v1/user", ""), text)
+					Handler(g, WithRecorder(&rec2), WithRecordHeaders(p.pname)).ServeHTTP(httptest.NewRecorder(), r2)
+					require.Len(t, rec2.all(), 1)
+					assert.Equal(t, redacted, rec2.all()[0].Headers[p.pname])
+				}
 				js, err := json.Marshal(hit)
 				require.NoError(t, err)
 				assert.NotContains(t, string(js), want, "the honeytoken must be masked everywhere in a hit")
@@ -218,6 +230,7 @@ func TestCredentialHeadersMaskedInHit(t *testing.T) {
 	r.Header.Set("X-Acme-Key", "real-production-key-0123456789")
 	r.Header.Set("Cookie", "session=real-session-abcdef; theme=dark")
 	r.Header.Set("X-Trace", "t-1")
+	r.Header.Set("Referer", "https://app.example.test/settings?gh="+tok.Value)
 	h.ServeHTTP(httptest.NewRecorder(), r)
 	hits := rec.all()
 	require.Len(t, hits, 1)
@@ -226,6 +239,7 @@ func TestCredentialHeadersMaskedInHit(t *testing.T) {
 	assert.Equal(t, redacted, hd["X-Acme-Key"], "a real credential next to a honeytoken is never recorded")
 	assert.Equal(t, "session=[REDACTED]; theme=[REDACTED]", hd["Cookie"])
 	assert.Equal(t, "t-1", hd["X-Trace"])
+	assert.Equal(t, "https://app.example.test/settings?gh="+Mask(tok.Value), hd["Referer"], "the token is masked wherever else it appears")
 	assert.Equal(t, "curl/8.5.0", hits[0].UserAgent)
 }
 

@@ -73,6 +73,7 @@ const (
 	InCookie        PlaceKind = "cookie"        // a cookie value
 	InQuery         PlaceKind = "query"         // a query-string parameter
 	InBody          PlaceKind = "body"          // the (capped) request body
+	InPath          PlaceKind = "path"          // the URL path (WithThoroughScan)
 )
 
 // Place says where in a request a honeytoken was found.
@@ -85,7 +86,8 @@ type Place struct {
 	// Encoding is how the token was written: "" for plain text, "base64" (e.g.
 	// HTTP Basic), "url", or a chain such as "url+base64".
 	Encoding string `json:"encoding,omitempty"`
-	// Offset is the byte offset in the body, for InBody.
+	// Offset is the byte offset in the body (InBody) or the escaped path
+	// (InPath).
 	Offset int `json:"offset,omitempty"`
 }
 

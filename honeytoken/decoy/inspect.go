@@ -358,7 +358,8 @@ func (c *config) checkHeader(in *inspection, name string, vals []string) {
 	}
 }
 
-// thorough runs Scan over every header value and the raw query string.
+// thoroughScan runs Scan over every header value, the raw query string and
+// the URL path.
 func (c *config) thoroughScan(in *inspection, r *http.Request) {
 	for name, vals := range r.Header {
 		kind := InHeader
@@ -378,10 +379,17 @@ func (c *config) thoroughScan(in *inspection, r *http.Request) {
 			}
 		}
 	}
-	if r.URL != nil && r.URL.RawQuery != "" {
-		q := r.URL.RawQuery
+	if r.URL == nil {
+		return
+	}
+	if q := r.URL.RawQuery; q != "" {
 		for _, m := range in.det.Scan(q) {
 			in.add(m, m.Value, Place{Kind: InQuery, Name: nameBefore(q, m.Start, '&'), Encoding: m.Encoding}, "", false)
+		}
+	}
+	if p := r.URL.EscapedPath(); len(p) > minCandidate {
+		for _, m := range in.det.Scan(p) {
+			in.add(m, m.Value, Place{Kind: InPath, Encoding: m.Encoding, Offset: m.Start}, "", false)
 		}
 	}
 }

@@ -107,9 +107,9 @@ func WithPassThrough() Option { return func(c *config) { c.passThrough = true } 
 // whole body, byte for byte. max <= 0 turns body scanning off.
 func WithBodyScan(max int64) Option { return func(c *config) { c.bodyMax = max } }
 
-// WithThoroughScan also runs the detector's Scan over every header value and
-// the raw query string, which finds tokens wrapped in base64 or percent-
-// encoding anywhere in a header. It is on for Handler and off for Middleware,
+// WithThoroughScan also runs the detector's Scan over every header value, the
+// raw query string and the URL path, which finds tokens wrapped in base64 or
+// percent-encoding anywhere in a header, or used as a path segment. It is on for Handler and off for Middleware,
 // whose clean path stays allocation-free without it.
 func WithThoroughScan(on bool) Option { return func(c *config) { c.thorough = on } }
 
