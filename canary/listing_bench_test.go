@@ -25,12 +25,14 @@ import (
 // and Incidents.All against an in-process Console that adds 20 ms to every
 // response, compared with fetching the same pages and discarding the bodies.
 // Memory: a whole audit-style pass (keep every token, stream every incident)
-// over 10,000 tokens and 10,000 or 100,000 incidents at zero latency.
+// over 10,000 tokens and 10,000, 100,000 or 1,000,000 incidents at zero
+// latency.
 //
 //	go test -run '^$' -bench 'BenchmarkDecode(IncidentFeed|TokenList)Page' -benchmem -cpu 1 ./canary/
 //	go test -run '^$' -bench BenchmarkListingOverlap -benchtime 5x ./canary/
 //	go test -run '^$' -bench 'BenchmarkListingAudit/incidents=10000$' -benchtime 3x ./canary/
 //	go test -run '^$' -bench 'BenchmarkListingAudit/incidents=100000$' -benchtime 3x ./canary/
+//	go test -run '^$' -bench 'BenchmarkListingAudit/incidents=1000000$' -benchtime 1x ./canary/
 
 // reportPerItem reports allocations per decoded item over the whole run.
 func reportPerItem(b *testing.B, items int, run func()) {
@@ -284,22 +286,34 @@ func BenchmarkListingOverlap(b *testing.B) {
 	}
 }
 
-// heapSampler records the largest live-heap reading it is given the chance
-// to take.
+// heapSampler records the largest heap reading (objects, live or not yet
+// swept) and the largest heap goal the GC set, at the points it is given.
+// The peak follows the goal (about twice the live heap at GOGC=100); the
+// live heap after the stream, with a forced GC, is what the pass retains.
 type heapSampler struct {
-	sample [1]metrics.Sample
-	peak   uint64
+	samples    [2]metrics.Sample
+	peak, goal uint64
 }
 
 func newHeapSampler() *heapSampler {
 	h := &heapSampler{}
-	h.sample[0].Name = "/memory/classes/heap/objects:bytes"
+	h.samples[0].Name = "/memory/classes/heap/objects:bytes"
+	h.samples[1].Name = "/gc/heap/goal:bytes"
 	return h
 }
 
 func (h *heapSampler) take() {
-	metrics.Read(h.sample[:])
-	h.peak = max(h.peak, h.sample[0].Value.Uint64())
+	metrics.Read(h.samples[:])
+	h.peak = max(h.peak, h.samples[0].Value.Uint64())
+	h.goal = max(h.goal, h.samples[1].Value.Uint64())
+}
+
+// live is the heap in use after a full GC.
+func liveHeap() uint64 {
+	runtime.GC()
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
 }
 
 // rssHighWater is the process's peak resident set (VmHWM), in bytes, or 0
@@ -328,11 +342,12 @@ func rssHighWater() uint64 {
 func BenchmarkListingAudit(b *testing.B) {
 	const nTokens = 10000
 	ctx := context.Background()
-	for _, nInc := range []int{10000, 100000} {
+	for _, nInc := range []int{10000, 100000, 1000000} {
 		b.Run(fmt.Sprintf("incidents=%d", nInc), func(b *testing.B) {
 			f := newFakeListing(b, 0, nTokens, nInc)
 			h := newHeapSampler()
 			runs := 0
+			var live uint64
 			for b.Loop() {
 				runtime.GC()
 				tokens := make(map[string]*Token, nTokens)
@@ -357,6 +372,9 @@ func BenchmarkListingAudit(b *testing.B) {
 					}
 				}
 				h.take()
+				b.StopTimer()
+				live = max(live, liveHeap()) // tokens still held, as an audit holds them
+				b.StartTimer()
 				if len(tokens) != nTokens || n != nInc {
 					b.Fatalf("got %d tokens and %d incidents", len(tokens), n)
 				}
@@ -364,6 +382,8 @@ func BenchmarkListingAudit(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(runs), "ms/audit")
 			b.ReportMetric(float64(h.peak)/(1<<20), "peak-heap-MB")
+			b.ReportMetric(float64(h.goal)/(1<<20), "peak-goal-MB")
+			b.ReportMetric(float64(live)/(1<<20), "live-after-MB")
 			b.ReportMetric(float64(rssHighWater())/(1<<20), "peak-rss-MB")
 		})
 	}
