@@ -40,8 +40,34 @@ func credentialKind(name string) int {
 		return credAuth
 	case "Cookie":
 		return credCookie
-	case "X-Api-Key", "X-Api-Token", "X-Auth-Token", "X-Access-Token", "Api-Key", "Apikey",
-		"Private-Token", "X-Goog-Api-Key", "X-Amz-Security-Token", "X-Token":
+	case "Apikey", "X-Apikey", "Private-Token", "X-Token", "X-Auth":
+		return credKey
+	}
+	// Names ending in a credential word: X-Api-Key, X-Goog-Api-Key,
+	// X-Auth-Token, X-Amz-Security-Token, X-Client-Secret, ...
+	if len(name) < 5 {
+		return credNone
+	}
+	var suf string
+	switch name[len(name)-4:] { // one cheap switch rejects most names
+	case "-Key":
+		return credKey
+	case "oken":
+		suf = "-Token"
+	case "cret":
+		suf = "-Secret"
+	case "ikey":
+		suf = "-Apikey"
+	case "word":
+		suf = "-Password"
+	case "tial":
+		suf = "-Credential"
+	case "ials":
+		suf = "-Credentials"
+	default:
+		return credNone
+	}
+	if strings.HasSuffix(name, suf) && len(name) > len(suf) {
 		return credKey
 	}
 	return credNone
@@ -138,25 +164,56 @@ func (in *inspection) fields(v string, p Place, header string, owned bool) {
 		for i < len(v) && sepTable[v[i]] {
 			i++
 		}
-		start, eq := i, -1
-		for i < len(v) && !sepTable[v[i]] {
-			if v[i] == '=' && eq < 0 {
-				eq = i
-			}
-			i++
-		}
-		if i-start < minCandidate {
+		start := i
+		end, eq := fieldEnd(v, i)
+		i = end
+		if end-start < minCandidate {
 			continue
 		}
-		in.try(v[start:i], p, header, owned)
-		if eq >= 0 && i-eq-1 >= minCandidate {
-			rest := v[eq+1 : i]
+		in.try(v[start:end], p, header, owned)
+		if eq >= 0 && end-eq-1 >= minCandidate {
+			rest := v[eq+1 : end]
 			in.try(rest, p, header, owned)
 			if s := strings.IndexByte(rest, '/'); s > 0 {
 				in.try(rest[:s], p, header, owned)
 			}
 		}
 	}
+}
+
+// fieldEnd returns the index of the first separator at or after i (or
+// len(v)) and of the first '=' before it (or -1). It skips eight bytes at a
+// time while none of them can be a separator or '=': every separator is
+// below 0x28 except ',' and ';'.
+func fieldEnd(v string, i int) (end, eq int) {
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+	)
+	eq = -1
+	for i < len(v) {
+		if i+8 <= len(v) {
+			x := uint64(v[i]) | uint64(v[i+1])<<8 | uint64(v[i+2])<<16 | uint64(v[i+3])<<24 |
+				uint64(v[i+4])<<32 | uint64(v[i+5])<<40 | uint64(v[i+6])<<48 | uint64(v[i+7])<<56
+			below := (x - ones*0x28) &^ x & highs // a byte < 0x28
+			comma, semi, equal := x^(ones*','), x^(ones*';'), x^(ones*'=')
+			zero := (comma-ones)&^comma | (semi-ones)&^semi | (equal-ones)&^equal
+			if (below|zero)&highs == 0 {
+				i += 8
+				continue
+			}
+		}
+		for lim := min(i+8, len(v)); i < lim; i++ {
+			c := v[i]
+			if sepTable[c] {
+				return i, eq
+			}
+			if c == '=' && eq < 0 {
+				eq = i
+			}
+		}
+	}
+	return len(v), eq
 }
 
 // mayBeDecoyJWT checks, without allocating, conditions every JWT honeytoken
@@ -305,33 +362,11 @@ func (in *inspection) query(raw string) {
 	}
 }
 
-// authHeaders and keyHeaders are the credential headers always checked.
-var (
-	authHeaders = []string{"Authorization", "Proxy-Authorization"}
-	keyHeaders  = []string{"X-Api-Key", "X-Api-Token", "X-Auth-Token", "X-Access-Token", "Api-Key", "Apikey",
-		"Private-Token", "X-Goog-Api-Key", "X-Amz-Security-Token", "X-Token"}
-)
-
 // fast checks the credential headers, cookies and query string with Recognize
 // on candidate substrings. It allocates nothing unless it finds a token.
 func (c *config) fast(in *inspection, r *http.Request) {
-	h := r.Header
-	if len(h) < 8 {
-		// Ranging over a small header map is cheaper than a dozen lookups.
-		for name, vals := range h {
-			c.checkHeader(in, name, vals)
-		}
-	} else {
-		for _, name := range authHeaders {
-			c.checkHeader(in, name, h[name])
-		}
-		for _, name := range keyHeaders {
-			c.checkHeader(in, name, h[name])
-		}
-		c.checkHeader(in, "Cookie", h["Cookie"])
-		for name := range c.extraCred {
-			c.checkHeader(in, name, h[name])
-		}
+	for name, vals := range r.Header {
+		c.checkHeader(in, name, vals)
 	}
 	if r.URL != nil && r.URL.RawQuery != "" {
 		in.query(r.URL.RawQuery)

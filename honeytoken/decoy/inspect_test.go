@@ -2,6 +2,7 @@ package decoy
 
 import (
 	"encoding/base64"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -113,5 +114,44 @@ func TestManyHeaders(t *testing.T) {
 			require.Len(t, hits, 1)
 			assert.Equal(t, c.kind, hits[0].Found.Kind)
 		})
+	}
+}
+
+// TestFieldEnd compares the eight-bytes-at-a-time scan with a byte loop on
+// random strings over an alphabet rich in separators, '=' and high bytes.
+func TestFieldEnd(t *testing.T) {
+	t.Parallel()
+	naive := func(v string, i int) (int, int) {
+		eq := -1
+		for ; i < len(v); i++ {
+			if sepTable[v[i]] {
+				return i, eq
+			}
+			if v[i] == '=' && eq < 0 {
+				eq = i
+			}
+		}
+		return len(v), eq
+	}
+	alphabet := "abcXYZ0189-_./+=,; \t\r\n\"'()\x00\x27\x28\x7f\x80\xa7\xff%"
+	rnd := rand.New(rand.NewPCG(3, 4))
+	for range 20000 {
+		b := make([]byte, rnd.IntN(40))
+		for i := range b {
+			if rnd.IntN(4) == 0 {
+				b[i] = alphabet[rnd.IntN(len(alphabet))]
+			} else {
+				b[i] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"[rnd.IntN(62)]
+			}
+		}
+		s := string(b)
+		start := 0
+		if len(s) > 0 {
+			start = rnd.IntN(len(s) + 1)
+		}
+		we, weq := naive(s, start)
+		ge, geq := fieldEnd(s, start)
+		require.Equal(t, we, ge, "end of %q from %d", s, start)
+		require.Equal(t, weq, geq, "= in %q from %d", s, start)
 	}
 }

@@ -114,10 +114,11 @@ func WithBodyScan(max int64) Option { return func(c *config) { c.bodyMax = max }
 func WithThoroughScan(on bool) Option { return func(c *config) { c.thorough = on } }
 
 // WithCredentialHeaders adds headers that carry API keys in your API (e.g.
-// "X-Acme-Key") to the ones always checked: Authorization,
-// Proxy-Authorization, Cookie, X-Api-Key, X-Api-Token, X-Auth-Token,
-// X-Access-Token, Api-Key, Apikey, Private-Token, X-Goog-Api-Key,
-// X-Amz-Security-Token and X-Token. Their values are masked in hits.
+// "X-Acme-Auth") to the ones always checked: Authorization,
+// Proxy-Authorization, Cookie, Apikey, X-Apikey, Private-Token, X-Token,
+// X-Auth, and every header whose name ends in -Key, -Token, -Secret, -Apikey,
+// -Password, -Credential or -Credentials (X-Api-Key, X-Goog-Api-Key,
+// X-Auth-Token, X-Amz-Security-Token, ...). Their values are masked in hits.
 func WithCredentialHeaders(names ...string) Option {
 	return func(c *config) {
 		if c.extraCred == nil {
