@@ -176,7 +176,7 @@ func NewDispatcher(cfg DispatcherConfig, notifiers ...Notifier) (*Dispatcher, er
 		done:      make(chan struct{}),
 	}
 	d.ctx, d.cancel = context.WithCancel(context.Background())
-	d.workers.Add(cfg.Workers)
+	d.workers.Add(cfg.Workers + 1) // the workers and the flusher
 	for range cfg.Workers {
 		go d.worker()
 	}
@@ -240,6 +240,7 @@ func (d *Dispatcher) drop(h Hit, reason string) {
 
 // flusher moves alerts whose window has ended to the workers.
 func (d *Dispatcher) flusher() {
+	defer d.workers.Done()
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	closing := d.closing

@@ -96,6 +96,8 @@ func TestManyHeaders(t *testing.T) {
 		{"Proxy-Authorization", nil, InAuthorization},
 		{"X-Acme-Key", []Option{WithCredentialHeaders("x-acme-key")}, InHeader},
 		{"Cookie", nil, InCookie},
+		{"X-Client-Secret", nil, InHeader},
+		{"X-Service-Password", nil, InHeader},
 	} {
 		t.Run(c.header, func(t *testing.T) {
 			t.Parallel()
