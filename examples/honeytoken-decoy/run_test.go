@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -33,7 +34,10 @@ func (b *syncBuffer) Write(p []byte) (int, error) {
 	if b.lines != nil {
 		for _, l := range strings.SplitAfter(b.buf.String()[start:], "\n") {
 			if strings.HasSuffix(l, "\n") {
-				b.lines <- strings.TrimSuffix(l, "\n")
+				select {
+				case b.lines <- strings.TrimSuffix(l, "\n"):
+				default: // nobody is reading: never block the program
+				}
 			}
 		}
 	}
@@ -129,13 +133,24 @@ func TestServeCatchesAnAttacker(t *testing.T) {
 	done := make(chan int, 1)
 	go func() { done <- run(ctx, []string{"--dir", dir, "--addr", "127.0.0.1:0"}, stdout, &stderr) }()
 
-	var url string
-	for l := range stdout.lines {
-		if u, ok := strings.CutPrefix(l, "decoy API listening on "); ok {
-			url = u
-			break
+	// waitLine returns the first line starting with prefix, or fails if the
+	// program exits or takes too long.
+	waitLine := func(prefix string) string {
+		timeout := time.After(time.Minute)
+		for {
+			select {
+			case l := <-stdout.lines:
+				if strings.HasPrefix(l, prefix) {
+					return l
+				}
+			case code := <-done:
+				t.Fatalf("exited with %d before printing %q: %s", code, prefix, stderr.String())
+			case <-timeout:
+				t.Fatalf("no %q line", prefix)
+			}
 		}
 	}
+	url := strings.TrimPrefix(waitLine("decoy API listening on "), "decoy API listening on ")
 	env, err := os.ReadFile(filepath.Join(dir, ".env"))
 	require.NoError(t, err)
 	var github string
@@ -154,14 +169,10 @@ func TestServeCatchesAnAttacker(t *testing.T) {
 	_, _ = io.Copy(io.Discard, resp.Body)
 	_ = resp.Body.Close()
 	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
-	for l := range stdout.lines {
-		if strings.HasPrefix(l, "HIT ") {
-			assert.Contains(t, l, "HIT github-classic ghp_")
-			assert.Contains(t, l, "in query access_token")
-			assert.NotContains(t, l, github)
-			break
-		}
-	}
+	l := waitLine("HIT ")
+	assert.Contains(t, l, "HIT github-classic ghp_")
+	assert.Contains(t, l, "in query access_token")
+	assert.NotContains(t, l, github)
 	cancel()
 	require.Equal(t, exitOK, <-done, stderr.String())
 	assert.Contains(t, stdout.String(), "1 hits, 1 alerts")
