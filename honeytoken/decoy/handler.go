@@ -98,7 +98,7 @@ func (h *handler) record(r *http.Request, fs []finding) {
 			c.rec.Record(hit)
 			continue
 		}
-		c.log.LogAttrs(r.Context(), slog.LevelWarn, "honeytoken used", hitAttrs(hit)...)
+		c.hitLog.LogAttrs(r.Context(), slog.LevelWarn, "honeytoken used", hitAttrs(hit)...)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -312,5 +313,22 @@ func TestNilDetectorAndNoRecorder(t *testing.T) {
 	Handler(g, WithLogger(newTextLogger(&logs))).ServeHTTP(w, r)
 	assert.Contains(t, logs.String(), "honeytoken used", "without a recorder, hits go to the logger")
 	assert.Contains(t, logs.String(), tok.ID)
+	assert.NotContains(t, logs.String(), tok.Value)
+}
+
+// TestHitsWithoutRecorderGoToDefaultLogger is not parallel: it swaps
+// slog.Default for its duration.
+func TestHitsWithoutRecorderGoToDefaultLogger(t *testing.T) {
+	g := newGen(t, "default-logger")
+	tok := mint(t, g, honeytoken.NPM)
+	var logs strings.Builder
+	old := slog.Default()
+	slog.SetDefault(newTextLogger(&logs))
+	defer slog.SetDefault(old)
+	r := newReq(http.MethodGet, "/", "")
+	r.Header.Set("Authorization", "Bearer "+tok.Value)
+	Middleware(g, okHandler{}).ServeHTTP(httptest.NewRecorder(), r)
+	assert.Contains(t, logs.String(), `msg="honeytoken used"`)
+	assert.Contains(t, logs.String(), "token_id="+tok.ID)
 	assert.NotContains(t, logs.String(), tok.Value)
 }

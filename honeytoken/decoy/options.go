@@ -17,6 +17,7 @@ type config struct {
 	rec         Recorder
 	registry    Registry
 	log         *slog.Logger
+	hitLog      *slog.Logger // where hits go without a Recorder
 	trusted     []netip.Prefix
 	resp        Response
 	cleanResp   *Response
@@ -50,6 +51,10 @@ func newConfig(handler bool, opts []Option) *config {
 			o(c)
 		}
 	}
+	c.hitLog = c.log
+	if c.hitLog == nil {
+		c.hitLog = slog.Default() // a hit nobody records is still written down
+	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
@@ -60,7 +65,8 @@ func newConfig(handler bool, opts []Option) *config {
 }
 
 // WithRecorder sends every hit to rec (usually a *Dispatcher). Without one,
-// hits are only logged through WithLogger's logger, at Warn.
+// each hit is logged at Warn ("honeytoken used") to WithLogger's logger, or
+// to slog.Default() when no logger is given, so that no hit goes unnoticed.
 func WithRecorder(rec Recorder) Option { return func(c *config) { c.rec = rec } }
 
 // WithRegistry looks hits up in reg to add the token's placement, memo and
@@ -68,8 +74,9 @@ func WithRecorder(rec Recorder) Option { return func(c *config) { c.rec = rec } 
 // honeytoken (never on a clean one) with the request's context.
 func WithRegistry(reg Registry) Option { return func(c *config) { c.registry = reg } }
 
-// WithLogger logs problems (a failed registry lookup) and, when no Recorder is
-// set, the hits themselves. The default is silent.
+// WithLogger logs problems (a failed registry lookup, at Warn; body read
+// errors, at Debug) and, when no Recorder is set, the hits themselves. Without
+// it problems are not logged, and hits without a Recorder go to slog.Default().
 func WithLogger(l *slog.Logger) Option { return func(c *config) { c.log = l } }
 
 // WithTrustedProxies lists the proxies (e.g. your load balancer's subnet)
