@@ -228,24 +228,31 @@ func (s *IncidentsService) List(ctx context.Context, opts *ListIncidentsOptions)
 }
 
 // All iterates over every incident matching opts, fetching pages lazily as
-// the loop advances (in the Console's order, ascending updated_id). Each
-// range starts again from the first page; break stops fetching at once; an
-// error is yielded once and ends the loop; a repeated cursor is refused.
+// the loop advances (in the Console's order, ascending updated_id), with
+// the next page requested while the current one is decoded and yielded
+// (one page ahead at most). Each range starts again from the first page;
+// break stops fetching at once; an error is yielded once and ends the loop;
+// a repeated cursor is refused.
 func (s *IncidentsService) All(ctx context.Context, opts *ListIncidentsOptions) iter.Seq2[*Incident, error] {
 	var o ListIncidentsOptions
 	if opts != nil {
 		o = *opts
 	}
-	return pager.All(ctx, func(ctx context.Context, cursor string) (pager.Page[*Incident], error) {
+	path, _, _ := o.query() // the feed's path; a bad option is reported by fetch
+	fetch := func(ctx context.Context, cursor string) ([]byte, error) {
 		req := o
 		if cursor != "" {
 			req.Cursor = cursor
 		}
-		p, err := s.List(ctx, &req)
+		path, q, err := req.query()
 		if err != nil {
-			return pager.Page[*Incident]{}, err
+			return nil, err
 		}
-		return pager.Page[*Incident]{Items: p.Items, Next: p.NextCursor}, nil
+		return s.client.getRaw(ctx, path, q)
+	}
+	return pager.Pipelined(ctx, fetch, pager.Codec[*Incident]{
+		Next:   nextCursor,
+		Decode: func(body []byte) (pager.Page[*Incident], error) { return s.client.incidentPageOf(path, body) },
 	})
 }
 

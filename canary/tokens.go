@@ -3,14 +3,12 @@ package canary
 import (
 	"context"
 	"iter"
-	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/decoykit/decoykit/internal/lenient"
 	"github.com/decoykit/decoykit/internal/pager"
-	"github.com/decoykit/decoykit/internal/rest"
 )
 
 // TokensService manages Canarytokens: the endpoints under /canarytoken and
@@ -163,15 +161,8 @@ func tokenPages(ctx context.Context, c *Client, path string, query func(cursor s
 		return c.getRaw(ctx, path, q)
 	}
 	return pager.Pipelined(ctx, fetch, pager.Codec[*Token]{
-		Next: nextCursor,
-		Decode: func(body []byte) (pager.Page[*Token], error) {
-			var w tokenPageWire
-			if err := c.decode(rest.Request{Method: http.MethodGet, Path: path}, http.StatusOK, body, &w); err != nil {
-				return pager.Page[*Token]{}, err
-			}
-			p := w.page()
-			return pager.Page[*Token]{Items: p.Items, Next: p.NextCursor}, nil
-		},
+		Next:   nextCursor,
+		Decode: func(body []byte) (pager.Page[*Token], error) { return c.tokenPageOf(path, body) },
 	})
 }
 
