@@ -17,7 +17,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/decoykit/decoykit/internal/pager"
 )
 
 // Listing-speed benchmarks (issue 9). Decoding: the fast decoders against
@@ -181,29 +180,6 @@ func (f *fakeListing) fetchDiscard(ctx context.Context, path string) (pages int,
 	}
 }
 
-// pipelinedIncidents is Incidents.All as the hook-in makes it (pager.Pipelined
-// with decodeIncidentPage), measured before the hook-in lands.
-func (f *fakeListing) pipelinedIncidents(ctx context.Context) func(func(*Incident, error) bool) {
-	c := f.c
-	fetch := func(ctx context.Context, cursor string) ([]byte, error) {
-		q := url.Values{"limit": {strconv.Itoa(benchPageSize)}}
-		if cursor != "" {
-			q = url.Values{"cursor": {cursor}}
-		}
-		return c.getRaw(ctx, "/incidents/all", q)
-	}
-	return pager.Pipelined(ctx, fetch, pager.Codec[*Incident]{
-		Next: nextCursor,
-		Decode: func(body []byte) (pager.Page[*Incident], error) {
-			p, err := decodeIncidentPage(body)
-			if err != nil {
-				return pager.Page[*Incident]{}, err
-			}
-			return pager.Page[*Incident]{Items: p.Items, Next: p.Next}, nil
-		},
-	})
-}
-
 func BenchmarkListingOverlap(b *testing.B) {
 	const latency = 20 * time.Millisecond
 	ctx := context.Background()
@@ -229,19 +205,6 @@ func BenchmarkListingOverlap(b *testing.B) {
 		{"Incidents.All/20000", 20000, "/incidents/all", func(f *fakeListing) func(func(string, error) bool) {
 			return func(yield func(string, error) bool) {
 				for inc, err := range f.c.Incidents.All(ctx, nil) {
-					if err != nil {
-						yield("", err)
-						return
-					}
-					if !yield(inc.Key, nil) {
-						return
-					}
-				}
-			}
-		}},
-		{"Incidents.pipelined-hook-in/20000", 20000, "/incidents/all", func(f *fakeListing) func(func(string, error) bool) {
-			return func(yield func(string, error) bool) {
-				for inc, err := range f.pipelinedIncidents(ctx) {
 					if err != nil {
 						yield("", err)
 						return
