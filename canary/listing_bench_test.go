@@ -16,7 +16,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
 )
 
 // Listing-speed benchmarks (issue 9). Decoding: the fast decoders against
