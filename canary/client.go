@@ -6,14 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"runtime"
 	"strings"
-	"time"
-
-	"github.com/hashicorp/go-cleanhttp"
 
 	"github.com/decoykit/decoykit/internal/jsonscan"
 	"github.com/decoykit/decoykit/internal/redact"
@@ -69,7 +65,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	}
 	hc := cfg.httpClient
 	if hc == nil {
-		hc = defaultHTTPClient()
+		hc = rest.DefaultHTTPClient()
 	}
 	ua := "decoykit-canary/" + Version + " (" + runtime.Version() + ")"
 	if cfg.userAgent != "" {
@@ -102,19 +98,6 @@ func NewClient(opts ...Option) (*Client, error) {
 	c.Tokens = (*TokensService)(common)
 	c.Incidents = (*IncidentsService)(common)
 	return c, nil
-}
-
-func defaultHTTPClient() *http.Client {
-	hc := cleanhttp.DefaultPooledClient()
-	if t, ok := hc.Transport.(*http.Transport); ok {
-		t.DialContext = (&net.Dialer{Timeout: 15 * time.Second, KeepAlive: 30 * time.Second}).DialContext
-		t.TLSHandshakeTimeout = 10 * time.Second
-		// The Console can take a while to build a large page, but a server
-		// that sends no header for two minutes is gone.
-		t.ResponseHeaderTimeout = 2 * time.Minute
-		t.MaxIdleConnsPerHost = 8
-	}
-	return hc
 }
 
 // BaseURL returns the API root the client talks to.

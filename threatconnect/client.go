@@ -7,14 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"runtime"
 	"strings"
 	"time"
-
-	"github.com/hashicorp/go-cleanhttp"
 
 	"github.com/decoykit/decoykit/internal/redact"
 	"github.com/decoykit/decoykit/internal/rest"
@@ -79,7 +76,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	}
 	hc := cfg.httpClient
 	if hc == nil {
-		hc = defaultHTTPClient()
+		hc = rest.DefaultHTTPClient()
 	}
 	ua := "decoykit-threatconnect/" + Version + " (" + runtime.Version() + ")"
 	if cfg.userAgent != "" {
@@ -101,7 +98,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		baseURL: base,
 		auth:    auth,
 		scrubFn: secrets.String,
-		sleep:   sleepCtx,
+		sleep:   rest.Sleep,
 		logger:  logger,
 	}
 	sender, err := rest.New(rest.Config{
@@ -124,31 +121,6 @@ func NewClient(opts ...Option) (*Client, error) {
 	c.Groups = (*GroupsService)(common)
 	c.Batch = (*BatchService)(common)
 	return c, nil
-}
-
-func defaultHTTPClient() *http.Client {
-	hc := cleanhttp.DefaultPooledClient()
-	if t, ok := hc.Transport.(*http.Transport); ok {
-		t.DialContext = (&net.Dialer{Timeout: 15 * time.Second, KeepAlive: 30 * time.Second}).DialContext
-		t.TLSHandshakeTimeout = 10 * time.Second
-		t.ResponseHeaderTimeout = 2 * time.Minute
-		t.MaxIdleConnsPerHost = 8
-	}
-	return hc
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // BaseURL returns the API root the client talks to.

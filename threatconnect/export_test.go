@@ -3,6 +3,8 @@ package threatconnect
 import (
 	"context"
 	"time"
+
+	"github.com/decoykit/decoykit/internal/rest"
 )
 
 // SetSleep replaces the batch poller's sleep (tests never sleep for real).
@@ -15,4 +17,4 @@ var (
 )
 
 // SleepCtx exposes the default poll sleep.
-var SleepCtx = sleepCtx
+var SleepCtx = rest.Sleep

@@ -4,11 +4,12 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"net/netip"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/decoykit/decoykit/internal/rest"
 )
 
 // Dispatcher defaults.
@@ -345,7 +346,7 @@ func (d *Dispatcher) deliverTo(ctx context.Context, n Notifier, a *Alert) {
 			return
 		}
 		d.retries.Add(1)
-		wait := backoff(d.cfg.MinBackoff, d.cfg.MaxBackoff, attempt)
+		wait := rest.Backoff(d.cfg.MinBackoff, d.cfg.MaxBackoff, attempt)
 		d.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "decoy: retrying alert", slog.String("alert_id", a.ID),
 			slog.String("notifier", notifierName(n)), slog.Int("attempt", attempt), slog.Duration("wait", wait),
 			slog.String("error", Sanitize(err.Error(), 0)))
@@ -356,16 +357,6 @@ func (d *Dispatcher) deliverTo(ctx context.Context, n Notifier, a *Alert) {
 			t.Stop()
 		}
 	}
-}
-
-// backoff is the full-jitter wait after attempt n (from 1), never below min/2.
-func backoff(minB, maxB time.Duration, n int) time.Duration {
-	ceil := minB << min(n-1, 30)
-	if ceil <= 0 || ceil > maxB {
-		ceil = maxB
-	}
-	floor := minB / 2
-	return floor + rand.N(ceil-floor+1)
 }
 
 // notifierName names a notifier for logs.

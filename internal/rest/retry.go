@@ -92,14 +92,21 @@ func idempotent(method string) bool {
 }
 
 // backoff returns the full-jitter wait before attempt n+1 (n from 1).
-func (p Policy) backoff(n int) time.Duration {
-	ceil := p.MinBackoff << min(n-1, 30)
-	if ceil <= 0 || ceil > p.MaxBackoff {
-		ceil = p.MaxBackoff
+func (p Policy) backoff(n int) time.Duration { return Backoff(p.MinBackoff, p.MaxBackoff, n) }
+
+// Backoff returns the full-jitter wait after failed attempt n (from 1): a
+// random duration from minB/2 up to minB·2^(n-1), capped at maxB. It never
+// waits less than half the minimum: a zero wait would hammer a server that
+// has just said it is overloaded.
+func Backoff(minB, maxB time.Duration, n int) time.Duration {
+	if maxB < minB {
+		maxB = minB
 	}
-	// Full jitter, but never less than half the minimum: a zero wait would
-	// hammer a server that has just said it is overloaded.
-	floor := p.MinBackoff / 2
+	ceil := minB << min(max(n-1, 0), 30)
+	if ceil <= 0 || ceil > maxB {
+		ceil = maxB
+	}
+	floor := minB / 2
 	return floor + rand.N(ceil-floor+1)
 }
 
@@ -125,8 +132,9 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
-// sleep waits for d or until ctx is done.
-func sleep(ctx context.Context, d time.Duration) error {
+// Sleep waits for d or until ctx is done, whichever comes first, and returns
+// ctx.Err() in the second case.
+func Sleep(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
 	}

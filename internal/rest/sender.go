@@ -18,6 +18,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/go-cleanhttp"
+
 	"github.com/decoykit/decoykit/internal/multipartx"
 	"github.com/decoykit/decoykit/internal/redact"
 )
@@ -266,7 +268,7 @@ func (s *Sender) Stream(ctx context.Context, r Request) (*http.Response, error) 
 		s.log.LogAttrs(ctx, slog.LevelInfo, "retrying request", slog.String("client", s.cfg.Name),
 			slog.String("method", r.Method), slog.String("path", r.Path), slog.Int("attempt", attempt),
 			slog.Int("status", status), slog.Duration("wait", wait))
-		if err := sleep(ctx, wait); err != nil {
+		if err := Sleep(ctx, wait); err != nil {
 			return nil, err
 		}
 	}
@@ -381,6 +383,24 @@ func readCapped(r io.Reader, limit int64) ([]byte, error) {
 
 // ReadCapped reads at most limit bytes of r; more is ErrBodyTooLarge.
 func ReadCapped(r io.Reader, limit int64) ([]byte, error) { return readCapped(r, limit) }
+
+// DefaultHTTPClient returns the HTTP client the API clients use when the
+// caller gives none: go-cleanhttp's pooled client (its own transport, not
+// http.DefaultTransport) with dial, TLS and response-header timeouts, and no
+// overall timeout, which would cut long downloads and uploads short; calls
+// are bounded by their ctx.
+func DefaultHTTPClient() *http.Client {
+	hc := cleanhttp.DefaultPooledClient()
+	if t, ok := hc.Transport.(*http.Transport); ok {
+		t.DialContext = (&net.Dialer{Timeout: 15 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+		t.TLSHandshakeTimeout = 10 * time.Second
+		// A large page can take the server a while to build, but a server
+		// that sends no header for two minutes is gone.
+		t.ResponseHeaderTimeout = 2 * time.Minute
+		t.MaxIdleConnsPerHost = 8
+	}
+	return hc
+}
 
 // IsLoopback reports whether host (without port) is localhost or a loopback IP.
 func IsLoopback(host string) bool {
