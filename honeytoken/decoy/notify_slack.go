@@ -19,7 +19,7 @@ type Slack struct{ p *poster }
 // (https://hooks.slack.com/services/…). The URL is a secret: its path never
 // appears in an error or a log line.
 func NewSlack(webhookURL string, opts ...WebhookOption) (*Slack, error) {
-	p, err := newPoster("slack", webhookURL, true, opts)
+	p, err := newPoster("slack", webhookURL, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -131,6 +132,15 @@ func TestWebhookTransportErrorIsRetryableAndClean(t *testing.T) {
 	require.Error(t, err)
 	assert.False(t, IsPermanent(err))
 	assert.NotContains(t, err.Error(), "slack-path-secret")
+
+	// A generic webhook may carry its token in the path too (Discord, Teams).
+	var logs bytes.Buffer
+	wh, err := NewWebhook(u+"/api/webhooks/123/path-secret-token", WithWebhookLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	require.NoError(t, err)
+	err = wh.Notify(context.Background(), testAlert())
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "path-secret-token")
+	assert.NotContains(t, logs.String(), "path-secret-token")
 }
 
 func TestWebhookURLValidation(t *testing.T) {

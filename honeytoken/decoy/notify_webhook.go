@@ -65,7 +65,10 @@ type poster struct {
 	secrets redact.Secrets
 }
 
-func newPoster(name, rawURL string, secretURL bool, opts []WebhookOption) (*poster, error) {
+// newPoster treats the URL's path and query as secrets, like its custom
+// headers: Slack, Discord, Teams and Mattermost webhooks carry their token in
+// the path, so errors and logs name the host only.
+func newPoster(name, rawURL string, opts []WebhookOption) (*poster, error) {
 	var cfg webhookConfig
 	for _, o := range opts {
 		if o != nil {
@@ -103,7 +106,7 @@ func newPoster(name, rawURL string, secretURL bool, opts []WebhookOption) (*post
 	for _, vs := range q {
 		secrets = append(secrets, vs...)
 	}
-	if secretURL && u.Path != "" && u.Path != "/" {
+	if u.Path != "" && u.Path != "/" {
 		secrets = append(secrets, strings.TrimPrefix(u.Path, "/"))
 	}
 	hc := cfg.client
@@ -183,7 +186,7 @@ type Webhook struct{ p *poster }
 // http to a loopback host) without user info. Query values and header values
 // are treated as secrets: never logged, never in an error.
 func NewWebhook(rawURL string, opts ...WebhookOption) (*Webhook, error) {
-	p, err := newPoster("webhook", rawURL, false, opts)
+	p, err := newPoster("webhook", rawURL, opts)
 	if err != nil {
 		return nil, err
 	}
