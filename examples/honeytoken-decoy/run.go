@@ -45,7 +45,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&o.demo, "demo", false, "send a clean request and three with honeytokens to the decoy, print the hits and exit")
 	fs.StringVar(&o.dir, "dir", "", "folder to mint the placement files into (default: a new temporary folder)")
 	fs.StringVar(&o.addr, "addr", "", "`host:port` to serve the decoy API on (default 127.0.0.1:8080; 127.0.0.1:0 with --demo)")
-	fs.StringVar(&o.keyFile, "key-file", "", "generator key `file` (32+ random bytes, raw or hex); default: a new key saved as DIR/decoy.key")
+	fs.StringVar(&o.keyFile, "key-file", "", "generator key `file` (32+ random bytes, raw or hex), created if missing; default: decoykit/honeytoken-decoy.key in the user config folder. Never inside --dir, next to the bait")
 	fs.StringVar(&o.webhook, "webhook", "", "also POST each alert as JSON to this `URL`")
 	fs.StringVar(&o.slack, "slack-webhook", "", "also post each alert to this Slack incoming webhook `URL`")
 	fs.StringVar(&o.trustedProxiesString, "trusted-proxy", "", "comma-separated `CIDRs` of proxies whose X-Forwarded-For is believed")
@@ -192,29 +192,66 @@ func serve(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 
 // loadKey reads --key-file, or makes a new key and saves it in the folder.
 func loadKey(o *options) ([]byte, error) {
-	if o.keyFile != "" {
-		b, err := os.ReadFile(o.keyFile)
+	path := o.keyFile
+	if path == "" {
+		if o.demo { // a demo's tokens die with it: its key stays in memory
+			return newKey()
+		}
+		cfg, err := os.UserConfigDir()
 		if err != nil {
-			return nil, fmt.Errorf("--key-file: %w", err)
+			return nil, fmt.Errorf("no --key-file given and no user config folder to keep the key in (%v); pass --key-file", err)
 		}
-		s := strings.TrimSpace(string(b))
-		if k, err := hex.DecodeString(s); err == nil && len(k) >= honeytoken.MinKeySize {
-			return k, nil
-		}
-		if len(b) < honeytoken.MinKeySize {
-			return nil, fmt.Errorf("--key-file: the key must be at least %d random bytes (or %d hex digits)", honeytoken.MinKeySize, 2*honeytoken.MinKeySize)
-		}
-		return b, nil
+		path = filepath.Join(cfg, "decoykit", "honeytoken-decoy.key")
 	}
+	if within(path, o.dir) {
+		return nil, fmt.Errorf("--key-file: %s is inside %s, next to the bait: whoever reads the bait could tell decoys apart and mint their own; keep it elsewhere", path, o.dir)
+	}
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		// First run: make the key and keep it, so later runs recognise the
+		// tokens minted now.
+		key, err := newKey()
+		if err != nil {
+			return nil, err
+		}
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, fmt.Errorf("saving the new key: %w", err)
+		}
+		if err := honeytoken.WriteFile(path, []byte(hex.EncodeToString(key)+"\n"), honeytoken.WriteOptions{}); err != nil {
+			return nil, fmt.Errorf("saving the new key: %w", err)
+		}
+		return key, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("--key-file: %w", err)
+	}
+	s := strings.TrimSpace(string(b))
+	if k, err := hex.DecodeString(s); err == nil && len(k) >= honeytoken.MinKeySize {
+		return k, nil
+	}
+	if len(b) < honeytoken.MinKeySize {
+		return nil, fmt.Errorf("--key-file: %s must hold at least %d random bytes (or %d hex digits)", path, honeytoken.MinKeySize, 2*honeytoken.MinKeySize)
+	}
+	return b, nil
+}
+
+func newKey() ([]byte, error) {
 	key := make([]byte, honeytoken.MinKeySize)
 	if _, err := rand.Read(key); err != nil {
 		return nil, err
 	}
-	path := filepath.Join(o.dir, "decoy.key")
-	if err := honeytoken.WriteFile(path, []byte(hex.EncodeToString(key)+"\n"), honeytoken.WriteOptions{}); err != nil {
-		return nil, fmt.Errorf("saving the new key: %w", err)
-	}
 	return key, nil
+}
+
+// within reports whether path lies in dir.
+func within(path, dir string) bool {
+	p, err1 := filepath.Abs(path)
+	d, err2 := filepath.Abs(dir)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	rel, err := filepath.Rel(d, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 // mint generates the tokens, registers them and writes the placement files.

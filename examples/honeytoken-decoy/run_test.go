@@ -106,9 +106,32 @@ func TestDemo(t *testing.T) {
 		assert.NotContains(t, stderr.String(), v)
 		assert.NotContains(t, string(jl), v)
 	}
-	fi, err := os.Stat(filepath.Join(dir, "decoy.key"))
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	for _, e := range entries {
+		assert.NotContains(t, e.Name(), "key", "the generator key never lands next to the bait")
+	}
+}
+
+func TestKeyFileIsCreatedOnceReusedAndKeptAwayFromTheBait(t *testing.T) {
+	t.Parallel()
+	keyFile := filepath.Join(t.TempDir(), "decoy.key")
+	var stdout, stderr syncBuffer
+	require.Equal(t, exitOK, run(context.Background(), []string{"--demo", "--dir", t.TempDir(), "--key-file", keyFile}, &stdout, &stderr), stderr.String())
+	first, err := os.ReadFile(keyFile)
+	require.NoError(t, err)
+	fi, err := os.Stat(keyFile)
 	require.NoError(t, err)
 	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
+	require.Equal(t, exitOK, run(context.Background(), []string{"--demo", "--dir", t.TempDir(), "--key-file", keyFile}, &stdout, &stderr), stderr.String())
+	second, err := os.ReadFile(keyFile)
+	require.NoError(t, err)
+	assert.Equal(t, first, second, "a second run reuses the key, so earlier tokens stay recognisable")
+
+	dir := t.TempDir()
+	stderr = syncBuffer{}
+	assert.Equal(t, exitFailure, run(context.Background(), []string{"--demo", "--dir", dir, "--key-file", filepath.Join(dir, "k")}, &stdout, &stderr))
+	assert.Contains(t, stderr.String(), "next to the bait")
 }
 
 func TestDemoRemovesItsTempDir(t *testing.T) {
@@ -131,7 +154,8 @@ func TestServeCatchesAnAttacker(t *testing.T) {
 	stdout := &syncBuffer{lines: make(chan string, 100)}
 	var stderr syncBuffer
 	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"--dir", dir, "--addr", "127.0.0.1:0"}, stdout, &stderr) }()
+	keyFile := filepath.Join(t.TempDir(), "decoy.key")
+	go func() { done <- run(ctx, []string{"--dir", dir, "--addr", "127.0.0.1:0", "--key-file", keyFile}, stdout, &stderr) }()
 
 	// waitLine returns the first line starting with prefix, or fails if the
 	// program exits or takes too long.
@@ -192,7 +216,7 @@ func TestUsageAndFailures(t *testing.T) {
 		{"extra argument", []string{"serve"}, exitUsage, `unexpected argument "serve"`},
 		{"bad proxy", []string{"--trusted-proxy", "10.0.0.0/8,lan"}, exitUsage, `"lan" is not a CIDR`},
 		{"short key", []string{"--demo", "--key-file", shortKey}, exitFailure, "at least 32 random bytes"},
-		{"missing key", []string{"--demo", "--key-file", filepath.Join(t.TempDir(), "none")}, exitFailure, "--key-file"},
+		{"unreadable key", []string{"--demo", "--key-file", t.TempDir()}, exitFailure, "--key-file"},
 		{"bad webhook", []string{"--demo", "--webhook", "http://example.com/hook"}, exitFailure, "plain http is refused"},
 		{"bad slack", []string{"--demo", "--slack-webhook", "ftp://hooks.example/x"}, exitFailure, "--slack-webhook"},
 		{"help", []string{"-h"}, exitOK, "Usage of honeytoken-decoy"},
