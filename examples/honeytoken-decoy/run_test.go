@@ -155,7 +155,9 @@ func TestServeCatchesAnAttacker(t *testing.T) {
 	var stderr syncBuffer
 	done := make(chan int, 1)
 	keyFile := filepath.Join(t.TempDir(), "decoy.key")
-	go func() { done <- run(ctx, []string{"--dir", dir, "--addr", "127.0.0.1:0", "--key-file", keyFile}, stdout, &stderr) }()
+	go func() {
+		done <- run(ctx, []string{"--dir", dir, "--addr", "127.0.0.1:0", "--key-file", keyFile}, stdout, &stderr)
+	}()
 
 	// waitLine returns the first line starting with prefix, or fails if the
 	// program exits or takes too long.
