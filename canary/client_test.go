@@ -29,13 +29,14 @@ func TestNewClientRequiresConsoleAndToken(t *testing.T) {
 		{"nothing", nil, "domain"},
 		{"no token", []Option{WithDomain("abc123")}, "auth token"},
 		{"empty token", []Option{WithDomain("abc123"), WithAuthToken("  ")}, "auth token"},
-		{"token with newline", []Option{WithDomain("abc123"), WithAuthToken("a\nb")}, "auth token"},
-		{"bad domain", []Option{WithDomain("https://abc123.canary.tools"), WithAuthToken("t")}, "domain"},
-		{"both", []Option{WithDomain("abc123"), WithBaseURL("https://x.example.com/api/v1"), WithAuthToken("t")}, "domain"},
-		{"plain http", []Option{WithBaseURL("http://console.example.com/api/v1"), WithAuthToken("t")}, "base URL"},
-		{"userinfo", []Option{WithBaseURL("https://u:p@console.example.com/api/v1"), WithAuthToken("t")}, "base URL"},
-		{"negative retry", []Option{WithDomain("abc"), WithAuthToken("t"), WithRetry(RetryPolicy{MaxAttempts: -1})}, "retry policy"},
-		{"ua newline", []Option{WithDomain("abc"), WithAuthToken("t"), WithUserAgent("a\r\nX-Evil: 1")}, "user agent"},
+		{"short token", []Option{WithDomain("abc123"), WithAuthToken("abc")}, "auth token"},
+		{"token with newline", []Option{WithDomain("abc123"), WithAuthToken("a\nb-test-token")}, "auth token"},
+		{"bad domain", []Option{WithDomain("https://abc123.canary.tools"), WithAuthToken("t-test-token")}, "domain"},
+		{"both", []Option{WithDomain("abc123"), WithBaseURL("https://x.example.com/api/v1"), WithAuthToken("t-test-token")}, "domain"},
+		{"plain http", []Option{WithBaseURL("http://console.example.com/api/v1"), WithAuthToken("t-test-token")}, "base URL"},
+		{"userinfo", []Option{WithBaseURL("https://u:p@console.example.com/api/v1"), WithAuthToken("t-test-token")}, "base URL"},
+		{"negative retry", []Option{WithDomain("abc"), WithAuthToken("t-test-token"), WithRetry(RetryPolicy{MaxAttempts: -1})}, "retry policy"},
+		{"ua newline", []Option{WithDomain("abc"), WithAuthToken("t-test-token"), WithUserAgent("a\r\nX-Evil: 1")}, "user agent"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -52,13 +53,13 @@ func TestNewClientRequiresConsoleAndToken(t *testing.T) {
 
 func TestNewClientURLs(t *testing.T) {
 	t.Parallel()
-	c, err := NewClient(WithDomain("ABC123"), WithAuthToken("t"))
+	c, err := NewClient(WithDomain("ABC123"), WithAuthToken("t-test-token"))
 	require.NoError(t, err)
 	assert.Equal(t, "https://abc123.canary.tools/api/v1", c.BaseURL())
-	c, err = NewClient(WithDomain("abc123.canary.tools"), WithAuthToken("t"))
+	c, err = NewClient(WithDomain("abc123.canary.tools"), WithAuthToken("t-test-token"))
 	require.NoError(t, err)
 	assert.Equal(t, "https://abc123.canary.tools/api/v1", c.BaseURL())
-	c, err = NewClient(WithBaseURL("http://127.0.0.1:8080/api/v1/"), WithAuthToken("t"))
+	c, err = NewClient(WithBaseURL("http://127.0.0.1:8080/api/v1/"), WithAuthToken("t-test-token"))
 	require.NoError(t, err)
 	assert.Equal(t, "http://127.0.0.1:8080/api/v1", c.BaseURL())
 }

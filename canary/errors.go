@@ -126,6 +126,7 @@ type ValidationError struct {
 	Reason string // what is wrong and what to do
 }
 
+// Error returns e.g. `canary: invalid Memo: must not be empty ...`.
 func (e *ValidationError) Error() string {
 	return fmt.Sprintf("canary: invalid %s: %s", e.Field, e.Reason)
 }

@@ -1,7 +1,6 @@
 package canary
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -9,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/decoykit/decoykit/internal/redact"
 	"github.com/decoykit/decoykit/internal/rest"
 )
 
@@ -57,7 +57,8 @@ func WithBaseURL(u string) Option {
 
 // WithAuthToken sets the Console API auth token. It is sent only in the
 // X-Canary-Auth-Token header, only to the configured host, and never appears
-// in errors, logs or fmt output.
+// in errors, logs or fmt output. A token shorter than 6 characters cannot be
+// a Console token and is refused.
 func WithAuthToken(token string) Option {
 	return func(c *config) error {
 		t := strings.TrimSpace(token)
@@ -66,6 +67,9 @@ func WithAuthToken(token string) Option {
 		}
 		if strings.ContainsFunc(t, func(r rune) bool { return r < 0x21 || r == 0x7f }) {
 			return invalid("auth token", "contains whitespace or control characters")
+		}
+		if len(t) < redact.MinSecretLen {
+			return invalid("auth token", "is too short to be a Console API auth token (at least %d characters); check what was passed", redact.MinSecretLen)
 		}
 		c.token = Sensitive(t)
 		return nil
@@ -79,7 +83,7 @@ func WithAuthToken(token string) Option {
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {
-			return errors.New("canary: WithHTTPClient: nil *http.Client")
+			return invalid("HTTP client", "must not be nil; omit WithHTTPClient for the default client")
 		}
 		c.httpClient = hc
 		return nil

@@ -178,7 +178,9 @@ func TestGeneratorNeverPrintsKey(t *testing.T) {
 	}
 	r := &Rotator{Generator: g, Store: NewMemoryStore()}
 	outs = append(outs, fmt.Sprint(g), fmt.Sprintln(g), fmt.Sprintf("%v", struct{ G *Generator }{g}),
-		fmt.Sprintf("%+v", r), fmt.Sprintf("%#v", *r), fmt.Sprintf("%v", []*Generator{g}))
+		fmt.Sprintf("%+v", r), fmt.Sprintf("%#v", *r), fmt.Sprintf("%v", []*Generator{g}),
+		fmt.Sprintf("%v %+v %#v %s", *g, *g, *g, *g))
+	assert.Contains(t, fmt.Sprintf("%+v", *g), "REDACTED", "a dereferenced Generator prints its summary, not its fields")
 	for _, out := range outs {
 		assert.NotContains(t, out, "secret-marker")
 		assert.NotContains(t, out, "retired-key-material")

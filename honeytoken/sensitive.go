@@ -8,26 +8,21 @@ import (
 // The generator holds key material. These methods make every way of printing it
 // (%v, %+v, %#v, %s, %q, %x, Println, slog) show a summary instead.
 
-// String describes the generator without its keys.
-func (g *Generator) String() string {
-	if g == nil {
-		return "honeytoken.Generator(nil)"
-	}
+// String describes the generator without its keys. The fmt methods have
+// value receivers so that printing a dereferenced Generator is safe too.
+func (g Generator) String() string {
 	return fmt.Sprintf("honeytoken.Generator{formats: %d, keys: %d current + %d retired, key: [REDACTED]}",
 		len(g.order), 1, len(g.keys)-1)
 }
 
 // GoString is used by %#v.
-func (g *Generator) GoString() string { return g.String() }
+func (g Generator) GoString() string { return g.String() }
 
 // Format implements fmt.Formatter so that no verb or flag reaches the fields.
-func (g *Generator) Format(f fmt.State, verb rune) { _, _ = f.Write([]byte(g.String())) }
+func (g Generator) Format(f fmt.State, verb rune) { _, _ = f.Write([]byte(g.String())) }
 
 // LogValue implements slog.LogValuer.
-func (g *Generator) LogValue() slog.Value {
-	if g == nil {
-		return slog.StringValue("nil")
-	}
+func (g Generator) LogValue() slog.Value {
 	return slog.GroupValue(slog.Int("formats", len(g.order)), slog.Int("retired_keys", len(g.keys)-1),
 		slog.String("key", "[REDACTED]"))
 }

@@ -33,13 +33,13 @@ func TestNewClientValidation(t *testing.T) {
 		{"empty token", []threatconnect.Option{threatconnect.WithAPIToken("")}, "API token", "must not be empty"},
 		{"token with newline", []threatconnect.Option{threatconnect.WithAPIToken("ab\ncd")}, "API token", "control"},
 		{"no credentials", nil, "credentials", "WithHMAC"},
-		{"both credentials", []threatconnect.Option{threatconnect.WithHMAC("AID", "s"), threatconnect.WithAPIToken("t")}, "credentials", "not both"},
-		{"plain http to a remote host", []threatconnect.Option{threatconnect.WithBaseURL("http://tc.example/api"), threatconnect.WithAPIToken("t")}, "base URL", "https"},
-		{"relative base URL", []threatconnect.Option{threatconnect.WithBaseURL("/api"), threatconnect.WithAPIToken("t")}, "base URL", "absolute"},
-		{"base URL with a query", []threatconnect.Option{threatconnect.WithBaseURL("https://tc.example/api?x=1"), threatconnect.WithAPIToken("t")}, "base URL", "query"},
-		{"nil HTTP client", []threatconnect.Option{threatconnect.WithHTTPClient(nil), threatconnect.WithAPIToken("t")}, "HTTP client", "nil"},
-		{"negative retry", []threatconnect.Option{threatconnect.WithRetry(threatconnect.RetryPolicy{MaxAttempts: -1}), threatconnect.WithAPIToken("t")}, "retry policy", "negative"},
-		{"multi-line user agent", []threatconnect.Option{threatconnect.WithUserAgent("a\r\nb"), threatconnect.WithAPIToken("t")}, "user agent", "single line"},
+		{"both credentials", []threatconnect.Option{threatconnect.WithHMAC("AID", "tc-test-secret"), threatconnect.WithAPIToken("tc-test-token")}, "credentials", "not both"},
+		{"plain http to a remote host", []threatconnect.Option{threatconnect.WithBaseURL("http://tc.example/api"), threatconnect.WithAPIToken("tc-test-token")}, "base URL", "https"},
+		{"relative base URL", []threatconnect.Option{threatconnect.WithBaseURL("/api"), threatconnect.WithAPIToken("tc-test-token")}, "base URL", "absolute"},
+		{"base URL with a query", []threatconnect.Option{threatconnect.WithBaseURL("https://tc.example/api?x=1"), threatconnect.WithAPIToken("tc-test-token")}, "base URL", "query"},
+		{"nil HTTP client", []threatconnect.Option{threatconnect.WithHTTPClient(nil), threatconnect.WithAPIToken("tc-test-token")}, "HTTP client", "nil"},
+		{"negative retry", []threatconnect.Option{threatconnect.WithRetry(threatconnect.RetryPolicy{MaxAttempts: -1}), threatconnect.WithAPIToken("tc-test-token")}, "retry policy", "negative"},
+		{"multi-line user agent", []threatconnect.Option{threatconnect.WithUserAgent("a\r\nb"), threatconnect.WithAPIToken("tc-test-token")}, "user agent", "single line"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -59,10 +59,10 @@ func TestNewClientValidation(t *testing.T) {
 
 func TestNewClientDefaults(t *testing.T) {
 	t.Parallel()
-	c, err := threatconnect.NewClient(threatconnect.WithAPIToken("t"))
+	c, err := threatconnect.NewClient(threatconnect.WithAPIToken("tc-test-token"))
 	require.NoError(t, err)
 	assert.Equal(t, threatconnect.DefaultBaseURL, c.BaseURL())
-	c, err = threatconnect.NewClient(threatconnect.WithAPIToken("t"), threatconnect.WithBaseURL("http://127.0.0.1:8080/api/"))
+	c, err = threatconnect.NewClient(threatconnect.WithAPIToken("tc-test-token"), threatconnect.WithBaseURL("http://127.0.0.1:8080/api/"))
 	require.NoError(t, err)
 	assert.Equal(t, "http://127.0.0.1:8080/api", c.BaseURL())
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/decoykit/decoykit/internal/redact"
 	"github.com/decoykit/decoykit/internal/rest"
 )
 
@@ -66,6 +67,9 @@ func WithHMAC(accessID, secretKey string) Option {
 		if secretKey == "" || strings.TrimSpace(secretKey) == "" {
 			return invalid("secret key", "must not be empty; pass the API user's Secret Key")
 		}
+		if len(secretKey) < redact.MinSecretLen {
+			return invalid("secret key", "is too short to be an API user's Secret Key (at least %d characters)", redact.MinSecretLen)
+		}
 		key := []byte(secretKey)
 		c.accessID = id
 		c.sign = func(msg string) string { return signMessage(key, msg) }
@@ -86,6 +90,9 @@ func WithAPIToken(token string) Option {
 		}
 		if strings.ContainsFunc(t, badHeaderRune) {
 			return invalid("API token", "contains whitespace or control characters")
+		}
+		if len(t) < redact.MinSecretLen {
+			return invalid("API token", "is too short to be an API token (at least %d characters)", redact.MinSecretLen)
 		}
 		c.token = func() string { return t }
 		c.tokenSet = true

@@ -66,16 +66,16 @@ func TestSDKSeesAuthErrors(t *testing.T) {
 	srv := canarytest.NewServer()
 	t.Cleanup(srv.Close)
 	for _, on200 := range []bool{false, true} {
-		opts := []canarytest.Option{canarytest.WithAuthToken("right")}
+		opts := []canarytest.Option{canarytest.WithAuthToken("right-token")}
 		if on200 {
 			opts = append(opts, canarytest.WithErrorsOnHTTP200())
 		}
 		s := canarytest.NewServer(opts...)
 		t.Cleanup(s.Close)
-		err := s.Client(canary.WithAuthToken("wrong")).Ping(context.Background())
+		err := s.Client(canary.WithAuthToken("wrong-token")).Ping(context.Background())
 		require.Error(t, err)
 		assert.ErrorIs(t, err, canary.ErrUnauthorized)
-		assert.NotContains(t, err.Error(), "wrong", "the token never reaches the error")
+		assert.NotContains(t, err.Error(), "wrong-token", "the token never reaches the error")
 		var apiErr *canary.APIError
 		require.ErrorAs(t, err, &apiErr)
 		if on200 {

@@ -252,7 +252,7 @@ func TestAuthTokenFromEnvironment(t *testing.T) {
 	require.Equal(t, exitOK, code, errOut)
 	assert.Contains(t, out, "OK: "+srv.BaseURL())
 	// The flag wins over the environment.
-	code, _, errOut = agent(t, map[string]string{"CANARY_AUTH_TOKEN": "env-token"}, "--base-url", srv.BaseURL(), "--auth-token", "other", "ping")
+	code, _, errOut = agent(t, map[string]string{"CANARY_AUTH_TOKEN": "env-token"}, "--base-url", srv.BaseURL(), "--auth-token", "other-token", "ping")
 	assert.Equal(t, exitFailure, code)
 	assert.Contains(t, errOut, "Unauthorized")
 }

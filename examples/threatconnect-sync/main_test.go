@@ -46,7 +46,7 @@ func TestDemo(t *testing.T) {
 
 func TestUsageErrors(t *testing.T) {
 	t.Parallel()
-	full := map[string]string{"CANARY_AUTH_TOKEN": "ct", "TC_ACCESS_ID": "id", "TC_SECRET_KEY": "sk"}
+	full := map[string]string{"CANARY_AUTH_TOKEN": "canary-test-token", "TC_ACCESS_ID": "id", "TC_SECRET_KEY": "tc-test-secret"}
 	tests := []struct {
 		name string
 		args []string
@@ -63,7 +63,7 @@ func TestUsageErrors(t *testing.T) {
 		{"no console", []string{"--owner", "Acme"}, full, exitUsage, "--canary-domain or --canary-url"},
 		{"no owner", []string{"--canary-domain", "abc123"}, full, exitUsage, "--owner is required"},
 		{"no canary token", []string{"--canary-domain", "abc123", "--owner", "Acme"}, map[string]string{"TC_API_TOKEN": "x"}, exitUsage, "CANARY_AUTH_TOKEN"},
-		{"no TC secret", []string{"--canary-domain", "abc123", "--owner", "Acme"}, map[string]string{"CANARY_AUTH_TOKEN": "ct", "TC_ACCESS_ID": "id"}, exitUsage, "TC_SECRET_KEY"},
+		{"no TC secret", []string{"--canary-domain", "abc123", "--owner", "Acme"}, map[string]string{"CANARY_AUTH_TOKEN": "canary-test-token", "TC_ACCESS_ID": "id"}, exitUsage, "TC_SECRET_KEY"},
 		{"plain http TC URL", []string{"--canary-domain", "abc123", "--owner", "Acme", "--tc-url", "http://tc.example/api"}, full, exitUsage, "https"},
 	}
 	for _, tt := range tests {

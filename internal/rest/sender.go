@@ -30,6 +30,10 @@ const (
 	DefaultMaxErrorBodyBytes = 1 << 20   // an error body
 )
 
+// maskSlack is how far past an error body's cap the sender reads, so that
+// a secret crossing the cap is still masked (secrets are far shorter).
+const maskSlack = 1024
+
 // ErrCrossHostRedirect is returned when the server redirects to another host
 // or from https to http: following it could hand credentials to a stranger.
 var ErrCrossHostRedirect = errors.New("refused a redirect to another host or scheme (credentials are only sent to the configured host)")
@@ -238,10 +242,16 @@ func (s *Sender) Stream(ctx context.Context, r Request) (*http.Response, error) 
 			retryErr, wait = terr, p.backoff(attempt)
 		case resp.StatusCode < 200 || resp.StatusCode > 299:
 			status = resp.StatusCode
-			body, _ := readCapped(resp.Body, s.cfg.MaxErrorBodyBytes)
+			// Read a little past the cap and mask before cutting, so a
+			// secret that straddles the cut is masked too.
+			body, _ := readCapped(resp.Body, s.cfg.MaxErrorBodyBytes+maskSlack)
 			_ = resp.Body.Close()
+			body = s.cfg.Secrets.Bytes(body)
+			if int64(len(body)) > s.cfg.MaxErrorBodyBytes {
+				body = body[:s.cfg.MaxErrorBodyBytes]
+			}
 			serr := &StatusError{Method: r.Method, Path: r.Path, StatusCode: resp.StatusCode, Header: resp.Header,
-				Body: s.cfg.Secrets.Bytes(body), Attempts: attempt}
+				Body: body, Attempts: attempt}
 			ra, hasRA := parseRetryAfter(resp.Header.Get("Retry-After"), s.cfg.Now())
 			if hasRA {
 				serr.RetryAfter = ra

@@ -346,3 +346,16 @@ func TestRawPathKeepsEscapedSegments(t *testing.T) {
 	_, err = s.Do(context.Background(), Request{Method: "GET", Path: "/x", RawPath: "/y"})
 	assert.ErrorContains(t, err, "RawPath does not unescape")
 }
+
+func TestSecretAcrossTheErrorBodyCapIsMasked(t *testing.T) {
+	t.Parallel()
+	s, mt := newMocked(t, Policy{MaxAttempts: 1}, nil)
+	s.cfg.MaxErrorBodyBytes = 100
+	body := strings.Repeat("x", 95) + secret + " trailing"
+	mt.RegisterResponder("GET", "=~/ping", httpmock.NewStringResponder(500, body))
+	_, err := s.Do(context.Background(), Request{Method: "GET", Path: "/ping"})
+	var se *StatusError
+	require.ErrorAs(t, err, &se)
+	assert.LessOrEqual(t, len(se.Body), 100)
+	assert.NotContains(t, string(se.Body), secret[:5], "no prefix of the secret survives the cut")
+}
