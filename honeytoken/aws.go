@@ -20,13 +20,13 @@ var base64Std = newAlphabet("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxy
 // modern access key id.
 func AWSAccountID(accessKeyID string) (string, error) {
 	if len(accessKeyID) != 20 {
-		return "", &ValidationError{Field: "accessKeyID", Problem: "must be 20 characters (4-character prefix + 16 base32)"}
+		return "", &ValidationError{Field: "accessKeyID", Reason: "must be 20 characters (4-character prefix + 16 base32)"}
 	}
 	var z uint64
 	for i := 4; i < 20; i++ {
 		d := base32.idx[accessKeyID[i]]
 		if d < 0 {
-			return "", &ValidationError{Field: "accessKeyID", Problem: fmt.Sprintf("character %d is not base32 (A-Z, 2-7)", i+1)}
+			return "", &ValidationError{Field: "accessKeyID", Reason: fmt.Sprintf("character %d is not base32 (A-Z, 2-7)", i+1)}
 		}
 		if i < 14 {
 			z = z<<5 | uint64(d)

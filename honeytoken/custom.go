@@ -30,9 +30,9 @@ func WithCustomFormat(cf CustomFormat) Option {
 }
 
 func (cf CustomFormat) spec() (*spec, error) {
-	bad := func(p string, a ...any) error { return &FormatError{Format: cf.Name, Problem: fmt.Sprintf(p, a...)} }
+	bad := func(p string, a ...any) error { return &FormatError{Format: cf.Name, Reason: fmt.Sprintf(p, a...)} }
 	if cf.Name == "" {
-		return nil, &ValidationError{Field: "CustomFormat.Name", Problem: "must not be empty"}
+		return nil, &ValidationError{Field: "CustomFormat.Name", Reason: "must not be empty"}
 	}
 	if len(cf.Prefix) < 2 {
 		return nil, bad("Prefix %q is too short: use at least 2 characters so the format can be recognised", cf.Prefix)

@@ -21,14 +21,14 @@ type KeyError struct {
 	Which string
 	// Len is the length of the rejected key in bytes.
 	Len int
-	// Problem says what is wrong.
-	Problem string
+	// Reason says what is wrong.
+	Reason string
 }
 
 // Error implements error.
 func (e *KeyError) Error() string {
 	return fmt.Sprintf("honeytoken: %s (%d bytes) %s; use at least %d bytes from crypto/rand",
-		e.Which, e.Len, e.Problem, MinKeySize)
+		e.Which, e.Len, e.Reason, MinKeySize)
 }
 
 // Is reports whether target is [ErrKey].
@@ -39,14 +39,14 @@ func (e *KeyError) Is(target error) bool { return target == ErrKey }
 type FormatError struct {
 	// Format is the format in question.
 	Format Format
-	// Problem says what is wrong and what to do.
-	Problem string
+	// Reason says what is wrong and what to do.
+	Reason  string
 	unknown bool
 }
 
 // Error implements error.
 func (e *FormatError) Error() string {
-	return fmt.Sprintf("honeytoken: format %q: %s", string(e.Format), e.Problem)
+	return fmt.Sprintf("honeytoken: format %q: %s", string(e.Format), e.Reason)
 }
 
 // Is reports whether target is [ErrUnknownFormat] for an unknown format.
@@ -54,18 +54,18 @@ func (e *FormatError) Is(target error) bool { return e.unknown && target == ErrU
 
 func unknownFormat(f Format) error {
 	return &FormatError{Format: f, unknown: true,
-		Problem: "unknown format; use one of honeytoken.Formats() or register it with honeytoken.WithCustomFormat"}
+		Reason: "unknown format; use one of honeytoken.Formats() or register it with honeytoken.WithCustomFormat"}
 }
 
 // ValidationError reports an invalid argument, naming the field.
 type ValidationError struct {
 	// Field names the argument or field.
 	Field string
-	// Problem says what is wrong and what to do.
-	Problem string
+	// Reason says what is wrong and what to do.
+	Reason string
 }
 
 // Error implements error.
 func (e *ValidationError) Error() string {
-	return "honeytoken: " + e.Field + ": " + e.Problem
+	return "honeytoken: " + e.Field + ": " + e.Reason
 }

@@ -50,7 +50,7 @@ func (e *CorruptError) Unwrap() error { return e.Err }
 // and loads it.
 func OpenFileStore(path string) (*FileStore, error) {
 	if path == "" {
-		return nil, &ValidationError{Field: "path", Problem: "give the path of the store file"}
+		return nil, &ValidationError{Field: "path", Reason: "give the path of the store file"}
 	}
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o600)
 	if err != nil {

@@ -105,7 +105,7 @@ func (p *Part) UnmarshalText(b []byte) error {
 	case "secret":
 		*p = PartSecret
 	default:
-		return &ValidationError{Field: "Part", Problem: fmt.Sprintf("unknown part %q; use \"value\" or \"secret\"", b)}
+		return &ValidationError{Field: "Part", Reason: fmt.Sprintf("unknown part %q; use \"value\" or \"secret\"", b)}
 	}
 	return nil
 }

@@ -80,7 +80,7 @@ func WithRetiredKeys(keys ...[]byte) Option {
 func WithClock(now func() time.Time) Option {
 	return func(c *config) error {
 		if now == nil {
-			return &ValidationError{Field: "WithClock", Problem: "clock must not be nil"}
+			return &ValidationError{Field: "WithClock", Reason: "clock must not be nil"}
 		}
 		c.now = now
 		return nil
@@ -92,7 +92,7 @@ func WithClock(now func() time.Time) Option {
 func WithRandom(r io.Reader) Option {
 	return func(c *config) error {
 		if r == nil {
-			return &ValidationError{Field: "WithRandom", Problem: "reader must not be nil"}
+			return &ValidationError{Field: "WithRandom", Reason: "reader must not be nil"}
 		}
 		c.rand = r
 		return nil
@@ -106,7 +106,7 @@ func NewGenerator(key []byte, opts ...Option) (*Generator, error) {
 	c := config{now: time.Now, rand: rand.Reader}
 	for i, o := range opts {
 		if o == nil {
-			return nil, &ValidationError{Field: fmt.Sprintf("opts[%d]", i), Problem: "is nil; pass options such as honeytoken.WithRetiredKeys"}
+			return nil, &ValidationError{Field: fmt.Sprintf("opts[%d]", i), Reason: "is nil; pass options such as honeytoken.WithRetiredKeys"}
 		}
 		if err := o(&c); err != nil {
 			return nil, err
@@ -130,7 +130,7 @@ func NewGenerator(key []byte, opts ...Option) (*Generator, error) {
 			return nil, err
 		}
 		if _, dup := g.specs[cf.Name]; dup {
-			return nil, &FormatError{Format: cf.Name, Problem: "name is already used by another format; choose another Name"}
+			return nil, &FormatError{Format: cf.Name, Reason: "name is already used by another format; choose another Name"}
 		}
 		g.specs[cf.Name] = sp
 		g.order = append(g.order, cf.Name)
@@ -160,7 +160,7 @@ func maxPrefix(sp *spec) int {
 
 func checkKey(which string, key []byte) error {
 	if len(key) < MinKeySize {
-		return &KeyError{Which: which, Len: len(key), Problem: "is too short"}
+		return &KeyError{Which: which, Len: len(key), Reason: "is too short"}
 	}
 	same := true
 	for _, b := range key[1:] {
@@ -170,7 +170,7 @@ func checkKey(which string, key []byte) error {
 		}
 	}
 	if same {
-		return &KeyError{Which: which, Len: len(key), Problem: "repeats a single byte and cannot be random"}
+		return &KeyError{Which: which, Len: len(key), Reason: "repeats a single byte and cannot be random"}
 	}
 	return nil
 }

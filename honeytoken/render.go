@@ -127,11 +127,11 @@ func quote(s string) string {
 // value, or a non-AWS token in an AWS file.
 func Render(kind Kind, tokens ...Token) ([]byte, error) {
 	if len(tokens) == 0 {
-		return nil, &ValidationError{Field: "tokens", Problem: "give at least one token to render"}
+		return nil, &ValidationError{Field: "tokens", Reason: "give at least one token to render"}
 	}
 	for i, t := range tokens {
 		if t.Value == "" {
-			return nil, &ValidationError{Field: fmt.Sprintf("tokens[%d].Value", i), Problem: "is empty; render tokens returned by Generator.Generate"}
+			return nil, &ValidationError{Field: fmt.Sprintf("tokens[%d].Value", i), Reason: "is empty; render tokens returned by Generator.Generate"}
 		}
 	}
 	var b strings.Builder
@@ -182,7 +182,7 @@ func Render(kind Kind, tokens ...Token) ([]byte, error) {
 			curlFor(&b, &tokens[i])
 		}
 	default:
-		return nil, &ValidationError{Field: "kind", Problem: fmt.Sprintf("unknown kind %q; use one of honeytoken.Kinds()", kind)}
+		return nil, &ValidationError{Field: "kind", Reason: fmt.Sprintf("unknown kind %q; use one of honeytoken.Kinds()", kind)}
 	}
 	return []byte(b.String()), nil
 }
@@ -193,7 +193,7 @@ func renderAWS(b *strings.Builder, kind Kind, tokens []Token) error {
 	for i, t := range tokens {
 		if t.Format != AWSAccessKey && t.Format != AWSTemporaryKey {
 			return &ValidationError{Field: fmt.Sprintf("tokens[%d]", i),
-				Problem: fmt.Sprintf("is a %s token; %s holds AWS key pairs only (use EnvFile for the others)", t.Format, kind)}
+				Reason: fmt.Sprintf("is a %s token; %s holds AWS key pairs only (use EnvFile for the others)", t.Format, kind)}
 		}
 		profile := fmt.Sprintf("profile-%d", i+1)
 		if i < len(awsProfiles) {

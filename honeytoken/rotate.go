@@ -30,13 +30,13 @@ func (r *Rotator) now() time.Time {
 
 func (r *Rotator) check() error {
 	if r.Generator == nil {
-		return &ValidationError{Field: "Rotator.Generator", Problem: "is nil; set it to the generator that issues replacements"}
+		return &ValidationError{Field: "Rotator.Generator", Reason: "is nil; set it to the generator that issues replacements"}
 	}
 	if r.Store == nil {
-		return &ValidationError{Field: "Rotator.Store", Problem: "is nil; use NewMemoryStore or OpenFileStore"}
+		return &ValidationError{Field: "Rotator.Store", Reason: "is nil; use NewMemoryStore or OpenFileStore"}
 	}
 	if r.Grace < 0 {
-		return &ValidationError{Field: "Rotator.Grace", Problem: "is negative"}
+		return &ValidationError{Field: "Rotator.Grace", Reason: "is negative"}
 	}
 	return nil
 }
@@ -92,7 +92,7 @@ func (r *Rotator) Rotate(ctx context.Context, id string) (Token, error) {
 	}
 	if old.Status != StatusActive {
 		return Token{}, &ValidationError{Field: "id",
-			Problem: fmt.Sprintf("token %s is %s (replaced by %q); rotate the active token instead", id, old.Status, old.ReplacedBy)}
+			Reason: fmt.Sprintf("token %s is %s (replaced by %q); rotate the active token instead", id, old.Status, old.ReplacedBy)}
 	}
 	tok, err := r.fresh(ctx, old.Token.Format, old.Token.Meta)
 	if err != nil {
@@ -140,7 +140,7 @@ func (r *Rotator) RetireDue(ctx context.Context) ([]string, error) {
 // (or the first RetireDue error).
 func (r *Rotator) Run(ctx context.Context, interval time.Duration) error {
 	if interval <= 0 {
-		return &ValidationError{Field: "interval", Problem: "must be positive, e.g. time.Minute"}
+		return &ValidationError{Field: "interval", Reason: "must be positive, e.g. time.Minute"}
 	}
 	t := time.NewTicker(interval)
 	defer t.Stop()

@@ -61,14 +61,14 @@ func notFound(id string) error { return fmt.Errorf("%w: %q", ErrNotFound, id) }
 
 func validateRecord(r Record) error {
 	if r.Token.ID == "" {
-		return &ValidationError{Field: "Record.Token.ID", Problem: "is empty; store tokens returned by Generator.Generate"}
+		return &ValidationError{Field: "Record.Token.ID", Reason: "is empty; store tokens returned by Generator.Generate"}
 	}
 	switch r.Status {
 	case StatusActive, StatusRotated, StatusRetired:
 	case "":
-		return &ValidationError{Field: "Record.Status", Problem: "is empty; use StatusActive for a new token"}
+		return &ValidationError{Field: "Record.Status", Reason: "is empty; use StatusActive for a new token"}
 	default:
-		return &ValidationError{Field: "Record.Status", Problem: fmt.Sprintf("unknown status %q", r.Status)}
+		return &ValidationError{Field: "Record.Status", Reason: fmt.Sprintf("unknown status %q", r.Status)}
 	}
 	return nil
 }

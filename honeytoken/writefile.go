@@ -20,7 +20,7 @@ type WriteOptions struct {
 // then matches fs.ErrExist.
 func WriteFile(name string, data []byte, opts WriteOptions) error {
 	if name == "" {
-		return &ValidationError{Field: "name", Problem: "give the path of the file to write"}
+		return &ValidationError{Field: "name", Reason: "give the path of the file to write"}
 	}
 	if !opts.Overwrite {
 		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)

@@ -53,15 +53,6 @@ type DispatcherConfig struct {
 	Geo GeoLocator
 }
 
-// ValidationError reports an invalid argument, naming the field.
-type ValidationError struct {
-	Field   string
-	Problem string
-}
-
-// Error implements error.
-func (e *ValidationError) Error() string { return "decoy: " + e.Field + ": " + e.Problem }
-
 func (c *DispatcherConfig) validate(notifiers []Notifier) error {
 	if len(notifiers) == 0 {
 		return &ValidationError{"notifiers", "at least one notifier is required (e.g. decoy.LogNotifier(logger))"}
@@ -380,7 +371,8 @@ func (d *Dispatcher) Stats() Stats {
 // every queued alert is delivered (or has failed) and the dispatcher's
 // goroutines have exited. If ctx ends first, retries stop, in-flight Notify
 // calls are cancelled, each undelivered alert is counted as failed and
-// logged, and ctx's error is returned. Close is idempotent.
+// logged, and ctx's error is returned. Close is idempotent. A Notifier must
+// return promptly once its ctx is cancelled: Close waits for in-flight calls.
 func (d *Dispatcher) Close(ctx context.Context) error {
 	d.mu.Lock()
 	first := !d.closed
