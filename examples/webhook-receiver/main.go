@@ -40,8 +40,17 @@ import (
 //go:embed payloads/*.json
 var payloads embed.FS
 
+// errUsage marks a command-line mistake (exit code 2).
+var errUsage = errors.New("usage")
+
 func main() {
-	if err := run(os.Args[1:], os.Stdout); err != nil {
+	err := run(os.Args[1:], os.Stdout)
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return
+	case errors.Is(err, errUsage):
+		os.Exit(2) // the flag package has printed the problem and the usage
+	default:
 		fmt.Fprintln(os.Stderr, "webhook-receiver:", err)
 		os.Exit(1)
 	}
@@ -53,7 +62,10 @@ func run(args []string, out io.Writer) error {
 	header := fl.String("header", "X-Canary-Webhook-Auth", "the custom header configured on the Console's webhook")
 	demo := fl.Bool("demo", false, "post the documented payloads to a local receiver and print them")
 	if err := fl.Parse(args); err != nil {
-		return err
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return fmt.Errorf("%w: %v", errUsage, err)
 	}
 	if *demo {
 		return runDemo(out, *header)
