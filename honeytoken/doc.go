@@ -20,7 +20,8 @@
 //
 // # The keyed tag
 //
-// The characters a format leaves free carry AES(id ‖ HMAC-SHA256(type ‖ id)[:8]),
+// The characters a format leaves free carry AES(id ‖ tag), the tag being
+// AES-128 under its own key over one block (type ‖ id), cut to 8 bytes,
 // encoded without leading-character bias; the remaining free characters are derived
 // from that ciphertext under a separate key, and public checksums are recomputed last.
 // [Generator.Recognize] decodes a candidate, decrypts, checks the 64-bit tag in

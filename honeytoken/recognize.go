@@ -35,7 +35,7 @@ type Match struct {
 
 // Recognize reports whether s is exactly a token this generator (or one of its
 // retired keys) issued, with its id and format. It needs no database; the cost per
-// candidate is constant (a few AES blocks and one HMAC per key), and a string with
+// candidate is constant (a few AES blocks per key), and a string with
 // no known prefix or shape is rejected without allocating.
 func (g *Generator) Recognize(s string) (Match, bool) {
 	if len(s) < 8 || len(s) > 4096 {

@@ -303,7 +303,7 @@ func (sc *scanner) try(f *frame, a, b int, specs ...*spec) {
 }
 
 // tryCost is what one candidate check counts for in scanner.work: it decodes a
-// bounded prefix and runs AES and one HMAC, whatever the candidate's length.
+// bounded prefix and runs a few AES blocks, whatever the candidate's length.
 const tryCost = 64
 
 // base64Run decodes s[a:b] (standard or URL-safe, padded or not) and scans the result.
