@@ -34,6 +34,7 @@ type globals struct {
 	console, baseURL, authToken string
 	json, demo                  bool
 	timeout                     time.Duration
+	retries                     int
 }
 
 func (g *globals) register(fs *flag.FlagSet) {
@@ -43,6 +44,7 @@ func (g *globals) register(fs *flag.FlagSet) {
 	fs.BoolVar(&g.json, "json", g.json, "print JSON instead of tables")
 	fs.BoolVar(&g.demo, "demo", g.demo, "run against a built-in fake Console with a demo estate (offline)")
 	fs.DurationVar(&g.timeout, "timeout", g.timeout, "give up after this long")
+	fs.IntVar(&g.retries, "retries", g.retries, "retry a failed read this many times (connection errors, 429, 502-504; creates are never retried)")
 }
 
 // command is one subcommand.
@@ -81,7 +83,7 @@ func usage(w io.Writer) {
 	}
 	fmt.Fprintln(w, "\nglobal flags (before or after the command):")
 	fs := flag.NewFlagSet("canary-agent", flag.ContinueOnError)
-	(&globals{timeout: 2 * time.Minute}).register(fs)
+	(&globals{timeout: 2 * time.Minute, retries: 2}).register(fs)
 	fs.SetOutput(w)
 	fs.PrintDefaults()
 	fmt.Fprintln(w, "\nThe auth token is read from CANARY_AUTH_TOKEN when --auth-token is not given.")
@@ -114,7 +116,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 }
 
 func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
-	g := &globals{timeout: 2 * time.Minute}
+	g := &globals{timeout: 2 * time.Minute, retries: 2}
 	top := flag.NewFlagSet("canary-agent", flag.ContinueOnError)
 	top.SetOutput(io.Discard)
 	g.register(top)
@@ -160,6 +162,9 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	}
 	if g.timeout <= 0 {
 		return usagef("--timeout must be positive")
+	}
+	if g.retries < 0 || g.retries > 20 {
+		return usagef("--retries must be between 0 and 20")
 	}
 	ctx, cancel := context.WithTimeout(ctx, g.timeout)
 	defer cancel()
@@ -242,7 +247,8 @@ func connect(ctx context.Context, e *env, getenv func(string) string) error {
 	if strings.TrimSpace(token) == "" {
 		return usagef("no auth token: set CANARY_AUTH_TOKEN or pass --auth-token (Console → Global Settings → API)")
 	}
-	opts = append(opts, canary.WithAuthToken(token), canary.WithUserAgent("canary-agent"))
+	opts = append(opts, canary.WithAuthToken(token), canary.WithUserAgent("canary-agent"),
+		canary.WithRetry(canary.RetryPolicy{MaxAttempts: g.retries + 1}))
 	c, err := canary.NewClient(opts...)
 	if err != nil {
 		var ve *canary.ValidationError
