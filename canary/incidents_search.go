@@ -113,15 +113,23 @@ func (s *IncidentsService) SearchAll(ctx context.Context, opts *SearchIncidentsO
 	if opts != nil {
 		o = *opts
 	}
-	return pager.All(ctx, func(ctx context.Context, cursor string) (pager.Page[*Incident], error) {
+	if _, err := o.query(); err != nil {
+		return errSeq[*Incident](err)
+	}
+	const path = "/incidents/search"
+	fetch := func(ctx context.Context, cursor string) ([]byte, error) {
 		req := o
 		if cursor != "" {
 			req.Cursor = cursor
 		}
-		p, err := s.Search(ctx, &req)
+		q, err := req.query()
 		if err != nil {
-			return pager.Page[*Incident]{}, err
+			return nil, err
 		}
-		return pager.Page[*Incident]{Items: p.Items, Next: p.NextCursor}, nil
+		return s.client.getRaw(ctx, path, q)
+	}
+	return pager.Pipelined(ctx, fetch, pager.Codec[*Incident]{
+		Next:   nextCursor,
+		Decode: func(body []byte) (pager.Page[*Incident], error) { return s.client.incidentPageOf(path, body) },
 	})
 }
