@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/decoykit/decoykit/internal/lenient"
-	"github.com/decoykit/decoykit/internal/pager"
 	"github.com/decoykit/decoykit/internal/rest"
 )
 
@@ -238,22 +237,19 @@ func (s *IncidentsService) All(ctx context.Context, opts *ListIncidentsOptions) 
 	if opts != nil {
 		o = *opts
 	}
-	path, _, _ := o.query() // the feed's path; a bad option is reported by fetch
-	fetch := func(ctx context.Context, cursor string) ([]byte, error) {
+	path, _, err := o.query()
+	if err != nil {
+		return errSeq[*Incident](err)
+	}
+	query := func(cursor string) (url.Values, error) {
 		req := o
 		if cursor != "" {
 			req.Cursor = cursor
 		}
-		path, q, err := req.query()
-		if err != nil {
-			return nil, err
-		}
-		return s.client.getRaw(ctx, path, q)
+		_, q, err := req.query()
+		return q, err
 	}
-	return pager.Pipelined(ctx, fetch, pager.Codec[*Incident]{
-		Next:   nextCursor,
-		Decode: func(body []byte) (pager.Page[*Incident], error) { return s.client.incidentPageOf(path, body) },
-	})
+	return pipelinedList(ctx, s.client, path, query, s.client.incidentPageOf)
 }
 
 // Get fetches one incident by its key (GET /incident/fetch).

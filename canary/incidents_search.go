@@ -6,8 +6,6 @@ import (
 	"net/url"
 	"strings"
 	"time"
-
-	"github.com/decoykit/decoykit/internal/pager"
 )
 
 // SearchIncidentsOptions filters Incidents.Search and Incidents.SearchAll
@@ -113,23 +111,12 @@ func (s *IncidentsService) SearchAll(ctx context.Context, opts *SearchIncidentsO
 	if opts != nil {
 		o = *opts
 	}
-	if _, err := o.query(); err != nil {
-		return errSeq[*Incident](err)
-	}
-	const path = "/incidents/search"
-	fetch := func(ctx context.Context, cursor string) ([]byte, error) {
+	query := func(cursor string) (url.Values, error) {
 		req := o
 		if cursor != "" {
 			req.Cursor = cursor
 		}
-		q, err := req.query()
-		if err != nil {
-			return nil, err
-		}
-		return s.client.getRaw(ctx, path, q)
+		return req.query()
 	}
-	return pager.Pipelined(ctx, fetch, pager.Codec[*Incident]{
-		Next:   nextCursor,
-		Decode: func(body []byte) (pager.Page[*Incident], error) { return s.client.incidentPageOf(path, body) },
-	})
+	return pipelinedList(ctx, s.client, "/incidents/search", query, s.client.incidentPageOf)
 }

@@ -1,9 +1,12 @@
 package canary
 
 import (
+	"context"
 	"iter"
+	"net/url"
 
 	"github.com/decoykit/decoykit/internal/jsonscan"
+	"github.com/decoykit/decoykit/internal/pager"
 )
 
 // Page is one page of a cursor-paginated list.
@@ -59,6 +62,29 @@ func nextCursor(body []byte) (string, error) {
 	}
 	next, _, err := jsonscan.String(cur, "next")
 	return next, err
+}
+
+// pipelinedList is the read-ahead iterator behind every All: query gives the
+// query of the page at cursor ("" for the first page, with the filters),
+// decode turns a fetched body into a page. Bad options are reported before
+// any I/O, as the only item of the iterator.
+func pipelinedList[T any](ctx context.Context, c *Client, path string,
+	query func(cursor string) (url.Values, error),
+	decode func(path string, body []byte) (pager.Page[T], error)) iter.Seq2[T, error] {
+	if _, err := query(""); err != nil {
+		return errSeq[T](err)
+	}
+	fetch := func(ctx context.Context, cursor string) ([]byte, error) {
+		q, err := query(cursor)
+		if err != nil {
+			return nil, err
+		}
+		return c.getRaw(ctx, path, q)
+	}
+	return pager.Pipelined(ctx, fetch, pager.Codec[T]{
+		Next:   nextCursor,
+		Decode: func(body []byte) (pager.Page[T], error) { return decode(path, body) },
+	})
 }
 
 // errSeq is an iterator that yields err once.

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/decoykit/decoykit/internal/lenient"
-	"github.com/decoykit/decoykit/internal/pager"
 )
 
 // TokensService manages Canarytokens: the endpoints under /canarytoken and
@@ -145,25 +144,7 @@ func (s *TokensService) All(ctx context.Context, opts *ListTokensOptions) iter.S
 	if opts != nil {
 		o = *opts
 	}
-	return tokenPages(ctx, s.client, "/canarytokens/paginate", o.query)
-}
-
-// tokenPages is the pipelined iterator behind All and SearchAll.
-func tokenPages(ctx context.Context, c *Client, path string, query func(cursor string) (url.Values, error)) iter.Seq2[*Token, error] {
-	if _, err := query(""); err != nil {
-		return errSeq[*Token](err)
-	}
-	fetch := func(ctx context.Context, cursor string) ([]byte, error) {
-		q, err := query(cursor)
-		if err != nil {
-			return nil, err
-		}
-		return c.getRaw(ctx, path, q)
-	}
-	return pager.Pipelined(ctx, fetch, pager.Codec[*Token]{
-		Next:   nextCursor,
-		Decode: func(body []byte) (pager.Page[*Token], error) { return c.tokenPageOf(path, body) },
-	})
+	return pipelinedList(ctx, s.client, "/canarytokens/paginate", o.query, s.client.tokenPageOf)
 }
 
 // SearchTokensOptions filters Tokens.Search.
@@ -229,7 +210,7 @@ func (s *TokensService) SearchAll(ctx context.Context, opts *SearchTokensOptions
 	if opts != nil {
 		o = *opts
 	}
-	return tokenPages(ctx, s.client, "/canarytokens/search", o.query)
+	return pipelinedList(ctx, s.client, "/canarytokens/search", o.query, s.client.tokenPageOf)
 }
 
 // Enable turns a token's alerts on (POST /canarytoken/enable).
