@@ -27,7 +27,7 @@
 //		if err != nil { ... }
 //		fmt.Println(inc.SourceHost, inc.Description)
 //	}
-//	rep, err := audit.Full(ctx, audit.FromClient(c), audit.Options{})
+//	rep, err := audit.Full(ctx, audit.FromClient(c), nil)
 //	rep.WriteMarkdown(os.Stdout)
 //
 // The examples directory holds runnable programs; each takes --demo to run

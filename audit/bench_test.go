@@ -101,7 +101,7 @@ func heapAfterGC() uint64 {
 // incidents streamed (HeapAlloc sampled every 1,000 incidents, garbage
 // included) and the live heap the audit held after the last incident (after
 // a collection), both above the heap before the run.
-func measureHeap(b *testing.B, e *benchEstate, opts Options) (peak, live uint64) {
+func measureHeap(b *testing.B, e *benchEstate, opts *Options) (peak, live uint64) {
 	base := heapAfterGC()
 	var m runtime.MemStats
 	e.sample = func(i int) {
@@ -130,7 +130,7 @@ func BenchmarkFull(b *testing.B) {
 	for _, n := range []int{10000, 100000} {
 		b.Run(fmt.Sprintf("tokens=10000/incidents=%d", n), func(b *testing.B) {
 			e := newBenchEstate(10000, n)
-			opts := Options{Now: fixedNow}
+			opts := &Options{Now: fixedNow}
 			peak, live := measureHeap(b, e, opts)
 			b.ReportAllocs()
 			b.ResetTimer()
@@ -158,7 +158,7 @@ func BenchmarkFullCanarytest(b *testing.B) {
 				b.Fatal(err)
 			}
 			src := FromClient(srv.Client())
-			opts := Options{Now: fixedNow}
+			opts := &Options{Now: fixedNow}
 			b.ReportAllocs()
 			b.ResetTimer()
 			for b.Loop() {

@@ -13,20 +13,13 @@ import (
 // triggered (the Console's triggered_count above zero) and never triggered,
 // the recommended kinds that are missing, and the coverage score, the
 // percentage of the recommended kinds with at least one enabled token. It
-// never reads incidents. opts is optional (at most one); its zero value
-// scores against canary.RecommendedKinds().
+// never reads incidents. A nil opts uses every default (it scores against
+// canary.RecommendedKinds()).
 //
 // The report has Scope ScopeCoverage, a Coverage section and the findings
 // about coverage; Hygiene and Incidents are nil.
-func Coverage(ctx context.Context, src Source, opts ...Options) (*Report, error) {
-	if len(opts) > 1 {
-		return nil, invalid("opts", "pass at most one Options (got %d)", len(opts))
-	}
-	var o Options
-	if len(opts) == 1 {
-		o = opts[0]
-	}
-	s, err := prepare(src, o)
+func Coverage(ctx context.Context, src Source, opts *Options) (*Report, error) {
+	s, err := prepare(src, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -41,9 +34,12 @@ func Coverage(ctx context.Context, src Source, opts ...Options) (*Report, error)
 	return r, nil
 }
 
-func prepare(src Source, o Options) (settings, error) {
+func prepare(src Source, o *Options) (settings, error) {
 	if src == nil {
 		return settings{}, invalid("src", "is nil; use audit.FromClient, audit.FromJSON or audit.FromFiles")
+	}
+	if o == nil {
+		o = &Options{}
 	}
 	return o.settings()
 }

@@ -105,7 +105,7 @@ func TestCoverage(t *testing.T) {
 			t.Parallel()
 			opts := tc.opts
 			opts.Now = fixedNow
-			r, err := Coverage(context.Background(), &memSource{tokens: tc.tokens}, opts)
+			r, err := Coverage(context.Background(), &memSource{tokens: tc.tokens}, &opts)
 			require.NoError(t, err)
 			c := r.Coverage
 			assert.Equal(t, ScopeCoverage, r.Scope)
@@ -157,7 +157,7 @@ func TestCoverageRecommendations(t *testing.T) {
 		tok("h1", canary.KindHTTP, true, 1), tok("d1", canary.KindDNS, false, 1), tok("d2", canary.KindDNS, false, 1),
 		tok("p1", canary.KindPDF, false, 1),
 	}}
-	r, err := Coverage(context.Background(), src, Options{Now: fixedNow,
+	r, err := Coverage(context.Background(), src, &Options{Now: fixedNow,
 		RecommendedKinds: []canary.Kind{canary.KindHTTP, canary.KindDNS, canary.KindAWSID, canary.KindPDF}})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"deploy an aws-id token"}, recs(findingsOf(r, RuleMissingKind)))
@@ -185,25 +185,24 @@ func TestCoverageInvalidInput(t *testing.T) {
 		run   func() error
 		field string
 	}{
-		{"nil source", func() error { _, err := Coverage(ctx, nil); return err }, "src"},
-		{"nil source (Full)", func() error { _, err := Full(ctx, nil, Options{}); return err }, "src"},
-		{"two options", func() error { _, err := Coverage(ctx, src, Options{}, Options{}); return err }, "opts"},
+		{"nil source", func() error { _, err := Coverage(ctx, nil, nil); return err }, "src"},
+		{"nil source (Full)", func() error { _, err := Full(ctx, nil, &Options{}); return err }, "src"},
 		{"empty recommended", func() error {
-			_, err := Coverage(ctx, src, Options{RecommendedKinds: []canary.Kind{}})
+			_, err := Coverage(ctx, src, &Options{RecommendedKinds: []canary.Kind{}})
 			return err
 		}, "Options.RecommendedKinds"},
 		{"blank recommended kind", func() error {
-			_, err := Full(ctx, src, Options{RecommendedKinds: []canary.Kind{"http", " "}})
+			_, err := Full(ctx, src, &Options{RecommendedKinds: []canary.Kind{"http", " "}})
 			return err
 		}, "Options.RecommendedKinds"},
-		{"negative rotation", func() error { _, err := Full(ctx, src, Options{RotationPeriod: -1}); return err }, "Options.RotationPeriod"},
-		{"negative TopN", func() error { _, err := Full(ctx, src, Options{TopN: -1}); return err }, "Options.TopN"},
-		{"negative MaxSourceIPs", func() error { _, err := Full(ctx, src, Options{MaxSourceIPs: -5}); return err }, "Options.MaxSourceIPs"},
+		{"negative rotation", func() error { _, err := Full(ctx, src, &Options{RotationPeriod: -1}); return err }, "Options.RotationPeriod"},
+		{"negative TopN", func() error { _, err := Full(ctx, src, &Options{TopN: -1}); return err }, "Options.TopN"},
+		{"negative MaxSourceIPs", func() error { _, err := Full(ctx, src, &Options{MaxSourceIPs: -5}); return err }, "Options.MaxSourceIPs"},
 		{"zero Now", func() error {
-			_, err := Full(ctx, src, Options{Now: func() time.Time { return time.Time{} }})
+			_, err := Full(ctx, src, &Options{Now: func() time.Time { return time.Time{} }})
 			return err
 		}, "Options.Now"},
-		{"nil client", func() error { _, err := Coverage(ctx, FromClient(nil)); return err }, "FromClient"},
+		{"nil client", func() error { _, err := Coverage(ctx, FromClient(nil), nil); return err }, "FromClient"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -221,14 +220,14 @@ func TestCoverageInvalidInput(t *testing.T) {
 func TestCoverageSourceError(t *testing.T) {
 	t.Parallel()
 	boom := errors.New("boom")
-	_, err := Coverage(context.Background(), &memSource{tokens: recommendedEstate(), tokErr: boom})
+	_, err := Coverage(context.Background(), &memSource{tokens: recommendedEstate(), tokErr: boom}, nil)
 	require.ErrorIs(t, err, boom)
 	assert.Contains(t, err.Error(), "audit: reading tokens")
 }
 
 func TestCoverageDefaultsAndNow(t *testing.T) {
 	t.Parallel()
-	r, err := Coverage(context.Background(), &memSource{})
+	r, err := Coverage(context.Background(), &memSource{}, nil)
 	require.NoError(t, err)
 	assert.Equal(t, canary.RecommendedKinds(), r.Settings.RecommendedKinds)
 	assert.Equal(t, 180.0, r.Settings.RotationPeriodDays)
@@ -243,7 +242,7 @@ func TestLongMemosAreShortened(t *testing.T) {
 	long := tok("m1", canary.KindHTTP, true, 1)
 	long.Memo = strings.Repeat("é", 500)
 	r, err := Full(context.Background(), &memSource{tokens: []*canary.Token{long},
-		incidents: []*canary.Incident{inc("m1", "192.0.2.1", false, 1)}}, Options{Now: fixedNow})
+		incidents: []*canary.Incident{inc("m1", "192.0.2.1", false, 1)}}, &Options{Now: fixedNow})
 	require.NoError(t, err)
 	memo := r.Incidents.ByToken[0].Token.Memo
 	assert.Equal(t, maxMemo, len([]rune(memo)))

@@ -3,8 +3,8 @@
 // Markdown and as terminal text.
 //
 //	src := audit.FromClient(c)                        // or FromJSON / FromFiles over saved data
-//	cov, err := audit.Coverage(ctx, src)              // tokens only
-//	rep, err := audit.Full(ctx, src, audit.Options{}) // tokens, token age and incidents
+//	cov, err := audit.Coverage(ctx, src, nil)         // tokens only
+//	rep, err := audit.Full(ctx, src, nil)             // tokens, token age and incidents
 //	b, err := json.Marshal(rep)                       // or rep.WriteJSON(w), indented
 //	err = rep.WriteMarkdown(w)
 //	err = rep.WriteText(os.Stdout)

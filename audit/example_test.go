@@ -24,7 +24,7 @@ func ExampleCoverage() {
 		}
 	}
 
-	cov, err := audit.Coverage(ctx, audit.FromClient(c))
+	cov, err := audit.Coverage(ctx, audit.FromClient(c), nil)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -62,7 +62,7 @@ func ExampleFull() {
 		}
 	}
 
-	rep, err := audit.Full(ctx, audit.FromClient(c), audit.Options{Now: clock})
+	rep, err := audit.Full(ctx, audit.FromClient(c), &audit.Options{Now: clock})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -87,7 +87,7 @@ func ExampleFromJSON() {
 {"id": "incident:2", "node_id": "n1", "src_host": "198.51.100.23", "acknowledged": "True", "created": "1763600000", "logtype": "16000"}`
 
 	rep, err := audit.Full(context.Background(), audit.FromJSON(strings.NewReader(tokens), strings.NewReader(incidents)),
-		audit.Options{Now: func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) },
+		&audit.Options{Now: func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) },
 			RecommendedKinds: []canary.Kind{canary.KindDNS, canary.KindHTTP}})
 	if err != nil {
 		log.Fatal(err)
@@ -105,7 +105,7 @@ func ExampleFromJSON() {
 
 func ExampleReport_WriteText() {
 	rep, err := audit.Coverage(context.Background(), audit.FromJSON(strings.NewReader(`[]`), nil),
-		audit.Options{Now: func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) },
+		&audit.Options{Now: func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) },
 			RecommendedKinds: []canary.Kind{canary.KindAWSID}})
 	if err != nil {
 		log.Fatal(err)

@@ -21,7 +21,7 @@ import (
 // per-token and at most opts.MaxSourceIPs per-source-IP counters), whatever
 // their number. An incident is linked to a token by node_id, or, when no
 // token has that node_id, by the token code ("canarytoken") in its events.
-func Full(ctx context.Context, src Source, opts Options) (*Report, error) {
+func Full(ctx context.Context, src Source, opts *Options) (*Report, error) {
 	s, err := prepare(src, opts)
 	if err != nil {
 		return nil, err

@@ -53,7 +53,7 @@ func mixedEstate() *memSource {
 
 func TestFull(t *testing.T) {
 	t.Parallel()
-	r, err := Full(context.Background(), mixedEstate(), Options{Now: fixedNow})
+	r, err := Full(context.Background(), mixedEstate(), &Options{Now: fixedNow})
 	require.NoError(t, err)
 	assert.Equal(t, ScopeFull, r.Scope)
 
@@ -150,7 +150,7 @@ func TestFull(t *testing.T) {
 
 func TestFullEmptyConsole(t *testing.T) {
 	t.Parallel()
-	r, err := Full(context.Background(), &memSource{}, Options{Now: fixedNow})
+	r, err := Full(context.Background(), &memSource{}, &Options{Now: fixedNow})
 	require.NoError(t, err)
 	assert.Equal(t, 0.0, r.Coverage.ScorePercent)
 	assert.Equal(t, canary.RecommendedKinds(), r.Coverage.Missing)
@@ -201,7 +201,7 @@ func TestFullOneTokenFiftyThousandIncidents(t *testing.T) {
 			x.Created = start.Add(time.Duration(i) * time.Minute)
 			return x
 		}}
-	r, err := Full(context.Background(), src, Options{Now: fixedNow})
+	r, err := Full(context.Background(), src, &Options{Now: fixedNow})
 	require.NoError(t, err)
 	s := r.Incidents
 	assert.Equal(t, 50000, s.Total)
@@ -238,7 +238,7 @@ func TestFullBoundedSourceIPs(t *testing.T) {
 			}
 			return inc("t", ip, false, 0)
 		}}
-	r, err := Full(context.Background(), src, Options{Now: fixedNow, MaxSourceIPs: 10, TopN: 3})
+	r, err := Full(context.Background(), src, &Options{Now: fixedNow, MaxSourceIPs: 10, TopN: 3})
 	require.NoError(t, err)
 	s := r.Incidents
 	assert.Equal(t, SourceSummary{Distinct: 10, Exact: false}, s.Sources)
@@ -256,16 +256,16 @@ func TestFullErrors(t *testing.T) {
 	t.Parallel()
 	boom := errors.New("page 3: boom")
 	_, err := Full(context.Background(), &memSource{tokens: recommendedEstate(), incidents: mixedEstate().incidents, incErr: boom},
-		Options{Now: fixedNow})
+		&Options{Now: fixedNow})
 	require.ErrorIs(t, err, boom)
 	assert.Contains(t, err.Error(), "audit: reading incidents")
 
-	_, err = Full(context.Background(), &memSource{tokErr: boom}, Options{})
+	_, err = Full(context.Background(), &memSource{tokErr: boom}, &Options{})
 	require.ErrorIs(t, err, boom)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err = Full(ctx, mixedEstate(), Options{Now: fixedNow})
+	_, err = Full(ctx, mixedEstate(), &Options{Now: fixedNow})
 	require.ErrorIs(t, err, context.Canceled)
 }
 
@@ -280,7 +280,7 @@ func TestFullLinksByNodeBeforeCode(t *testing.T) {
 	r, err := Full(context.Background(), &memSource{
 		tokens:    []*canary.Token{tok("t1", canary.KindHTTP, true, 1), tok("t2", canary.KindDNS, true, 1)},
 		incidents: []*canary.Incident{i1, i2},
-	}, Options{Now: fixedNow})
+	}, &Options{Now: fixedNow})
 	require.NoError(t, err)
 	s := r.Incidents
 	assert.Equal(t, 1, s.OnTokens)
@@ -304,7 +304,7 @@ func TestFullTopNAndRotation(t *testing.T) {
 		}
 	}
 	r, err := Full(context.Background(), &memSource{tokens: toks, incidents: incs},
-		Options{Now: fixedNow, TopN: 5, RotationPeriod: 50 * 24 * time.Hour})
+		&Options{Now: fixedNow, TopN: 5, RotationPeriod: 50 * 24 * time.Hour})
 	require.NoError(t, err)
 	s := r.Incidents
 	assert.Equal(t, 30, s.TokensWithIncidents)
@@ -332,7 +332,7 @@ func TestFullStaleFindingsRollUp(t *testing.T) {
 	for i, k := range kinds {
 		toks = append(toks, tok(fmt.Sprintf("s%d", i), k, true, 365))
 	}
-	r, err := Full(context.Background(), &memSource{tokens: toks}, Options{Now: fixedNow})
+	r, err := Full(context.Background(), &memSource{tokens: toks}, &Options{Now: fixedNow})
 	require.NoError(t, err)
 	stale := findingsOf(r, RuleStaleTokens)
 	require.Len(t, stale, 6)
@@ -360,7 +360,7 @@ func TestFullRepeatSourcesWithUnacknowledgedComeFirst(t *testing.T) {
 		}
 	}
 	incs = append(incs, inc("a", "10.0.0.3", true, 1), inc("b", "10.0.0.3", false, 1))
-	r, err := Full(context.Background(), &memSource{tokens: toks, incidents: incs}, Options{Now: fixedNow, TopN: 2})
+	r, err := Full(context.Background(), &memSource{tokens: toks, incidents: incs}, &Options{Now: fixedNow, TopN: 2})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"10.0.0.1", "10.0.0.2"}, []string{r.Incidents.RepeatSources[0].IP, r.Incidents.RepeatSources[1].IP})
 	rs := findingsOf(r, RuleRepeatSource)

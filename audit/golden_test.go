@@ -109,7 +109,7 @@ func TestGoldenReports(t *testing.T) {
 	srv := goldenServer(t)
 	ctx := context.Background()
 	src := audit.FromClient(srv.Client())
-	opts := audit.Options{Now: func() time.Time { return goldenClock }}
+	opts := &audit.Options{Now: func() time.Time { return goldenClock }}
 
 	full, err := audit.Full(ctx, src, opts)
 	require.NoError(t, err)
@@ -219,7 +219,7 @@ func TestFullOverDemoEstate(t *testing.T) {
 	t.Cleanup(srv.Close)
 	_, err := srv.Seed(canarytest.DemoEstate())
 	require.NoError(t, err)
-	r, err := audit.Full(context.Background(), audit.FromClient(srv.Client()), audit.Options{Now: func() time.Time { return goldenClock }})
+	r, err := audit.Full(context.Background(), audit.FromClient(srv.Client()), &audit.Options{Now: func() time.Time { return goldenClock }})
 	require.NoError(t, err)
 
 	tokens, incidents := srv.Tokens(), srv.Incidents()
@@ -254,7 +254,7 @@ func TestFromClientErrors(t *testing.T) {
 	srv := canarytest.NewServer()
 	t.Cleanup(srv.Close)
 	const wrong = "not-the-console-token-4711"
-	_, err := audit.Full(context.Background(), audit.FromClient(srv.Client(canary.WithAuthToken(wrong))), audit.Options{})
+	_, err := audit.Full(context.Background(), audit.FromClient(srv.Client(canary.WithAuthToken(wrong))), &audit.Options{})
 	require.ErrorIs(t, err, canary.ErrUnauthorized)
 	assert.Contains(t, err.Error(), "audit: reading tokens")
 	assert.NotContains(t, err.Error(), wrong)

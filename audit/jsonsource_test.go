@@ -40,7 +40,7 @@ func TestFromJSONFormats(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			src := FromJSON(strings.NewReader(tc.tokens), strings.NewReader(tc.incidents))
-			r, err := Full(context.Background(), src, Options{Now: fixedNow,
+			r, err := Full(context.Background(), src, &Options{Now: fixedNow,
 				RecommendedKinds: []canary.Kind{canary.KindHTTP, canary.KindDNS}})
 			require.NoError(t, err)
 			assert.Equal(t, 2, r.Coverage.Tokens)
@@ -64,12 +64,12 @@ func TestFromJSONFormats(t *testing.T) {
 func TestFromJSONEmptyAndNil(t *testing.T) {
 	t.Parallel()
 	for _, in := range []string{"", "  \n", "[]", `{"canarytokens": null}`} {
-		r, err := Full(context.Background(), FromJSON(strings.NewReader(in), nil), Options{Now: fixedNow})
+		r, err := Full(context.Background(), FromJSON(strings.NewReader(in), nil), &Options{Now: fixedNow})
 		require.NoError(t, err, "%q", in)
 		assert.Equal(t, 0, r.Coverage.Tokens, "%q", in)
 		assert.Equal(t, 0, r.Incidents.Total, "%q", in)
 	}
-	_, err := Coverage(context.Background(), FromJSON(nil, nil))
+	_, err := Coverage(context.Background(), FromJSON(nil, nil), nil)
 	var ve *canary.ValidationError
 	require.ErrorAs(t, err, &ve)
 	assert.Equal(t, "FromJSON", ve.Field)
@@ -92,7 +92,7 @@ func TestFromJSONErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			_, err := Full(context.Background(), FromJSON(strings.NewReader(tc.tokens), strings.NewReader(tc.incidents)),
-				Options{Now: fixedNow})
+				&Options{Now: fixedNow})
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tc.want)
 		})
@@ -102,9 +102,9 @@ func TestFromJSONErrors(t *testing.T) {
 func TestFromJSONReadOnce(t *testing.T) {
 	t.Parallel()
 	src := FromJSON(strings.NewReader("["+tokenA+"]"), strings.NewReader("["+feedInc+"]"))
-	_, err := Full(context.Background(), src, Options{Now: fixedNow})
+	_, err := Full(context.Background(), src, &Options{Now: fixedNow})
 	require.NoError(t, err)
-	_, err = Coverage(context.Background(), src)
+	_, err = Coverage(context.Background(), src, nil)
 	require.ErrorIs(t, err, errReused)
 }
 
@@ -116,18 +116,18 @@ func TestFromFiles(t *testing.T) {
 	require.NoError(t, os.WriteFile(ip, []byte(feedInc+"\n"+flatInc+"\n"), 0o600))
 	src := FromFiles(tp, ip)
 	for range 2 { // re-readable
-		r, err := Full(context.Background(), src, Options{Now: fixedNow})
+		r, err := Full(context.Background(), src, &Options{Now: fixedNow})
 		require.NoError(t, err)
 		assert.Equal(t, 2, r.Coverage.Tokens)
 		assert.Equal(t, 2, r.Incidents.Total)
 	}
-	r, err := Full(context.Background(), FromFiles(tp, ""), Options{Now: fixedNow})
+	r, err := Full(context.Background(), FromFiles(tp, ""), &Options{Now: fixedNow})
 	require.NoError(t, err)
 	assert.Equal(t, 0, r.Incidents.Total)
 
-	_, err = Coverage(context.Background(), FromFiles(filepath.Join(dir, "missing.json"), ""))
+	_, err = Coverage(context.Background(), FromFiles(filepath.Join(dir, "missing.json"), ""), nil)
 	require.ErrorIs(t, err, os.ErrNotExist)
-	_, err = Coverage(context.Background(), FromFiles("", ""))
+	_, err = Coverage(context.Background(), FromFiles("", ""), nil)
 	var ve *canary.ValidationError
 	require.ErrorAs(t, err, &ve)
 }
@@ -136,6 +136,6 @@ func TestFromJSONStopsOnCancel(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := Coverage(ctx, FromJSON(strings.NewReader("["+tokenA+"]"), nil))
+	_, err := Coverage(ctx, FromJSON(strings.NewReader("["+tokenA+"]"), nil), nil)
 	require.ErrorIs(t, err, context.Canceled)
 }

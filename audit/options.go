@@ -45,7 +45,8 @@ const (
 	UnknownKind canary.Kind = "(unknown)"
 )
 
-// Options configures Coverage and Full. The zero value uses every default.
+// Options configures Coverage and Full. A nil *Options, like the zero value,
+// uses every default.
 type Options struct {
 	// RecommendedKinds is the set the coverage score is measured against;
 	// nil means canary.RecommendedKinds() (http, dns, doc-msword,

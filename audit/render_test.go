@@ -31,7 +31,7 @@ func hostile() *memSource {
 
 func TestRenderersEscapeConsoleText(t *testing.T) {
 	t.Parallel()
-	r, err := Full(context.Background(), hostile(), Options{Now: fixedNow})
+	r, err := Full(context.Background(), hostile(), &Options{Now: fixedNow})
 	require.NoError(t, err)
 
 	var md, txt bytes.Buffer
@@ -69,7 +69,7 @@ func TestRenderersEscapeConsoleText(t *testing.T) {
 
 func TestRenderCoverageOnly(t *testing.T) {
 	t.Parallel()
-	r, err := Coverage(context.Background(), &memSource{tokens: recommendedEstate()}, Options{Now: fixedNow})
+	r, err := Coverage(context.Background(), &memSource{tokens: recommendedEstate()}, &Options{Now: fixedNow})
 	require.NoError(t, err)
 	var md, txt bytes.Buffer
 	require.NoError(t, r.WriteMarkdown(&md))
@@ -99,7 +99,7 @@ func (f *failWriter) Write(p []byte) (int, error) {
 
 func TestRenderersReportWriteErrors(t *testing.T) {
 	t.Parallel()
-	r, err := Full(context.Background(), mixedEstate(), Options{Now: fixedNow})
+	r, err := Full(context.Background(), mixedEstate(), &Options{Now: fixedNow})
 	require.NoError(t, err)
 	for _, n := range []int{0, 10, 500, 3000} {
 		require.ErrorIs(t, r.WriteMarkdown(&failWriter{n: n}), errWrite, n)
@@ -110,7 +110,7 @@ func TestRenderersReportWriteErrors(t *testing.T) {
 
 func TestJSONSchemaKeys(t *testing.T) {
 	t.Parallel()
-	r, err := Full(context.Background(), mixedEstate(), Options{Now: fixedNow})
+	r, err := Full(context.Background(), mixedEstate(), &Options{Now: fixedNow})
 	require.NoError(t, err)
 	b, err := json.Marshal(r)
 	require.NoError(t, err)
@@ -137,7 +137,7 @@ func TestJSONSchemaKeys(t *testing.T) {
 		"score_basis", "score_percent", "tokens", "triggered", "unknown_kinds"}, keys(sec))
 
 	// A coverage report leaves out the full-only sections.
-	c, err := Coverage(context.Background(), mixedEstate(), Options{Now: fixedNow})
+	c, err := Coverage(context.Background(), mixedEstate(), &Options{Now: fixedNow})
 	require.NoError(t, err)
 	b, err = json.Marshal(c)
 	require.NoError(t, err)

@@ -96,7 +96,7 @@ func TestFullScenarios(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			r, err := Full(context.Background(), tc.src, Options{Now: fixedNow})
+			r, err := Full(context.Background(), tc.src, &Options{Now: fixedNow})
 			require.NoError(t, err)
 			c, s := r.Coverage, r.Incidents
 			got := want{

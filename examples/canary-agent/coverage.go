@@ -12,13 +12,13 @@ import (
 
 func coverageFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 	return reportFlags(fs, "coverage", func(ctx context.Context, src audit.Source) (*audit.Report, error) {
-		return audit.Coverage(ctx, src)
+		return audit.Coverage(ctx, src, nil)
 	})
 }
 
 func fullFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 	return reportFlags(fs, "full", func(ctx context.Context, src audit.Source) (*audit.Report, error) {
-		return audit.Full(ctx, src, audit.Options{})
+		return audit.Full(ctx, src, nil)
 	})
 }
 

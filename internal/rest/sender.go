@@ -146,6 +146,7 @@ type StatusError struct {
 	Attempts     int
 }
 
+// Error names the method, path and status; the body stays in Body.
 func (e *StatusError) Error() string {
 	return fmt.Sprintf("%s %s: HTTP %d %s", e.Method, e.Path, e.StatusCode, http.StatusText(e.StatusCode))
 }
@@ -158,10 +159,12 @@ type TransportError struct {
 	secrets      redact.Secrets
 }
 
+// Error names the method and path and the cause, secrets masked.
 func (e *TransportError) Error() string {
 	return e.secrets.String(fmt.Sprintf("%s %s: %v", e.Method, e.Path, e.Err))
 }
 
+// Unwrap returns the underlying transport error.
 func (e *TransportError) Unwrap() error { return e.Err }
 
 // URL returns the full URL of a request path and query, with secrets masked.
