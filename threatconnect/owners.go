@@ -5,6 +5,13 @@ import (
 	"net/http"
 )
 
+// Owner is an organization, community or source.
+type Owner struct {
+	ID   int64  `json:"id"`   // the owner's ID
+	Name string `json:"name"` // the name to pass as an Owner option
+	Type string `json:"type"` // "Organization", "Community" or "Source"
+}
+
 // OwnersService lists owners (the v2 /owners endpoints).
 type OwnersService service
 

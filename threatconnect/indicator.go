@@ -111,17 +111,6 @@ type Attribute struct {
 	LastModified   time.Time // read only
 }
 
-// Owner is an organization, community or source.
-type Owner struct {
-	ID   int64  `json:"id"`   // the owner's ID
-	Name string `json:"name"` // the name to pass as an Owner option
-	Type string `json:"type"` // "Organization", "Community" or "Source"
-}
-
-// Ptr returns a pointer to v, for optional fields such as Indicator.Active
-// and IndicatorUpdate.Rating: threatconnect.Ptr(true), threatconnect.Ptr(4.5).
-func Ptr[T any](v T) *T { return &v }
-
 // flexFloat decodes 4, 4.00, "4.00" and null.
 type flexFloat float64
 
