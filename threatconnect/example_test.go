@@ -99,7 +99,7 @@ func ExampleIndicatorsService_All() {
 			log.Fatal(err)
 		}
 	}
-	for ind, err := range tc.Indicators.All(ctx, &threatconnect.ListOptions{Type: threatconnect.Host, ResultLimit: 2}) {
+	for ind, err := range tc.Indicators.All(ctx, &threatconnect.ListOptions{Type: threatconnect.Host, Limit: 2}) {
 		if err != nil {
 			log.Fatal(err)
 		}

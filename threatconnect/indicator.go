@@ -228,8 +228,8 @@ func boolPtr(b *lenient.Bool) *bool {
 
 // indicator converts w; t is the type implied by the endpoint ("" when the
 // item carries its own).
-func (w wireIndicator) indicator(t IndicatorType) Indicator {
-	ind := Indicator{
+func (w wireIndicator) indicator(t IndicatorType) *Indicator {
+	ind := &Indicator{
 		ID: int64(w.ID), Type: t, Rating: float64(w.Rating), Confidence: int(w.Confidence),
 		Active: boolPtr(w.Active), DNSActive: boolPtr(w.DNSActive), WhoisActive: boolPtr(w.WhoisActive),
 		Description: w.Description, Size: int64(w.Size), Owner: w.OwnerName,

@@ -106,23 +106,30 @@ func (r ref) sub(parts ...string) []string {
 // exists in the owner updates its rating and confidence. If a follow-up
 // request fails, Create returns the indicator as created so far together
 // with the error.
-func (s *IndicatorsService) Create(ctx context.Context, ind Indicator, opts *WriteOptions) (Indicator, error) {
+//
+// ThreatConnect API docs: https://docs.threatconnect.com/en/latest/rest_api/v2/indicators/indicators.html#create-indicators
+//
+//meta:operation POST /v2/indicators/{type}
+//meta:operation POST /v2/indicators/{type}/{indicator}/tags/{tagName}
+//meta:operation POST /v2/indicators/{type}/{indicator}/attributes
+//meta:operation POST /v2/indicators/{type}/{indicator}/securityLabels/{securityLabel}
+func (s *IndicatorsService) Create(ctx context.Context, ind Indicator, opts *WriteOptions) (*Indicator, error) {
 	ind, err := validateIndicator(ind)
 	if err != nil {
-		return Indicator{}, err
+		return nil, err
 	}
 	r, err := newRef(ind.Type, ind.Summary, writeOwner(opts))
 	if err != nil {
-		return Indicator{}, err
+		return nil, err
 	}
 	body, err := ind.body(r.ti)
 	if err != nil {
-		return Indicator{}, err
+		return nil, err
 	}
 	var w wireIndicator
 	if _, err := s.client.doInto(ctx, call{method: http.MethodPost, segments: []string{"v2", "indicators", r.ti.segment},
 		query: r.owner, body: body}, r.ti.key, &w); err != nil {
-		return Indicator{}, err
+		return nil, err
 	}
 	out := w.indicator(ind.Type)
 	if out.Summary == "" {
@@ -143,7 +150,7 @@ func (s *IndicatorsService) Create(ctx context.Context, ind Indicator, opts *Wri
 		if err != nil {
 			return out, fmt.Errorf("indicator %s created, but: %w", ind.Summary, err)
 		}
-		out.Attributes = append(out.Attributes, got)
+		out.Attributes = append(out.Attributes, *got)
 	}
 	for _, l := range ind.SecurityLabels {
 		if err := s.addLabel(ctx, r, l); err != nil {
@@ -155,14 +162,18 @@ func (s *IndicatorsService) Create(ctx context.Context, ind Indicator, opts *Wri
 }
 
 // Get returns one indicator.
-func (s *IndicatorsService) Get(ctx context.Context, t IndicatorType, summary string, opts *ReadOptions) (Indicator, error) {
+//
+// ThreatConnect API docs: https://docs.threatconnect.com/en/latest/rest_api/v2/indicators/indicators.html
+//
+//meta:operation GET /v2/indicators/{type}/{indicator}
+func (s *IndicatorsService) Get(ctx context.Context, t IndicatorType, summary string, opts *ReadOptions) (*Indicator, error) {
 	r, err := newRef(t, summary, readOwner(opts))
 	if err != nil {
-		return Indicator{}, err
+		return nil, err
 	}
 	var w wireIndicator
 	if _, err := s.client.doInto(ctx, call{method: http.MethodGet, segments: r.segs, query: r.owner}, r.ti.key, &w); err != nil {
-		return Indicator{}, err
+		return nil, err
 	}
 	out := w.indicator(t)
 	if out.Summary == "" {
@@ -173,21 +184,25 @@ func (s *IndicatorsService) Get(ctx context.Context, t IndicatorType, summary st
 
 // Update changes an indicator's rating, confidence, active flag, host flags
 // or file size.
-func (s *IndicatorsService) Update(ctx context.Context, t IndicatorType, summary string, upd IndicatorUpdate, opts *WriteOptions) (Indicator, error) {
+//
+// ThreatConnect API docs: https://docs.threatconnect.com/en/latest/rest_api/v2/indicators/indicators.html
+//
+//meta:operation PUT /v2/indicators/{type}/{indicator}
+func (s *IndicatorsService) Update(ctx context.Context, t IndicatorType, summary string, upd IndicatorUpdate, opts *WriteOptions) (*Indicator, error) {
 	r, err := newRef(t, summary, writeOwner(opts))
 	if err != nil {
-		return Indicator{}, err
+		return nil, err
 	}
 	b := wireCreate{}
 	if upd.Rating != nil {
 		if err := validateRating(*upd.Rating); err != nil {
-			return Indicator{}, err
+			return nil, err
 		}
 		b["rating"] = *upd.Rating
 	}
 	if upd.Confidence != nil {
 		if err := validateConfidence(*upd.Confidence); err != nil {
-			return Indicator{}, err
+			return nil, err
 		}
 		b["confidence"] = *upd.Confidence
 	}
@@ -196,7 +211,7 @@ func (s *IndicatorsService) Update(ctx context.Context, t IndicatorType, summary
 	}
 	if upd.DNSActive != nil || upd.WhoisActive != nil {
 		if t != Host {
-			return Indicator{}, invalid("DNSActive", "applies to Host indicators only")
+			return nil, invalid("DNSActive", "applies to Host indicators only")
 		}
 		if upd.DNSActive != nil {
 			b["dnsActive"] = strconv.FormatBool(*upd.DNSActive)
@@ -207,16 +222,16 @@ func (s *IndicatorsService) Update(ctx context.Context, t IndicatorType, summary
 	}
 	if upd.Size != nil {
 		if t != File || *upd.Size < 0 {
-			return Indicator{}, invalid("Size", "applies to File indicators only and must not be negative")
+			return nil, invalid("Size", "applies to File indicators only and must not be negative")
 		}
 		b["size"] = *upd.Size
 	}
 	if len(b) == 0 {
-		return Indicator{}, invalid("IndicatorUpdate", "nothing to change; set Rating, Confidence, Active, DNSActive, WhoisActive or Size")
+		return nil, invalid("IndicatorUpdate", "nothing to change; set Rating, Confidence, Active, DNSActive, WhoisActive or Size")
 	}
 	var w wireIndicator
 	if _, err := s.client.doInto(ctx, call{method: http.MethodPut, segments: r.segs, query: r.owner, body: b}, r.ti.key, &w); err != nil {
-		return Indicator{}, err
+		return nil, err
 	}
 	out := w.indicator(t)
 	if out.Summary == "" {
@@ -226,6 +241,10 @@ func (s *IndicatorsService) Update(ctx context.Context, t IndicatorType, summary
 }
 
 // Delete deletes an indicator.
+//
+// ThreatConnect API docs: https://docs.threatconnect.com/en/latest/rest_api/v2/indicators/indicators.html
+//
+//meta:operation DELETE /v2/indicators/{type}/{indicator}
 func (s *IndicatorsService) Delete(ctx context.Context, t IndicatorType, summary string, opts *WriteOptions) error {
 	r, err := newRef(t, summary, writeOwner(opts))
 	if err != nil {

@@ -8,28 +8,37 @@ import (
 // AddAttribute adds an attribute, such as {Type: "Description", Value:
 // "..."}, and returns it as stored. The attribute type must exist on the
 // instance.
-func (s *IndicatorsService) AddAttribute(ctx context.Context, t IndicatorType, summary string, a Attribute, opts *WriteOptions) (Attribute, error) {
+//
+// ThreatConnect API docs: https://docs.threatconnect.com/en/latest/rest_api/v2/indicators/indicators.html#create-indicator-attributes
+//
+//meta:operation POST /v2/indicators/{type}/{indicator}/attributes
+func (s *IndicatorsService) AddAttribute(ctx context.Context, t IndicatorType, summary string, a Attribute, opts *WriteOptions) (*Attribute, error) {
 	r, err := newRef(t, summary, writeOwner(opts))
 	if err != nil {
-		return Attribute{}, err
+		return nil, err
 	}
 	if err := validateAttribute(a); err != nil {
-		return Attribute{}, err
+		return nil, err
 	}
 	return s.addAttribute(ctx, r, a)
 }
 
-func (s *IndicatorsService) addAttribute(ctx context.Context, r ref, a Attribute) (Attribute, error) {
+func (s *IndicatorsService) addAttribute(ctx context.Context, r ref, a Attribute) (*Attribute, error) {
 	body := map[string]any{"type": a.Type, "value": a.Value, "displayed": a.Displayed}
 	var w wireAttr
 	if _, err := s.client.doInto(ctx, call{method: http.MethodPost, segments: r.sub("attributes"), query: r.owner, body: body}, "attribute", &w); err != nil {
-		return Attribute{}, err
+		return nil, err
 	}
-	return w.attribute(), nil
+	out := w.attribute()
+	return &out, nil
 }
 
 // Attributes returns an indicator's attributes.
-func (s *IndicatorsService) Attributes(ctx context.Context, t IndicatorType, summary string, opts *ReadOptions) ([]Attribute, error) {
+//
+// ThreatConnect API docs: https://docs.threatconnect.com/en/latest/rest_api/v2/indicators/indicators.html
+//
+//meta:operation GET /v2/indicators/{type}/{indicator}/attributes
+func (s *IndicatorsService) Attributes(ctx context.Context, t IndicatorType, summary string, opts *ReadOptions) ([]*Attribute, error) {
 	r, err := newRef(t, summary, readOwner(opts))
 	if err != nil {
 		return nil, err
@@ -38,9 +47,10 @@ func (s *IndicatorsService) Attributes(ctx context.Context, t IndicatorType, sum
 	if _, err := s.client.doInto(ctx, call{method: http.MethodGet, segments: r.sub("attributes"), query: r.owner}, "attribute", &ws); err != nil {
 		return nil, err
 	}
-	out := make([]Attribute, 0, len(ws))
+	out := make([]*Attribute, 0, len(ws))
 	for _, w := range ws {
-		out = append(out, w.attribute())
+		a := w.attribute()
+		out = append(out, &a)
 	}
 	return out, nil
 }

@@ -8,6 +8,10 @@ import (
 
 // AssociateGroup associates the indicator with a group, such as an
 // incident created by Groups.Create.
+//
+// ThreatConnect API docs: https://docs.threatconnect.com/en/latest/rest_api/v2/indicators/indicators.html#associate-group-to-indicator
+//
+//meta:operation POST /v2/indicators/{type}/{indicator}/groups/{groupType}/{groupId}
 func (s *IndicatorsService) AssociateGroup(ctx context.Context, t IndicatorType, summary string, g GroupRef, opts *WriteOptions) error {
 	r, err := newRef(t, summary, writeOwner(opts))
 	if err != nil {

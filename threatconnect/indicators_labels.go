@@ -8,6 +8,10 @@ import (
 
 // AddSecurityLabel applies a security label such as "TLP:AMBER". The label
 // must already exist on the instance.
+//
+// ThreatConnect API docs: https://docs.threatconnect.com/en/latest/rest_api/v2/indicators/indicators.html#create-indicator-security-labels
+//
+//meta:operation POST /v2/indicators/{type}/{indicator}/securityLabels/{securityLabel}
 func (s *IndicatorsService) AddSecurityLabel(ctx context.Context, t IndicatorType, summary, label string, opts *WriteOptions) error {
 	r, err := newRef(t, summary, writeOwner(opts))
 	if err != nil {
@@ -25,6 +29,10 @@ func (s *IndicatorsService) addLabel(ctx context.Context, r ref, label string) e
 }
 
 // SecurityLabels returns the names of an indicator's security labels.
+//
+// ThreatConnect API docs: https://docs.threatconnect.com/en/latest/rest_api/v2/indicators/indicators.html
+//
+//meta:operation GET /v2/indicators/{type}/{indicator}/securityLabels
 func (s *IndicatorsService) SecurityLabels(ctx context.Context, t IndicatorType, summary string, opts *ReadOptions) ([]string, error) {
 	r, err := newRef(t, summary, readOwner(opts))
 	if err != nil {

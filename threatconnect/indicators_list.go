@@ -49,30 +49,13 @@ type ListOptions struct {
 	// IncludeTags and IncludeAttributes return each indicator's tags and
 	// attributes inline (ThreatConnect 5.4 and later).
 	IncludeTags, IncludeAttributes bool
-	// ResultStart is the offset of the first result (List only; All always
-	// starts at 0).
-	ResultStart int
-	// ResultLimit is the page size, at most MaxResultLimit. 0 means the
-	// server's default (100) for List and DefaultAllPageSize for All.
-	ResultLimit int
-}
-
-// Paging limits.
-const (
-	// MaxResultLimit is the largest page the v2 API serves.
-	MaxResultLimit = 10000
-	// DefaultAllPageSize is the page size All uses when ResultLimit is 0.
-	DefaultAllPageSize = 1000
-)
-
-// IndicatorPage is one page of a list.
-type IndicatorPage struct {
-	Items []Indicator // the indicators of this page
-	// ResultCount is the total number of results; the platform sends it on
-	// the first page only (ResultStart 0), so it is -1 on later pages.
-	ResultCount int
-	// NextStart is the ResultStart of the next page, or -1 at the end.
-	NextStart int
+	// Limit is the page size (resultLimit): default DefaultPageSize, at
+	// most MaxPageSize.
+	Limit int
+	// Cursor continues from a previous page's NextCursor (List only; All
+	// always starts at the first page). The platform pages by offset, so
+	// the other options are sent again: keep them as they were.
+	Cursor string
 }
 
 func (o *ListOptions) query(start, limit int) (url.Values, []string, IndicatorType, error) {
@@ -95,12 +78,6 @@ func (o *ListOptions) query(start, limit int) (url.Values, []string, IndicatorTy
 	}
 	if strings.TrimSpace(o.Owner) != "" {
 		q.Set("owner", o.Owner)
-	}
-	if start < 0 {
-		return nil, nil, "", invalid("ResultStart", "must not be negative")
-	}
-	if limit < 0 || limit > MaxResultLimit {
-		return nil, nil, "", invalid("ResultLimit", "must be between 1 and %d, got %d", MaxResultLimit, limit)
 	}
 	if len(o.Filters) > 0 {
 		terms := make([]string, 0, len(o.Filters))
@@ -136,27 +113,51 @@ func (o *ListOptions) query(start, limit int) (url.Values, []string, IndicatorTy
 	if start > 0 {
 		q.Set("resultStart", strconv.Itoa(start))
 	}
-	if limit > 0 {
-		q.Set("resultLimit", strconv.Itoa(limit))
-	}
+	q.Set("resultLimit", strconv.Itoa(limit))
 	return q, segs, t, nil
 }
 
-// List returns one page of indicators.
-func (s *IndicatorsService) List(ctx context.Context, opts *ListOptions) (IndicatorPage, error) {
-	start, limit := 0, 0
-	if opts != nil {
-		start, limit = opts.ResultStart, opts.ResultLimit
+// pageSize returns the Limit to ask for, checked.
+func (o *ListOptions) pageSize() (int, error) {
+	if o == nil || o.Limit == 0 {
+		return DefaultPageSize, nil
 	}
-	return s.list(ctx, opts, start, limit, -1)
+	if o.Limit < 0 || o.Limit > MaxPageSize {
+		return 0, invalid("Limit", "must be between 1 and %d, got %d", MaxPageSize, o.Limit)
+	}
+	return o.Limit, nil
 }
 
-// list fetches one page. total is the result count learnt from the first
-// page (-1 if unknown): the platform sends it only there.
-func (s *IndicatorsService) list(ctx context.Context, opts *ListOptions, start, limit, total int) (IndicatorPage, error) {
-	q, segs, t, err := opts.query(start, limit)
+// List returns one page of indicators: the first, or the one at
+// opts.Cursor. Pass the page's NextCursor as Cursor for the next one.
+//
+// ThreatConnect API docs: https://docs.threatconnect.com/en/latest/rest_api/v2/indicators/indicators.html
+//
+//meta:operation GET /v2/indicators
+//meta:operation GET /v2/indicators/{type}
+func (s *IndicatorsService) List(ctx context.Context, opts *ListOptions) (*Page[*Indicator], error) {
+	limit, err := opts.pageSize()
 	if err != nil {
-		return IndicatorPage{}, err
+		return nil, err
+	}
+	var cursor string
+	if opts != nil {
+		cursor = opts.Cursor
+	}
+	at, err := parseCursor(cursor)
+	if err != nil {
+		return nil, err
+	}
+	return s.list(ctx, opts, at, limit)
+}
+
+// list fetches the page at cursor at (whose total is the result count
+// learnt from the first page, -1 if unknown: the platform sends it only
+// there).
+func (s *IndicatorsService) list(ctx context.Context, opts *ListOptions, at offsetCursor, limit int) (*Page[*Indicator], error) {
+	q, segs, t, err := opts.query(at.start, limit)
+	if err != nil {
+		return nil, err
 	}
 	key := "indicator"
 	if t != "" {
@@ -165,101 +166,79 @@ func (s *IndicatorsService) list(ctx context.Context, opts *ListOptions, start, 
 	cl := call{method: http.MethodGet, segments: segs, query: q}
 	env, err := s.client.do(ctx, cl)
 	if err != nil {
-		return IndicatorPage{}, err
+		return nil, err
 	}
-	page := IndicatorPage{ResultCount: -1, NextStart: -1}
 	var data map[string]json.RawMessage
 	if len(env.Data) > 0 && string(env.Data) != "null" {
 		if err := json.Unmarshal(env.Data, &data); err != nil {
 			_, escaped := cl.path()
-			return IndicatorPage{}, fmt.Errorf("threatconnect: GET %s: %w: \"data\" is not an object", escaped, ErrMalformedResponse)
+			return nil, fmt.Errorf("threatconnect: GET %s: %w: \"data\" is not an object", escaped, ErrMalformedResponse)
 		}
 	}
 	var items []wireIndicator
 	if raw, ok := data[key]; ok {
 		if err := json.Unmarshal(raw, &items); err != nil {
 			_, escaped := cl.path()
-			return IndicatorPage{}, fmt.Errorf("threatconnect: GET %s: %w: data.%s: %s", escaped, ErrMalformedResponse, key, s.client.scrub(err.Error()))
+			return nil, fmt.Errorf("threatconnect: GET %s: %w: data.%s: %s", escaped, ErrMalformedResponse, key, s.client.scrub(err.Error()))
 		}
 	}
+	total := at.total
 	if raw, ok := data["resultCount"]; ok {
 		var n int
-		if json.Unmarshal(raw, &n) == nil {
-			page.ResultCount = n
+		if json.Unmarshal(raw, &n) == nil && n >= 0 {
+			total = n
 		}
-	} else if env.ResultCount != nil {
-		page.ResultCount = *env.ResultCount
+	} else if env.ResultCount != nil && *env.ResultCount >= 0 {
+		total = *env.ResultCount
 	}
-	page.Items = make([]Indicator, 0, len(items))
+	page := &Page[*Indicator]{Items: make([]*Indicator, 0, len(items)), TotalResults: max(total, 0)}
 	for _, w := range items {
 		page.Items = append(page.Items, w.indicator(t))
 	}
-	size := limit
-	if size == 0 {
-		size = 100
-	}
-	if page.ResultCount >= 0 {
-		total = page.ResultCount
-	}
-	next := start + len(items)
+	next := at.start + len(items)
 	switch {
 	case len(items) == 0:
 	case total >= 0:
 		// With the total known, a short page is not the end: an instance
 		// may cap resultLimit (older ones at 500) without saying so.
 		if next < total {
-			page.NextStart = next
+			page.NextCursor = offsetCursor{start: next, total: total}.String()
 		}
-	case len(items) >= size:
-		page.NextStart = next
+	case len(items) >= limit:
+		page.NextCursor = offsetCursor{start: next, total: -1}.String()
 	}
 	return page, nil
 }
 
-// All returns every indicator matching opts, fetching pages of
-// opts.ResultLimit (default DefaultAllPageSize) lazily as the loop asks for
-// them. Each range starts again from the first page; a break stops at once;
-// an error is yielded once and ends the loop.
-func (s *IndicatorsService) All(ctx context.Context, opts *ListOptions) iter.Seq2[Indicator, error] {
+// All returns every indicator matching opts, fetching pages of opts.Limit
+// (default DefaultPageSize) lazily as the loop asks for them; opts.Cursor
+// is ignored. Each range starts again from the first page; a break stops at
+// once; an error (bad options included) is yielded once and ends the loop.
+//
+// ThreatConnect API docs: https://docs.threatconnect.com/en/latest/rest_api/v2/indicators/indicators.html
+//
+//meta:operation GET /v2/indicators
+//meta:operation GET /v2/indicators/{type}
+func (s *IndicatorsService) All(ctx context.Context, opts *ListOptions) iter.Seq2[*Indicator, error] {
 	var o ListOptions
 	if opts != nil {
 		o = *opts
 		o.Filters = append([]Filter(nil), opts.Filters...)
 	}
-	limit := o.ResultLimit
-	if limit == 0 {
-		limit = DefaultAllPageSize
-	}
-	return pager.All(ctx, func(ctx context.Context, cursor string) (pager.Page[Indicator], error) {
-		start, total := 0, -1
-		if cursor != "" {
-			var err error
-			if start, total, err = parseCursor(cursor); err != nil {
-				return pager.Page[Indicator]{}, err
-			}
-		}
-		p, err := s.list(ctx, &o, start, limit, total)
+	o.Cursor = ""
+	return pager.All(ctx, func(ctx context.Context, cursor string) (pager.Page[*Indicator], error) {
+		limit, err := o.pageSize()
 		if err != nil {
-			return pager.Page[Indicator]{}, err
+			return pager.Page[*Indicator]{}, err
 		}
-		if p.ResultCount >= 0 {
-			total = p.ResultCount
+		at, err := parseCursor(cursor)
+		if err != nil {
+			return pager.Page[*Indicator]{}, err
 		}
-		out := pager.Page[Indicator]{Items: p.Items}
-		if p.NextStart >= 0 && (total < 0 || p.NextStart < total) {
-			out.Next = strconv.Itoa(p.NextStart) + ":" + strconv.Itoa(total)
+		p, err := s.list(ctx, &o, at, limit)
+		if err != nil {
+			return pager.Page[*Indicator]{}, err
 		}
-		return out, nil
+		return pager.Page[*Indicator]{Items: p.Items, Next: p.NextCursor}, nil
 	})
-}
-
-// parseCursor reads "<start>:<total>" (total -1 when unknown).
-func parseCursor(c string) (start, total int, err error) {
-	a, b, ok := strings.Cut(c, ":")
-	start, err1 := strconv.Atoi(a)
-	total, err2 := strconv.Atoi(b)
-	if !ok || err1 != nil || err2 != nil {
-		return 0, 0, fmt.Errorf("threatconnect: bad page cursor %q", c)
-	}
-	return start, total, nil
 }

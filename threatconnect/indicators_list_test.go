@@ -40,7 +40,7 @@ func TestPaginationOver2500(t *testing.T) {
 			// Not parallel: each subtest measures the shared counter.
 			before := cnt.n.Load()
 			seen := map[string]bool{}
-			for ind, err := range c.Indicators.All(ctx, &threatconnect.ListOptions{Owner: "Common Community", Type: tt.typ, ResultLimit: tt.limit}) {
+			for ind, err := range c.Indicators.All(ctx, &threatconnect.ListOptions{Owner: "Common Community", Type: tt.typ, Limit: tt.limit}) {
 				require.NoError(t, err)
 				require.False(t, seen[ind.Summary], "duplicate %s", ind.Summary)
 				seen[ind.Summary] = true
@@ -56,7 +56,7 @@ func TestPaginationOver2500(t *testing.T) {
 		capped, cc, ccnt := newFake(t, tctest.WithPageCap(500))
 		capped.AddIndicators("", seed...)
 		n := 0
-		for _, err := range cc.Indicators.All(ctx, &threatconnect.ListOptions{ResultLimit: 1000}) {
+		for _, err := range cc.Indicators.All(ctx, &threatconnect.ListOptions{Limit: 1000}) {
 			require.NoError(t, err)
 			n++
 		}
@@ -65,19 +65,37 @@ func TestPaginationOver2500(t *testing.T) {
 	})
 
 	t.Run("List pages by hand", func(t *testing.T) {
-		p, err := c.Indicators.List(ctx, &threatconnect.ListOptions{Owner: "Common Community", ResultLimit: 1000})
+		opts := &threatconnect.ListOptions{Owner: "Common Community", Limit: 1000}
+		p, err := c.Indicators.List(ctx, opts)
 		require.NoError(t, err)
-		assert.Equal(t, 2500, p.ResultCount)
-		assert.Equal(t, 1000, p.NextStart)
-		p, err = c.Indicators.List(ctx, &threatconnect.ListOptions{Owner: "Common Community", ResultLimit: 1000, ResultStart: 2000})
-		require.NoError(t, err)
+		assert.Len(t, p.Items, 1000)
+		assert.Equal(t, 2500, p.TotalResults)
+		require.True(t, p.HasNext())
+		var pages, n int
+		for {
+			pages++
+			n += len(p.Items)
+			if !p.HasNext() {
+				break
+			}
+			opts.Cursor = p.NextCursor
+			p, err = c.Indicators.List(ctx, opts)
+			require.NoError(t, err)
+			assert.Equal(t, 2500, p.TotalResults, "the cursor carries the total the platform sends on the first page only")
+		}
+		assert.Equal(t, 3, pages)
+		assert.Equal(t, 2500, n)
 		assert.Len(t, p.Items, 500)
-		assert.Equal(t, -1, p.ResultCount, "the platform omits resultCount after the first page")
-		assert.Equal(t, -1, p.NextStart)
+		assert.Empty(t, p.NextCursor)
+
+		_, err = c.Indicators.List(ctx, &threatconnect.ListOptions{Cursor: "not a cursor"})
+		var ve *threatconnect.ValidationError
+		require.ErrorAs(t, err, &ve)
+		assert.Equal(t, "Cursor", ve.Field)
 	})
 
 	t.Run("break stops fetching; re-ranging starts over", func(t *testing.T) {
-		seq := c.Indicators.All(ctx, &threatconnect.ListOptions{Owner: "Common Community", ResultLimit: 100})
+		seq := c.Indicators.All(ctx, &threatconnect.ListOptions{Owner: "Common Community", Limit: 100})
 		before := cnt.n.Load()
 		n := 0
 		for _, err := range seq {
@@ -117,7 +135,7 @@ func TestAllYieldsErrorOnce(t *testing.T) {
 	}
 	srv.AddIndicators("", seed...)
 	ctx := context.Background()
-	seq := c.Indicators.All(ctx, &threatconnect.ListOptions{ResultLimit: 10})
+	seq := c.Indicators.All(ctx, &threatconnect.ListOptions{Limit: 10})
 	var items, errs int
 	first := true
 	for _, err := range seq {

@@ -7,6 +7,10 @@ import (
 )
 
 // AddTag tags an indicator; the tag is created if it does not exist.
+//
+// ThreatConnect API docs: https://docs.threatconnect.com/en/latest/rest_api/v2/indicators/indicators.html#create-indicator-tags
+//
+//meta:operation POST /v2/indicators/{type}/{indicator}/tags/{tagName}
 func (s *IndicatorsService) AddTag(ctx context.Context, t IndicatorType, summary, tag string, opts *WriteOptions) error {
 	r, err := newRef(t, summary, writeOwner(opts))
 	if err != nil {
@@ -24,6 +28,10 @@ func (s *IndicatorsService) addTag(ctx context.Context, r ref, tag string) error
 }
 
 // RemoveTag removes a tag from an indicator.
+//
+// ThreatConnect API docs: https://docs.threatconnect.com/en/latest/rest_api/v2/indicators/indicators.html
+//
+//meta:operation DELETE /v2/indicators/{type}/{indicator}/tags/{tagName}
 func (s *IndicatorsService) RemoveTag(ctx context.Context, t IndicatorType, summary, tag string, opts *WriteOptions) error {
 	r, err := newRef(t, summary, writeOwner(opts))
 	if err != nil {
@@ -37,6 +45,10 @@ func (s *IndicatorsService) RemoveTag(ctx context.Context, t IndicatorType, summ
 }
 
 // Tags returns an indicator's tag names.
+//
+// ThreatConnect API docs: https://docs.threatconnect.com/en/latest/rest_api/v2/indicators/indicators.html
+//
+//meta:operation GET /v2/indicators/{type}/{indicator}/tags
 func (s *IndicatorsService) Tags(ctx context.Context, t IndicatorType, summary string, opts *ReadOptions) ([]string, error) {
 	r, err := newRef(t, summary, readOwner(opts))
 	if err != nil {

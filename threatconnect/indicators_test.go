@@ -102,9 +102,9 @@ func TestUpdateAndOtherValidation(t *testing.T) {
 			return c.Indicators.AssociateGroup(ctx, threatconnect.Host, "a.example", threatconnect.GroupRef{Type: "Nope", ID: 1}, nil)
 		}, "GroupType"},
 		{"page too large", func() error {
-			_, err := c.Indicators.List(ctx, &threatconnect.ListOptions{ResultLimit: threatconnect.MaxResultLimit + 1})
+			_, err := c.Indicators.List(ctx, &threatconnect.ListOptions{Limit: threatconnect.MaxPageSize + 1})
 			return err
-		}, "ResultLimit"},
+		}, "Limit"},
 		{"filter with a comma", func() error {
 			_, err := c.Indicators.List(ctx, &threatconnect.ListOptions{Filters: []threatconnect.Filter{{Field: "summary", Op: threatconnect.FilterEq, Value: "a,b"}}})
 			return err
