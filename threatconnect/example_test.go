@@ -14,9 +14,9 @@ func ExampleNewClient() {
 	defer srv.Close()
 
 	tc, err := threatconnect.NewClient(
-		threatconnect.WithBaseURL(srv.URL), // e.g. https://app.threatconnect.com/api
+		threatconnect.WithBaseURL(srv.BaseURL()), // e.g. https://app.threatconnect.com/api
 		threatconnect.WithHMAC("12345678901234567890", "example-secret-key"),
-		threatconnect.WithHTTPClient(srv.Client()),
+		threatconnect.WithHTTPClient(srv.HTTPClient()),
 	)
 	if err != nil {
 		log.Fatal(err)
@@ -36,11 +36,7 @@ func ExampleNewClient() {
 func ExampleIndicatorsService_Create() {
 	srv := tctest.NewServer(tctest.WithAPIToken("example-token"))
 	defer srv.Close()
-	tc, err := threatconnect.NewClient(threatconnect.WithBaseURL(srv.URL),
-		threatconnect.WithAPIToken("example-token"), threatconnect.WithHTTPClient(srv.Client()))
-	if err != nil {
-		log.Fatal(err)
-	}
+	tc := srv.Client() // a *threatconnect.Client for the fake
 	ctx := context.Background()
 	ind, err := tc.Indicators.Create(ctx, threatconnect.Indicator{
 		Type: threatconnect.Address, Summary: "203.0.113.7", Rating: 3, Confidence: 80,
@@ -63,11 +59,7 @@ func ExampleIndicatorsService_Create() {
 func ExampleBatchService_Upload() {
 	srv := tctest.NewServer(tctest.WithHMAC("id", "example-secret-key"))
 	defer srv.Close()
-	tc, err := threatconnect.NewClient(threatconnect.WithBaseURL(srv.URL),
-		threatconnect.WithHMAC("id", "example-secret-key"), threatconnect.WithHTTPClient(srv.Client()))
-	if err != nil {
-		log.Fatal(err)
-	}
+	tc := srv.Client() // a *threatconnect.Client for the fake
 	var inds []threatconnect.Indicator
 	for i := range 1200 {
 		inds = append(inds, threatconnect.Indicator{
@@ -88,11 +80,7 @@ func ExampleBatchService_Upload() {
 func ExampleIndicatorsService_All() {
 	srv := tctest.NewServer(tctest.WithAPIToken("example-token"))
 	defer srv.Close()
-	tc, err := threatconnect.NewClient(threatconnect.WithBaseURL(srv.URL),
-		threatconnect.WithAPIToken("example-token"), threatconnect.WithHTTPClient(srv.Client()))
-	if err != nil {
-		log.Fatal(err)
-	}
+	tc := srv.Client() // a *threatconnect.Client for the fake
 	ctx := context.Background()
 	for _, h := range []string{"evil.example", "worse.example", "worst.example"} {
 		if _, err := tc.Indicators.Create(ctx, threatconnect.Indicator{Type: threatconnect.Host, Summary: h, Rating: 4}, nil); err != nil {

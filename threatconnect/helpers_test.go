@@ -35,10 +35,8 @@ func newFake(t *testing.T, srvOpts ...tctest.Option) (*tctest.Server, *threatcon
 	t.Helper()
 	srv := tctest.NewServer(append([]tctest.Option{tctest.WithHMAC(testID, testSecret)}, srvOpts...)...)
 	t.Cleanup(srv.Close)
-	cnt := &counter{next: srv.Client().Transport}
-	c, err := threatconnect.NewClient(threatconnect.WithBaseURL(srv.URL), threatconnect.WithHMAC(testID, testSecret),
-		threatconnect.WithHTTPClient(&http.Client{Transport: cnt}), threatconnect.WithRetry(threatconnect.RetryPolicy{MaxAttempts: 1}))
-	require.NoError(t, err)
+	cnt := &counter{next: srv.HTTPClient().Transport}
+	c := srv.Client(threatconnect.WithHTTPClient(&http.Client{Transport: cnt}), threatconnect.WithRetry(threatconnect.RetryPolicy{MaxAttempts: 1}))
 	return srv, c, cnt
 }
 

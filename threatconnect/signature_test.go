@@ -204,11 +204,11 @@ func TestFakeRejectsBadSignatures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			hc := srv.Client()
+			hc := srv.HTTPClient()
 			if tt.transport != nil {
 				hc = &http.Client{Transport: tt.transport(hc.Transport)}
 			}
-			c, err := threatconnect.NewClient(append([]threatconnect.Option{threatconnect.WithBaseURL(srv.URL), threatconnect.WithHTTPClient(hc)}, tt.opts...)...)
+			c, err := threatconnect.NewClient(append([]threatconnect.Option{threatconnect.WithBaseURL(srv.BaseURL()), threatconnect.WithHTTPClient(hc)}, tt.opts...)...)
 			require.NoError(t, err)
 			_, err = c.Indicators.List(context.Background(), &threatconnect.ListOptions{Owner: "Common Community", Limit: 5,
 				Filters: []threatconnect.Filter{{Field: "summary", Op: threatconnect.FilterPrefix, Value: "a b+c"}}})
@@ -237,10 +237,8 @@ func TestFakeTimestampWindow(t *testing.T) {
 		skew time.Duration
 		ok   bool
 	}{{0, true}, {59 * time.Second, true}, {-59 * time.Second, true}, {61 * time.Second, false}, {-2 * time.Minute, false}} {
-		c, err := threatconnect.NewClient(threatconnect.WithBaseURL(srv.URL), threatconnect.WithHMAC("AID", "window-secret"),
-			threatconnect.WithHTTPClient(srv.Client()), threatconnect.WithClock(func() time.Time { return now.Add(tt.skew) }))
-		require.NoError(t, err)
-		_, err = c.Owners.Mine(context.Background())
+		c := srv.Client(threatconnect.WithClock(func() time.Time { return now.Add(tt.skew) }))
+		_, err := c.Owners.Mine(context.Background())
 		if tt.ok {
 			assert.NoError(t, err, tt.skew)
 		} else {
