@@ -57,5 +57,10 @@
 //
 // Package threatconnect/tctest is an in-process fake of the API that checks
 // signatures and timestamps like the platform, stores indicators, tags and
-// batch jobs, and paginates.
+// batch jobs, and paginates. Its Server.Client returns a *Client ready to
+// talk to it:
+//
+//	srv := tctest.NewServer(tctest.WithHMAC(accessID, secretKey))
+//	defer srv.Close()
+//	tc := srv.Client()
 package threatconnect

@@ -114,6 +114,7 @@ type Attribute struct {
 // flexFloat decodes 4, 4.00, "4.00" and null.
 type flexFloat float64
 
+// UnmarshalJSON implements json.Unmarshaler.
 func (f *flexFloat) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
 	if len(b) == 0 || string(b) == "null" {
@@ -147,6 +148,7 @@ type flexTime time.Time
 
 var timeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02T15:04:05Z0700", "2006-01-02 15:04:05", "2006-01-02"}
 
+// UnmarshalJSON implements json.Unmarshaler.
 func (t *flexTime) UnmarshalJSON(b []byte) error {
 	var s lenient.String
 	if err := s.UnmarshalJSON(b); err != nil {

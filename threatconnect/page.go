@@ -36,6 +36,7 @@ const (
 // platform sends on the first page only.
 type offsetCursor struct{ start, total int }
 
+// String returns the cursor as NextCursor carries it.
 func (c offsetCursor) String() string {
 	return strconv.Itoa(c.start) + ":" + strconv.Itoa(c.total)
 }

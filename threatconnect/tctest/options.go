@@ -34,7 +34,7 @@ type credential struct {
 func (c credential) isSet() bool { return c.accessID != "" || c.token != "" }
 
 func defaultConfig() config {
-	c := config{users: map[string]string{}, now: time.Now, window: DefaultWindow, maxBatch: 2000000}
+	c := config{users: map[string]string{}, now: time.Now, window: DefaultTimestampWindow, maxBatch: 2000000}
 	for _, o := range []Option{
 		WithOwners(DefaultOwner, "Common Community"),
 		WithSecurityLabels("TLP:WHITE", "TLP:GREEN", "TLP:AMBER", "TLP:RED"),
@@ -115,7 +115,7 @@ func WithClock(now func() time.Time) Option {
 	}
 }
 
-// WithTimestampWindow sets the accepted skew (default DefaultWindow).
+// WithTimestampWindow sets the accepted skew (default DefaultTimestampWindow).
 func WithTimestampWindow(d time.Duration) Option {
 	return func(c *config) error {
 		if d < 0 {

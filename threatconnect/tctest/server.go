@@ -19,9 +19,9 @@ import (
 // DefaultOwner is the API user's organization when WithOwners is not used.
 const DefaultOwner = "Example Organization"
 
-// DefaultWindow is the platform's accepted clock skew for the Timestamp
+// DefaultTimestampWindow is the platform's accepted clock skew for the Timestamp
 // header.
-const DefaultWindow = 5 * time.Minute
+const DefaultTimestampWindow = 5 * time.Minute
 
 // Server is a running fake ThreatConnect API.
 type Server struct {
@@ -130,6 +130,7 @@ type statusWriter struct {
 	status int
 }
 
+// WriteHeader records the status and writes it.
 func (w *statusWriter) WriteHeader(code int) {
 	if w.status == 0 {
 		w.status = code
@@ -137,6 +138,7 @@ func (w *statusWriter) WriteHeader(code int) {
 	w.ResponseWriter.WriteHeader(code)
 }
 
+// Write records a 200 if no status was written, and writes b.
 func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK
