@@ -98,3 +98,31 @@ func ExampleIndicatorsService_All() {
 	// worse.example 4
 	// worst.example 4
 }
+
+func ExampleIndicatorsService_List() {
+	srv := tctest.NewServer(tctest.WithAPIToken("example-token"))
+	defer srv.Close()
+	tc := srv.Client()
+	ctx := context.Background()
+	for i := range 5 {
+		if _, err := tc.Indicators.Create(ctx, threatconnect.Indicator{Type: threatconnect.Address, Summary: fmt.Sprintf("192.0.2.%d", i+1)}, nil); err != nil {
+			log.Fatal(err)
+		}
+	}
+	opts := &threatconnect.ListOptions{Type: threatconnect.Address, Limit: 2}
+	for {
+		page, err := tc.Indicators.List(ctx, opts)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(len(page.Items), "of", page.TotalResults, "more:", page.HasNext())
+		if !page.HasNext() {
+			break
+		}
+		opts.Cursor = page.NextCursor
+	}
+	// Output:
+	// 2 of 5 more: true
+	// 2 of 5 more: true
+	// 1 of 5 more: false
+}
