@@ -158,7 +158,7 @@ type BatchStatus struct {
 }
 
 // Done reports whether the job has finished (even with errors).
-func (s BatchStatus) Done() bool { return strings.EqualFold(s.Status, "Completed") }
+func (s *BatchStatus) Done() bool { return strings.EqualFold(s.Status, "Completed") }
 
 // BatchError is one indicator the platform could not process.
 type BatchError struct {
@@ -170,12 +170,12 @@ type BatchError struct {
 
 // BatchResult sums up an upload over all its jobs.
 type BatchResult struct {
-	Jobs        []BatchStatus // the final status of each job
-	Submitted   int           // indicators uploaded
-	Succeeded   int           // indicators written
-	Failed      int           // indicators rejected
-	Unprocessed int           // not processed, e.g. after an error with HaltOnError
-	Errors      []BatchError  // the rejections, read from each job with errors
+	Jobs        []*BatchStatus // the final status of each job
+	Submitted   int            // indicators uploaded
+	Succeeded   int            // indicators written
+	Failed      int            // indicators rejected
+	Unprocessed int            // not processed, e.g. after an error with HaltOnError
+	Errors      []*BatchError  // the rejections, read from each job with errors
 }
 
 // wireBatchIndicator is one indicator in the V2 batch file.
@@ -267,19 +267,26 @@ func encodeChunks(inds []Indicator, chunk, maxBytes int) ([][]byte, []int, error
 // JSON, waits for it to complete and, if it reports errors, reads them.
 // Each job costs three requests plus one per extra status poll and one for
 // its errors. On failure Upload returns what was done so far with the error.
-func (s *BatchService) Upload(ctx context.Context, indicators []Indicator, opts *BatchOptions) (BatchResult, error) {
+//
+// ThreatConnect API docs: https://docs.threatconnect.com/en/latest/rest_api/v2/batch_api/batch_api.html
+//
+//meta:operation POST /v2/batch
+//meta:operation POST /v2/batch/{batchId}
+//meta:operation GET /v2/batch/{batchId}
+//meta:operation GET /v2/batch/{batchId}/errors
+func (s *BatchService) Upload(ctx context.Context, indicators []Indicator, opts *BatchOptions) (*BatchResult, error) {
 	o, err := opts.withDefaults()
 	if err != nil {
-		return BatchResult{}, err
+		return nil, err
 	}
 	if len(indicators) == 0 {
-		return BatchResult{}, invalid("indicators", "nothing to upload")
+		return nil, invalid("indicators", "nothing to upload")
 	}
 	files, counts, err := encodeChunks(indicators, o.ChunkSize, o.MaxBytes)
 	if err != nil {
-		return BatchResult{}, err
+		return nil, err
 	}
-	var res BatchResult
+	res := &BatchResult{}
 	for i, f := range files {
 		id, err := s.createJob(ctx, o)
 		if err != nil {
@@ -310,6 +317,10 @@ func (s *BatchService) Upload(ctx context.Context, indicators []Indicator, opts 
 
 // CreateJob creates a batch job and returns its ID. Upload does this for
 // you; use it with UploadData, Wait and Errors to drive a job by hand.
+//
+// ThreatConnect API docs: https://docs.threatconnect.com/en/latest/rest_api/v2/batch_api/batch_api.html
+//
+//meta:operation POST /v2/batch
 func (s *BatchService) CreateJob(ctx context.Context, opts *BatchOptions) (int64, error) {
 	o, err := opts.withDefaults()
 	if err != nil {
@@ -337,6 +348,10 @@ func (s *BatchService) createJob(ctx context.Context, o BatchOptions) (int64, er
 
 // UploadData validates indicators and uploads them to job id as one V2
 // batch file. The job starts on upload.
+//
+// ThreatConnect API docs: https://docs.threatconnect.com/en/latest/rest_api/v2/batch_api/batch_api.html
+//
+//meta:operation POST /v2/batch/{batchId}
 func (s *BatchService) UploadData(ctx context.Context, id int64, indicators []Indicator) error {
 	if id <= 0 {
 		return invalid("id", "must be a batch job ID from CreateJob")
@@ -369,15 +384,19 @@ type wireBatchStatus struct {
 }
 
 // Status returns a job's status.
-func (s *BatchService) Status(ctx context.Context, id int64) (BatchStatus, error) {
+//
+// ThreatConnect API docs: https://docs.threatconnect.com/en/latest/rest_api/v2/batch_api/batch_api.html
+//
+//meta:operation GET /v2/batch/{batchId}
+func (s *BatchService) Status(ctx context.Context, id int64) (*BatchStatus, error) {
 	if id <= 0 {
-		return BatchStatus{}, invalid("id", "must be a batch job ID from CreateJob")
+		return nil, invalid("id", "must be a batch job ID from CreateJob")
 	}
 	var w wireBatchStatus
 	if _, err := s.client.doInto(ctx, call{method: http.MethodGet, segments: []string{"v2", "batch", strconv.FormatInt(id, 10)}}, "batchStatus", &w); err != nil {
-		return BatchStatus{}, err
+		return nil, err
 	}
-	st := BatchStatus{ID: int64(w.ID), Status: w.Status, SuccessCount: int(w.SuccessCount), ErrorCount: int(w.ErrorCount), UnprocessCount: int(w.UnprocessCount)}
+	st := &BatchStatus{ID: int64(w.ID), Status: w.Status, SuccessCount: int(w.SuccessCount), ErrorCount: int(w.ErrorCount), UnprocessCount: int(w.UnprocessCount)}
 	if st.ID == 0 {
 		st.ID = id
 	}
@@ -387,13 +406,17 @@ func (s *BatchService) Status(ctx context.Context, id int64) (BatchStatus, error
 // Wait polls a job until it completes, waiting opts.PollInterval (growing
 // to opts.MaxPollInterval) between checks, for at most opts.Timeout. The
 // first check is immediate. opts may be nil for the defaults.
-func (s *BatchService) Wait(ctx context.Context, id int64, opts *BatchOptions) (BatchStatus, error) {
+//
+// ThreatConnect API docs: https://docs.threatconnect.com/en/latest/rest_api/v2/batch_api/batch_api.html
+//
+//meta:operation GET /v2/batch/{batchId}
+func (s *BatchService) Wait(ctx context.Context, id int64, opts *BatchOptions) (*BatchStatus, error) {
 	var o BatchOptions
 	if opts != nil {
 		o = *opts
 	}
 	if err := o.pollDefaults(); err != nil {
-		return BatchStatus{}, err
+		return nil, err
 	}
 	wait, waited := o.PollInterval, time.Duration(0)
 	for {
@@ -426,7 +449,11 @@ type wireBatchError struct {
 // Errors returns a finished job's errors. The platform serves them as a
 // (possibly gzipped) JSON array; a job without errors has none (HTTP 404 is
 // read as an empty list).
-func (s *BatchService) Errors(ctx context.Context, id int64) ([]BatchError, error) {
+//
+// ThreatConnect API docs: https://docs.threatconnect.com/en/latest/rest_api/v2/batch_api/batch_api.html
+//
+//meta:operation GET /v2/batch/{batchId}/errors
+func (s *BatchService) Errors(ctx context.Context, id int64) ([]*BatchError, error) {
 	if id <= 0 {
 		return nil, invalid("id", "must be a batch job ID from CreateJob")
 	}
@@ -464,9 +491,9 @@ func (s *BatchService) Errors(ctx context.Context, id int64) ([]BatchError, erro
 			return nil, err
 		}
 	}
-	out := make([]BatchError, 0, len(ws))
+	out := make([]*BatchError, 0, len(ws))
 	for _, w := range ws {
-		e := BatchError{JobID: id, Code: w.Code, Reason: w.ErrorReason, Source: w.ErrorSource}
+		e := &BatchError{JobID: id, Code: w.Code, Reason: w.ErrorReason, Source: w.ErrorSource}
 		if e.Code == "" {
 			e.Code = w.ErrorCode
 		}

@@ -28,8 +28,11 @@
 // rating outside 0–5, a confidence outside 0–100, ...), then adds tags,
 // attributes and security labels. Get, Update, Delete, AddTag, RemoveTag,
 // Tags, AddAttribute, Attributes, AddSecurityLabel, SecurityLabels,
-// AddObservations and AssociateGroup cover the rest. List returns one page
-// (resultStart/resultLimit); All iterates over every page lazily:
+// AddObservations and AssociateGroup cover the rest. Results are pointers
+// (*Indicator, *Page[*Indicator]), as in package canary. List returns one
+// page, whose NextCursor fetches the next (the platform pages by offset,
+// resultStart/resultLimit; the cursor hides that); All iterates over every
+// page lazily:
 //
 //	for ind, err := range tc.Indicators.All(ctx, &threatconnect.ListOptions{Owner: "Acme"}) {
 //		if err != nil { ... }
@@ -54,5 +57,10 @@
 //
 // Package threatconnect/tctest is an in-process fake of the API that checks
 // signatures and timestamps like the platform, stores indicators, tags and
-// batch jobs, and paginates.
+// batch jobs, and paginates. Its Server.Client returns a *Client ready to
+// talk to it:
+//
+//	srv := tctest.NewServer(tctest.WithHMAC(accessID, secretKey))
+//	defer srv.Close()
+//	tc := srv.Client()
 package threatconnect

@@ -14,9 +14,9 @@ func ExampleNewClient() {
 	defer srv.Close()
 
 	tc, err := threatconnect.NewClient(
-		threatconnect.WithBaseURL(srv.URL), // e.g. https://app.threatconnect.com/api
+		threatconnect.WithBaseURL(srv.BaseURL()), // e.g. https://app.threatconnect.com/api
 		threatconnect.WithHMAC("12345678901234567890", "example-secret-key"),
-		threatconnect.WithHTTPClient(srv.Client()),
+		threatconnect.WithHTTPClient(srv.HTTPClient()),
 	)
 	if err != nil {
 		log.Fatal(err)
@@ -36,11 +36,7 @@ func ExampleNewClient() {
 func ExampleIndicatorsService_Create() {
 	srv := tctest.NewServer(tctest.WithAPIToken("example-token"))
 	defer srv.Close()
-	tc, err := threatconnect.NewClient(threatconnect.WithBaseURL(srv.URL),
-		threatconnect.WithAPIToken("example-token"), threatconnect.WithHTTPClient(srv.Client()))
-	if err != nil {
-		log.Fatal(err)
-	}
+	tc := srv.Client() // a *threatconnect.Client for the fake
 	ctx := context.Background()
 	ind, err := tc.Indicators.Create(ctx, threatconnect.Indicator{
 		Type: threatconnect.Address, Summary: "203.0.113.7", Rating: 3, Confidence: 80,
@@ -63,11 +59,7 @@ func ExampleIndicatorsService_Create() {
 func ExampleBatchService_Upload() {
 	srv := tctest.NewServer(tctest.WithHMAC("id", "example-secret-key"))
 	defer srv.Close()
-	tc, err := threatconnect.NewClient(threatconnect.WithBaseURL(srv.URL),
-		threatconnect.WithHMAC("id", "example-secret-key"), threatconnect.WithHTTPClient(srv.Client()))
-	if err != nil {
-		log.Fatal(err)
-	}
+	tc := srv.Client() // a *threatconnect.Client for the fake
 	var inds []threatconnect.Indicator
 	for i := range 1200 {
 		inds = append(inds, threatconnect.Indicator{
@@ -88,18 +80,14 @@ func ExampleBatchService_Upload() {
 func ExampleIndicatorsService_All() {
 	srv := tctest.NewServer(tctest.WithAPIToken("example-token"))
 	defer srv.Close()
-	tc, err := threatconnect.NewClient(threatconnect.WithBaseURL(srv.URL),
-		threatconnect.WithAPIToken("example-token"), threatconnect.WithHTTPClient(srv.Client()))
-	if err != nil {
-		log.Fatal(err)
-	}
+	tc := srv.Client() // a *threatconnect.Client for the fake
 	ctx := context.Background()
 	for _, h := range []string{"evil.example", "worse.example", "worst.example"} {
 		if _, err := tc.Indicators.Create(ctx, threatconnect.Indicator{Type: threatconnect.Host, Summary: h, Rating: 4}, nil); err != nil {
 			log.Fatal(err)
 		}
 	}
-	for ind, err := range tc.Indicators.All(ctx, &threatconnect.ListOptions{Type: threatconnect.Host, ResultLimit: 2}) {
+	for ind, err := range tc.Indicators.All(ctx, &threatconnect.ListOptions{Type: threatconnect.Host, Limit: 2}) {
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -109,4 +97,32 @@ func ExampleIndicatorsService_All() {
 	// evil.example 4
 	// worse.example 4
 	// worst.example 4
+}
+
+func ExampleIndicatorsService_List() {
+	srv := tctest.NewServer(tctest.WithAPIToken("example-token"))
+	defer srv.Close()
+	tc := srv.Client()
+	ctx := context.Background()
+	for i := range 5 {
+		if _, err := tc.Indicators.Create(ctx, threatconnect.Indicator{Type: threatconnect.Address, Summary: fmt.Sprintf("192.0.2.%d", i+1)}, nil); err != nil {
+			log.Fatal(err)
+		}
+	}
+	opts := &threatconnect.ListOptions{Type: threatconnect.Address, Limit: 2}
+	for {
+		page, err := tc.Indicators.List(ctx, opts)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(len(page.Items), "of", page.TotalResults, "more:", page.HasNext())
+		if !page.HasNext() {
+			break
+		}
+		opts.Cursor = page.NextCursor
+	}
+	// Output:
+	// 2 of 5 more: true
+	// 2 of 5 more: true
+	// 1 of 5 more: false
 }

@@ -78,20 +78,24 @@ type wireGroup struct {
 }
 
 // Create creates an Incident or Event group.
-func (s *GroupsService) Create(ctx context.Context, g Group, opts *WriteOptions) (Group, error) {
+//
+// ThreatConnect API docs: https://docs.threatconnect.com/en/latest/rest_api/v2/groups/groups.html
+//
+//meta:operation POST /v2/groups/{groupType}
+func (s *GroupsService) Create(ctx context.Context, g Group, opts *WriteOptions) (*Group, error) {
 	if g.Type != Incident && g.Type != Event {
-		return Group{}, invalid("Type", "Groups.Create makes threatconnect.Incident or threatconnect.Event groups, got %q", clip(string(g.Type)))
+		return nil, invalid("Type", "Groups.Create makes threatconnect.Incident or threatconnect.Event groups, got %q", clip(string(g.Type)))
 	}
 	name := strings.TrimSpace(g.Name)
 	if name == "" || len(name) > 500 {
-		return Group{}, invalid("Name", "must be 1 to 500 characters")
+		return nil, invalid("Name", "must be 1 to 500 characters")
 	}
 	if g.EventDate.IsZero() {
-		return Group{}, invalid("EventDate", "must be set: when the %s happened", strings.ToLower(string(g.Type)))
+		return nil, invalid("EventDate", "must be set: when the %s happened", strings.ToLower(string(g.Type)))
 	}
 	q, err := ownerQuery(writeOwner(opts))
 	if err != nil {
-		return Group{}, err
+		return nil, err
 	}
 	seg := groupTypes[g.Type]
 	body := map[string]any{"name": name, "eventDate": g.EventDate.UTC().Format(time.RFC3339)}
@@ -100,9 +104,9 @@ func (s *GroupsService) Create(ctx context.Context, g Group, opts *WriteOptions)
 	}
 	var w wireGroup
 	if _, err := s.client.doInto(ctx, call{method: http.MethodPost, segments: []string{"v2", "groups", seg[0]}, query: q, body: body}, seg[1], &w); err != nil {
-		return Group{}, err
+		return nil, err
 	}
-	out := Group{ID: int64(w.ID), Type: g.Type, Name: w.Name, EventDate: time.Time(w.EventDate), Status: w.Status,
+	out := &Group{ID: int64(w.ID), Type: g.Type, Name: w.Name, EventDate: time.Time(w.EventDate), Status: w.Status,
 		Owner: w.OwnerName, WebLink: w.WebLink}
 	if out.Name == "" {
 		out.Name = name

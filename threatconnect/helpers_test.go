@@ -1,6 +1,7 @@
 package threatconnect_test
 
 import (
+	"context"
 	"net/http"
 	"sync/atomic"
 	"testing"
@@ -34,9 +35,19 @@ func newFake(t *testing.T, srvOpts ...tctest.Option) (*tctest.Server, *threatcon
 	t.Helper()
 	srv := tctest.NewServer(append([]tctest.Option{tctest.WithHMAC(testID, testSecret)}, srvOpts...)...)
 	t.Cleanup(srv.Close)
-	cnt := &counter{next: srv.Client().Transport}
-	c, err := threatconnect.NewClient(threatconnect.WithBaseURL(srv.URL), threatconnect.WithHMAC(testID, testSecret),
-		threatconnect.WithHTTPClient(&http.Client{Transport: cnt}), threatconnect.WithRetry(threatconnect.RetryPolicy{MaxAttempts: 1}))
-	require.NoError(t, err)
+	cnt := &counter{next: srv.HTTPClient().Transport}
+	c := srv.Client(threatconnect.WithHTTPClient(&http.Client{Transport: cnt}), threatconnect.WithRetry(threatconnect.RetryPolicy{MaxAttempts: 1}))
 	return srv, c, cnt
+}
+
+// newHost creates the host indicator evil.example, with ind's other fields,
+// in the owner "Common Community", and returns the options that address
+// that owner.
+func newHost(t *testing.T, c *threatconnect.Client, ind threatconnect.Indicator) (*threatconnect.WriteOptions, *threatconnect.ReadOptions) {
+	t.Helper()
+	const owner = "Common Community"
+	ind.Type, ind.Summary = threatconnect.Host, "evil.example"
+	_, err := c.Indicators.Create(context.Background(), ind, &threatconnect.WriteOptions{Owner: owner})
+	require.NoError(t, err)
+	return &threatconnect.WriteOptions{Owner: owner}, &threatconnect.ReadOptions{Owner: owner}
 }

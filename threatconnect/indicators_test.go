@@ -2,8 +2,6 @@ package threatconnect_test
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"math"
 	"net/http"
 	"strings"
@@ -14,7 +12,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/decoykit/decoykit/threatconnect"
-	"github.com/decoykit/decoykit/threatconnect/tctest"
 )
 
 func TestCreateValidationBeforeIO(t *testing.T) {
@@ -105,9 +102,9 @@ func TestUpdateAndOtherValidation(t *testing.T) {
 			return c.Indicators.AssociateGroup(ctx, threatconnect.Host, "a.example", threatconnect.GroupRef{Type: "Nope", ID: 1}, nil)
 		}, "GroupType"},
 		{"page too large", func() error {
-			_, err := c.Indicators.List(ctx, &threatconnect.ListOptions{ResultLimit: threatconnect.MaxResultLimit + 1})
+			_, err := c.Indicators.List(ctx, &threatconnect.ListOptions{Limit: threatconnect.MaxPageSize + 1})
 			return err
-		}, "ResultLimit"},
+		}, "Limit"},
 		{"filter with a comma", func() error {
 			_, err := c.Indicators.List(ctx, &threatconnect.ListOptions{Filters: []threatconnect.Filter{{Field: "summary", Op: threatconnect.FilterEq, Value: "a,b"}}})
 			return err
@@ -171,36 +168,6 @@ func TestIndicatorLifecycle(t *testing.T) {
 	assert.Equal(t, ind.ID, got.ID)
 	assert.Equal(t, 4.5, got.Rating)
 
-	tags, err := c.Indicators.Tags(ctx, threatconnect.Host, "evil.example", r)
-	require.NoError(t, err)
-	assert.Equal(t, []string{"canary", "TLP/amber memo"}, tags)
-	require.NoError(t, c.Indicators.RemoveTag(ctx, threatconnect.Host, "evil.example", "TLP/amber memo", w))
-	tags, err = c.Indicators.Tags(ctx, threatconnect.Host, "evil.example", r)
-	require.NoError(t, err)
-	assert.Equal(t, []string{"canary"}, tags)
-
-	attrs, err := c.Indicators.Attributes(ctx, threatconnect.Host, "evil.example", r)
-	require.NoError(t, err)
-	require.Len(t, attrs, 1)
-	assert.Equal(t, "DNS canarytoken fired", attrs[0].Value)
-	labels, err := c.Indicators.SecurityLabels(ctx, threatconnect.Host, "evil.example", r)
-	require.NoError(t, err)
-	assert.Equal(t, []string{"TLP:AMBER"}, labels)
-
-	err = c.Indicators.AddSecurityLabel(ctx, threatconnect.Host, "evil.example", "TLP:PURPLE", w)
-	var ae *threatconnect.APIError
-	require.ErrorAs(t, err, &ae, "a label that does not exist is refused, as on the platform")
-	assert.ErrorIs(t, err, threatconnect.ErrNotFound)
-
-	require.NoError(t, c.Indicators.AddObservations(ctx, threatconnect.Host, "evil.example", 3, w))
-	g, err := c.Groups.Create(ctx, threatconnect.Group{Type: threatconnect.Incident, Name: "Canary incident 42", EventDate: fixedTime}, w)
-	require.NoError(t, err)
-	assert.NotZero(t, g.ID)
-	require.NoError(t, c.Indicators.AssociateGroup(ctx, threatconnect.Host, "evil.example", g.Ref(), w))
-	stored, _ = srv.Indicator(owner, "Host", "evil.example")
-	assert.Equal(t, 3, stored.Observations)
-	assert.Equal(t, []int64{g.ID}, stored.Groups)
-
 	upd, err := c.Indicators.Update(ctx, threatconnect.Host, "evil.example", threatconnect.IndicatorUpdate{Rating: threatconnect.Ptr(1.0), Confidence: threatconnect.Ptr(20)}, w)
 	require.NoError(t, err)
 	assert.Equal(t, 1.0, upd.Rating)
@@ -257,206 +224,6 @@ func TestCreateEveryType(t *testing.T) {
 }
 
 // TestPaginationOver2500 lists 2,500 indicators and counts the requests.
-func TestPaginationOver2500(t *testing.T) {
-	t.Parallel()
-	srv, c, cnt := newFake(t)
-	seed := make([]tctest.Indicator, 2500)
-	for i := range seed {
-		seed[i] = tctest.Indicator{Type: "Address", Summary: fmt.Sprintf("10.0.%d.%d", i/250, i%250), Rating: 3, Confidence: 70, Active: true}
-	}
-	srv.AddIndicators("Common Community", seed...)
-	ctx := context.Background()
-
-	tests := []struct {
-		name      string
-		limit     int
-		typ       threatconnect.IndicatorType
-		wantPages int64
-	}{
-		{"default page size (1000)", 0, "", 3},
-		{"pages of 500, typed", 500, threatconnect.Address, 5},
-		{"pages of 100", 100, "", 25},
-		{"exact multiple: 2500 in one page", 2500, "", 1},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			// Not parallel: each subtest measures the shared counter.
-			before := cnt.n.Load()
-			seen := map[string]bool{}
-			for ind, err := range c.Indicators.All(ctx, &threatconnect.ListOptions{Owner: "Common Community", Type: tt.typ, ResultLimit: tt.limit}) {
-				require.NoError(t, err)
-				require.False(t, seen[ind.Summary], "duplicate %s", ind.Summary)
-				seen[ind.Summary] = true
-				assert.Equal(t, threatconnect.Address, ind.Type)
-			}
-			assert.Len(t, seen, 2500)
-			t.Logf("2,500 indicators: %d HTTP requests", cnt.n.Load()-before)
-			assert.Equal(t, tt.wantPages, cnt.n.Load()-before, "requests")
-		})
-	}
-
-	t.Run("an instance that caps pages at 500 without saying so", func(t *testing.T) {
-		capped, cc, ccnt := newFake(t, tctest.WithPageCap(500))
-		capped.AddIndicators("", seed...)
-		n := 0
-		for _, err := range cc.Indicators.All(ctx, &threatconnect.ListOptions{ResultLimit: 1000}) {
-			require.NoError(t, err)
-			n++
-		}
-		assert.Equal(t, 2500, n, "short pages are not the end while the total is not reached")
-		assert.Equal(t, int64(5), ccnt.n.Load())
-	})
-
-	t.Run("List pages by hand", func(t *testing.T) {
-		p, err := c.Indicators.List(ctx, &threatconnect.ListOptions{Owner: "Common Community", ResultLimit: 1000})
-		require.NoError(t, err)
-		assert.Equal(t, 2500, p.ResultCount)
-		assert.Equal(t, 1000, p.NextStart)
-		p, err = c.Indicators.List(ctx, &threatconnect.ListOptions{Owner: "Common Community", ResultLimit: 1000, ResultStart: 2000})
-		require.NoError(t, err)
-		assert.Len(t, p.Items, 500)
-		assert.Equal(t, -1, p.ResultCount, "the platform omits resultCount after the first page")
-		assert.Equal(t, -1, p.NextStart)
-	})
-
-	t.Run("break stops fetching; re-ranging starts over", func(t *testing.T) {
-		seq := c.Indicators.All(ctx, &threatconnect.ListOptions{Owner: "Common Community", ResultLimit: 100})
-		before := cnt.n.Load()
-		n := 0
-		for _, err := range seq {
-			require.NoError(t, err)
-			if n++; n == 150 {
-				break
-			}
-		}
-		assert.Equal(t, int64(2), cnt.n.Load()-before)
-		var first string
-		for ind, err := range seq {
-			require.NoError(t, err)
-			first = ind.Summary
-			break
-		}
-		assert.Equal(t, "10.0.0.0", first)
-	})
-
-	t.Run("filters", func(t *testing.T) {
-		n := 0
-		for ind, err := range c.Indicators.All(ctx, &threatconnect.ListOptions{Owner: "Common Community",
-			Filters: []threatconnect.Filter{{Field: "summary", Op: threatconnect.FilterPrefix, Value: "10.0.3."}}}) {
-			require.NoError(t, err)
-			assert.True(t, strings.HasPrefix(ind.Summary, "10.0.3."))
-			n++
-		}
-		assert.Equal(t, 250, n)
-	})
-}
-
-func TestAllYieldsErrorOnce(t *testing.T) {
-	t.Parallel()
-	srv, c, _ := newFake(t)
-	seed := make([]tctest.Indicator, 30)
-	for i := range seed {
-		seed[i] = tctest.Indicator{Type: "Host", Summary: fmt.Sprintf("h%d.example", i), Active: true}
-	}
-	srv.AddIndicators("", seed...)
-	ctx := context.Background()
-	seq := c.Indicators.All(ctx, &threatconnect.ListOptions{ResultLimit: 10})
-	var items, errs int
-	first := true
-	for _, err := range seq {
-		if first {
-			srv.FailNext(http.StatusInternalServerError, "text/plain", "Could not find resource for relative : /v2/indicators")
-			first = false
-		}
-		if err != nil {
-			errs++
-			assert.ErrorIs(t, err, threatconnect.ErrServer)
-			assert.Contains(t, err.Error(), "page 2")
-			continue
-		}
-		items++
-	}
-	assert.Equal(t, 10, items)
-	assert.Equal(t, 1, errs)
-}
-
-// TestErrorEnvelopes checks how bodies map to errors at the wire level.
-func TestErrorEnvelopes(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name       string
-		status     int
-		ctype      string
-		body       string
-		wantStatus int
-		wantEnv    string
-		wantMsg    string
-		wantIs     error
-	}{
-		{"Failure envelope on 404", 404, "application/json", `{"status":"Failure","message":"The requested resource was not found"}`, 404, "Failure", "The requested resource was not found", threatconnect.ErrNotFound},
-		{"Failure envelope on 200", 200, "application/json", `{"status":"Failure","message":"The requested owner was not found"}`, 200, "Failure", "The requested owner was not found", threatconnect.ErrNotFound},
-		{"v3-style Error envelope", 400, "application/json", `{"status":"Error","errCode":"0x1001","message":"Invalid indicator"}`, 400, "Error", "Invalid indicator", threatconnect.ErrInvalidRequest},
-		{"plain-text 500", 500, "text/plain", "Could not find resource for relative : /v2/owners of full path: https://x/api/v2/owners", 500, "", "Could not find resource for relative : /v2/owners of full path: https://x/api/v2/owners", threatconnect.ErrServer},
-		{"plain-text 401 from the batch API", 401, "text/plain", "You do not have permission to create Indicators", 401, "", "You do not have permission to create Indicators", threatconnect.ErrUnauthorized},
-		{"HTML from a proxy", 502, "text/html", "<html><body>Bad gateway</body></html>", 502, "", "Bad Gateway (HTML error page)", threatconnect.ErrServer},
-		{"empty 403", 403, "", "", 403, "", "Forbidden", threatconnect.ErrUnauthorized},
-		{"timestamp skew", 401, "application/json", `{"status":"Failure","message":"Timestamp out of acceptable time range"}`, 401, "Failure", "Timestamp out of acceptable time range", threatconnect.ErrClockSkew},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			mt := httpmock.NewMockTransport()
-			mt.RegisterNoResponder(func(*http.Request) (*http.Response, error) {
-				resp := httpmock.NewStringResponse(tt.status, tt.body)
-				if tt.ctype != "" {
-					resp.Header.Set("Content-Type", tt.ctype)
-				}
-				return resp, nil
-			})
-			c, err := threatconnect.NewClient(threatconnect.WithBaseURL("https://tc.example/api"), threatconnect.WithAPIToken("test-token-123456"),
-				threatconnect.WithHTTPClient(&http.Client{Transport: mt}), threatconnect.WithRetry(threatconnect.RetryPolicy{MaxAttempts: 1}))
-			require.NoError(t, err)
-			_, err = c.Owners.List(context.Background())
-			var ae *threatconnect.APIError
-			require.ErrorAs(t, err, &ae)
-			assert.Equal(t, tt.wantStatus, ae.StatusCode)
-			assert.Equal(t, tt.wantEnv, ae.Status)
-			assert.Equal(t, tt.wantMsg, ae.Message)
-			assert.Equal(t, "GET", ae.Method)
-			assert.Equal(t, "/v2/owners", ae.Path)
-			assert.ErrorIs(t, err, tt.wantIs)
-			assert.True(t, strings.HasPrefix(err.Error(), "threatconnect: GET /v2/owners: "), err.Error())
-		})
-	}
-}
-
-func TestMalformedSuccessBodies(t *testing.T) {
-	t.Parallel()
-	tests := []struct{ name, body, want string }{
-		{"not JSON", "OK", "malformed response"},
-		{"HTML", "<html>login</html>", "got HTML instead of JSON"},
-		{"no data", `{"status":"Success"}`, `no "data"`},
-		{"wrong key", `{"status":"Success","data":{"owners":[]}}`, `no "data.owner"`},
-		{"wrong shape", `{"status":"Success","data":{"owner":{"id":"x"}}}`, "data.owner"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			mt := httpmock.NewMockTransport()
-			mt.RegisterNoResponder(httpmock.NewStringResponder(200, tt.body))
-			c, err := threatconnect.NewClient(threatconnect.WithBaseURL("https://tc.example/api"), threatconnect.WithAPIToken("test-token-123456"),
-				threatconnect.WithHTTPClient(&http.Client{Transport: mt}))
-			require.NoError(t, err)
-			_, err = c.Owners.List(context.Background())
-			require.Error(t, err)
-			assert.True(t, errors.Is(err, threatconnect.ErrMalformedResponse), err.Error())
-			assert.Contains(t, err.Error(), tt.want)
-		})
-	}
-}
-
-// TestDecodesDocumentedShapes feeds the documented v2 responses (string
-// IDs, decimal ratings, string booleans, times with and without a zone).
 func TestDecodesDocumentedShapes(t *testing.T) {
 	t.Parallel()
 	mt := httpmock.NewMockTransport()
@@ -485,79 +252,6 @@ func TestDecodesDocumentedShapes(t *testing.T) {
 	assert.True(t, *h.WhoisActive)
 	assert.Equal(t, "2015-07-13T19:04:54Z", h.DateAdded.Format("2006-01-02T15:04:05Z07:00"))
 	assert.Equal(t, "foobar", h.Description)
-}
-
-func TestDescriptionBecomesAttribute(t *testing.T) {
-	t.Parallel()
-	srv, c, _ := newFake(t)
-	ctx := context.Background()
-	_, err := c.Indicators.Create(ctx, threatconnect.Indicator{Type: threatconnect.Address, Summary: "198.51.100.1", Description: "seen by canary"}, nil)
-	require.NoError(t, err)
-	_, err = c.Batch.Upload(ctx, []threatconnect.Indicator{{Type: threatconnect.Address, Summary: "198.51.100.2", Description: "seen in batch"}},
-		&threatconnect.BatchOptions{Owner: tctest.DefaultOwner})
-	require.NoError(t, err)
-	for ip, want := range map[string]string{"198.51.100.1": "seen by canary", "198.51.100.2": "seen in batch"} {
-		ind, ok := srv.Indicator("", "Address", ip)
-		require.True(t, ok)
-		require.Len(t, ind.Attributes, 1)
-		assert.Equal(t, tctest.Attribute{ID: ind.Attributes[0].ID, Type: "Description", Value: want}, ind.Attributes[0])
-	}
-}
-
-func TestAddAttribute(t *testing.T) {
-	t.Parallel()
-	srv, c, _ := newFake(t)
-	ctx := context.Background()
-	_, err := c.Indicators.Create(ctx, threatconnect.Indicator{Type: threatconnect.URL, Summary: "https://Evil.Example:8443/a/b"}, nil)
-	require.NoError(t, err)
-	a, err := c.Indicators.AddAttribute(ctx, threatconnect.URL, "https://evil.example:8443/a/b", threatconnect.Attribute{Type: "Source", Value: "canary"}, nil)
-	require.NoError(t, err)
-	assert.Equal(t, "Source", a.Type)
-	assert.NotZero(t, a.ID)
-	assert.False(t, a.DateAdded.IsZero())
-	ind, ok := srv.Indicator("", "URL", "https://evil.example:8443/a/b")
-	require.True(t, ok)
-	assert.Len(t, ind.Attributes, 1)
-
-	_, err = c.Indicators.AddAttribute(ctx, threatconnect.URL, "https://evil.example:8443/a/b", threatconnect.Attribute{Type: "No Such Type", Value: "x"}, nil)
-	var ae *threatconnect.APIError
-	require.ErrorAs(t, err, &ae, "the attribute type must exist on the instance")
-	assert.Equal(t, http.StatusBadRequest, ae.StatusCode)
-	assert.ErrorIs(t, err, threatconnect.ErrInvalidRequest)
-}
-
-func TestListFilters(t *testing.T) {
-	t.Parallel()
-	srv, c, _ := newFake(t)
-	srv.AddIndicators("",
-		tctest.Indicator{Type: "Host", Summary: "a.example", Rating: 1, Confidence: 10, Active: true},
-		tctest.Indicator{Type: "Host", Summary: "b.example", Rating: 4, Confidence: 90, Active: true},
-		tctest.Indicator{Type: "Address", Summary: "192.0.2.1", Rating: 5, Confidence: 20, Active: true},
-		tctest.Indicator{Type: "Address", Summary: "192.0.2.2", Rating: 5, Confidence: 20, Active: false},
-	)
-	ctx := context.Background()
-	tests := []struct {
-		name string
-		opts threatconnect.ListOptions
-		want []string
-	}{
-		{"rating > 3", threatconnect.ListOptions{Filters: []threatconnect.Filter{{Field: "rating", Op: threatconnect.FilterGt, Value: "3"}}}, []string{"b.example", "192.0.2.1"}},
-		{"rating > 3 AND confidence > 50", threatconnect.ListOptions{Filters: []threatconnect.Filter{{Field: "rating", Op: threatconnect.FilterGt, Value: "3"}, {Field: "confidence", Op: threatconnect.FilterGt, Value: "50"}}}, []string{"b.example"}},
-		{"summary = a OR rating = 5", threatconnect.ListOptions{OrFilters: true, Filters: []threatconnect.Filter{{Field: "summary", Op: threatconnect.FilterEq, Value: "a.example"}, {Field: "rating", Op: threatconnect.FilterEq, Value: "5"}}}, []string{"a.example", "192.0.2.1"}},
-		{"inactive on request", threatconnect.ListOptions{Filters: []threatconnect.Filter{{Field: "active", Op: threatconnect.FilterEq, Value: "false"}}}, []string{"192.0.2.2"}},
-		{"one type", threatconnect.ListOptions{Type: threatconnect.Host}, []string{"a.example", "b.example"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			var got []string
-			for ind, err := range c.Indicators.All(ctx, &tt.opts) {
-				require.NoError(t, err)
-				got = append(got, ind.Summary)
-			}
-			assert.Equal(t, tt.want, got)
-		})
-	}
 }
 
 func TestIndicatorTypes(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -208,3 +209,43 @@ func (p RetryPolicy) internal() rest.Policy {
 	}
 	return rp
 }
+
+// WriteOptions are the options of a call that changes data.
+type WriteOptions struct {
+	// Owner is the organization, community or source to write to; "" means
+	// the API user's own organization.
+	Owner string
+}
+
+// ReadOptions are the options of a call that reads one object.
+type ReadOptions struct {
+	// Owner is the owner to read from; "" means the API user's own
+	// organization.
+	Owner string
+}
+
+func ownerQuery(owner string) (url.Values, error) {
+	if err := validateOwner(owner); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(owner) == "" {
+		return nil, nil
+	}
+	return url.Values{"owner": {owner}}, nil
+}
+
+func writeOwner(o *WriteOptions) string {
+	if o == nil {
+		return ""
+	}
+	return o.Owner
+}
+
+func readOwner(o *ReadOptions) string {
+	if o == nil {
+		return ""
+	}
+	return o.Owner
+}
+
+// ref is a checked (type, summary) pair with its path segments.

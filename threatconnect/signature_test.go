@@ -89,7 +89,7 @@ func TestAuthorizationHeaderOnTheWire(t *testing.T) {
 				return err
 			},
 			method:     "GET",
-			wantTarget: "/api/v2/indicators?owner=Common+Community",
+			wantTarget: "/api/v2/indicators?owner=Common+Community&resultLimit=1000",
 		},
 		{
 			name: "owner with a literal + and %20, tag with a space",
@@ -112,8 +112,8 @@ func TestAuthorizationHeaderOnTheWire(t *testing.T) {
 			name: "filters are percent-encoded",
 			call: func(ctx context.Context, c *threatconnect.Client) error {
 				_, err := c.Indicators.List(ctx, &threatconnect.ListOptions{Type: threatconnect.Address,
-					Filters:     []threatconnect.Filter{{Field: "rating", Op: threatconnect.FilterGt, Value: "3"}, {Field: "summary", Op: threatconnect.FilterPrefix, Value: "10."}},
-					ResultLimit: 50})
+					Filters: []threatconnect.Filter{{Field: "rating", Op: threatconnect.FilterGt, Value: "3"}, {Field: "summary", Op: threatconnect.FilterPrefix, Value: "10."}},
+					Limit:   50})
 				return err
 			},
 			method:     "GET",
@@ -204,13 +204,13 @@ func TestFakeRejectsBadSignatures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			hc := srv.Client()
+			hc := srv.HTTPClient()
 			if tt.transport != nil {
 				hc = &http.Client{Transport: tt.transport(hc.Transport)}
 			}
-			c, err := threatconnect.NewClient(append([]threatconnect.Option{threatconnect.WithBaseURL(srv.URL), threatconnect.WithHTTPClient(hc)}, tt.opts...)...)
+			c, err := threatconnect.NewClient(append([]threatconnect.Option{threatconnect.WithBaseURL(srv.BaseURL()), threatconnect.WithHTTPClient(hc)}, tt.opts...)...)
 			require.NoError(t, err)
-			_, err = c.Indicators.List(context.Background(), &threatconnect.ListOptions{Owner: "Common Community", ResultLimit: 5,
+			_, err = c.Indicators.List(context.Background(), &threatconnect.ListOptions{Owner: "Common Community", Limit: 5,
 				Filters: []threatconnect.Filter{{Field: "summary", Op: threatconnect.FilterPrefix, Value: "a b+c"}}})
 			if tt.wantMsg == "" {
 				require.NoError(t, err)
@@ -237,10 +237,8 @@ func TestFakeTimestampWindow(t *testing.T) {
 		skew time.Duration
 		ok   bool
 	}{{0, true}, {59 * time.Second, true}, {-59 * time.Second, true}, {61 * time.Second, false}, {-2 * time.Minute, false}} {
-		c, err := threatconnect.NewClient(threatconnect.WithBaseURL(srv.URL), threatconnect.WithHMAC("AID", "window-secret"),
-			threatconnect.WithHTTPClient(srv.Client()), threatconnect.WithClock(func() time.Time { return now.Add(tt.skew) }))
-		require.NoError(t, err)
-		_, err = c.Owners.Mine(context.Background())
+		c := srv.Client(threatconnect.WithClock(func() time.Time { return now.Add(tt.skew) }))
+		_, err := c.Owners.Mine(context.Background())
 		if tt.ok {
 			assert.NoError(t, err, tt.skew)
 		} else {

@@ -53,11 +53,7 @@ func runDemo(ctx context.Context, out io.Writer, sc scores) error {
 	if err != nil {
 		return err
 	}
-	tc, err := threatconnect.NewClient(threatconnect.WithBaseURL(tsrv.URL),
-		threatconnect.WithHMAC(demoAccessID, demoSecret), threatconnect.WithHTTPClient(tsrv.Client()))
-	if err != nil {
-		return err
-	}
+	tc := tsrv.Client(threatconnect.WithUserAgent(name)) // HMAC-signed with the demo credentials
 	hits, err := readHits(bytes.NewReader(demoHits(time.Now())), "demo-hits.jsonl")
 	if err != nil {
 		return err

@@ -106,7 +106,7 @@ func TestFailuresAreOneLine(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			var out, errb bytes.Buffer
-			args := []string{"--mode", "backfill", "--since", "0", "--canary-url", csrv.BaseURL(), "--tc-url", tsrv.URL, "--owner", tctest.DefaultOwner}
+			args := []string{"--mode", "backfill", "--since", "0", "--canary-url", csrv.BaseURL(), "--tc-url", tsrv.BaseURL(), "--owner", tctest.DefaultOwner}
 			code := run(context.Background(), args, &out, &errb, env(tt.env))
 			assert.Equal(t, exitFailure, code)
 			msg := errb.String()
@@ -132,7 +132,7 @@ func TestRealModeBackfillAndLive(t *testing.T) {
 	hitsFile := filepath.Join(dir, "hits.jsonl")
 	require.NoError(t, os.WriteFile(hitsFile, []byte(`{"token_id":"t1","format":"stripe-secret","memo":"billing repo","remote_ip":"198.51.100.77","user_agent":"Stripe/v1 RubyBindings","time":"`+time.Now().UTC().Format(time.RFC3339)+`"}`+"\n\n"), 0o600))
 	e := env(map[string]string{"CANARY_AUTH_TOKEN": csrv.AuthToken(), "TC_API_TOKEN": "tc-token-for-test"})
-	base := []string{"--canary-url", csrv.BaseURL(), "--tc-url", tsrv.URL, "--owner", "Common Community", "--hits", hitsFile}
+	base := []string{"--canary-url", csrv.BaseURL(), "--tc-url", tsrv.BaseURL(), "--owner", "Common Community", "--hits", hitsFile}
 
 	var out, errb bytes.Buffer
 	code := run(context.Background(), append([]string{"--mode", "backfill", "--since", "0"}, base...), &out, &errb, e)

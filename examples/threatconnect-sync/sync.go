@@ -115,7 +115,9 @@ func (s *syncer) backfill(ctx context.Context, since time.Time, hits []Hit) (bac
 		return rep, nil
 	}
 	res, err := s.tc.Batch.Upload(ctx, inds, &threatconnect.BatchOptions{Owner: s.owner})
-	rep.Result = res
+	if res != nil {
+		rep.Result = *res
+	}
 	if err != nil {
 		return rep, err
 	}
@@ -136,7 +138,7 @@ func (s *syncer) backfill(ctx context.Context, since time.Time, hits []Hit) (bac
 
 // publish creates (or updates) one sighting's indicator with its tags and
 // Description attribute, and records one observation.
-func (s *syncer) publish(ctx context.Context, sg sighting) (threatconnect.Indicator, error) {
+func (s *syncer) publish(ctx context.Context, sg sighting) (*threatconnect.Indicator, error) {
 	w := &threatconnect.WriteOptions{Owner: s.owner}
 	ind, err := s.tc.Indicators.Create(ctx, sg.indicator(s.scores), w)
 	if err != nil {

@@ -1,18 +1,3 @@
-// Package tctest is an in-process fake of the ThreatConnect v2 API for
-// tests, in the spirit of net/http/httptest. It verifies HMAC signatures
-// (over the request target exactly as received) and the timestamp window
-// like the platform, accepts API tokens, stores indicators with their tags,
-// attributes, security labels, observations and group associations, creates
-// incident and event groups, runs batch jobs, and paginates lists with
-// resultStart/resultLimit.
-//
-//	srv := tctest.NewServer(tctest.WithHMAC("id", "secret"))
-//	defer srv.Close()
-//	tc, _ := threatconnect.NewClient(threatconnect.WithBaseURL(srv.URL),
-//		threatconnect.WithHMAC("id", "secret"), threatconnect.WithHTTPClient(srv.Client()))
-//
-// Server.URL is the API root (it ends in /api, as a real instance's does),
-// so the signed path includes /api. The fake is safe for concurrent use.
 package tctest
 
 import (
@@ -34,28 +19,21 @@ import (
 // DefaultOwner is the API user's organization when WithOwners is not used.
 const DefaultOwner = "Example Organization"
 
-// DefaultWindow is the platform's accepted clock skew for the Timestamp
+// DefaultTimestampWindow is the platform's accepted clock skew for the Timestamp
 // header.
-const DefaultWindow = 5 * time.Minute
+const DefaultTimestampWindow = 5 * time.Minute
 
 // Server is a running fake ThreatConnect API.
 type Server struct {
-	// URL is the API root, e.g. http://127.0.0.1:1234/api.
+	// URL is the server root, such as http://127.0.0.1:1234, as for an
+	// httptest.Server. The API is served under URL+"/api", as on a real
+	// instance (see BaseURL).
 	URL string
 
 	srv *httptest.Server
+	config
 
 	mu        sync.Mutex
-	users     map[string]string // access ID -> secret key
-	tokens    []string
-	owners    []ownerRec
-	now       func() time.Time
-	window    time.Duration
-	polls     int
-	pageCap   int
-	maxBatch  int
-	labels    map[string]bool
-	attrTypes map[string]bool
 	data      map[string]*ownerData // by owner name
 	jobs      map[int64]*BatchJob
 	nextID    int64
@@ -90,107 +68,39 @@ type Request struct {
 	Status int    // the status the fake answered
 }
 
-// Option configures a Server.
-type Option func(*Server)
+// apiPrefix is the path of the API root on the server, as on a real
+// instance (https://app.threatconnect.com/api).
+const apiPrefix = "/api"
 
-// WithHMAC adds an API user with an Access ID and Secret Key.
-func WithHMAC(accessID, secretKey string) Option {
-	return func(s *Server) { s.users[accessID] = secretKey }
-}
-
-// WithAPIToken adds an accepted API token (Authorization: TC-Token ...).
-func WithAPIToken(token string) Option {
-	return func(s *Server) { s.tokens = append(s.tokens, token) }
-}
-
-// WithOwners sets the owners: the first is the API user's organization (the
-// default owner), the rest are communities. The default is DefaultOwner and
-// "Common Community".
-func WithOwners(names ...string) Option {
-	return func(s *Server) {
-		s.owners = nil
-		for i, n := range names {
-			typ := "Community"
-			if i == 0 {
-				typ = "Organization"
-			}
-			s.owners = append(s.owners, ownerRec{ID: int64(i + 1), Name: n, Type: typ})
-		}
-	}
-}
-
-// WithClock sets the server clock used for the timestamp window (default
-// time.Now).
-func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = now } }
-
-// WithTimestampWindow sets the accepted skew (default DefaultWindow).
-func WithTimestampWindow(d time.Duration) Option { return func(s *Server) { s.window = d } }
-
-// WithBatchPolls makes each batch job report "Running" for n status polls
-// before "Completed" (default 0: complete at the first poll).
-func WithBatchPolls(n int) Option { return func(s *Server) { s.polls = n } }
-
-// WithPageCap serves at most n results per page, whatever resultLimit asks
-// for, as older instances capped pages at 500 without saying so.
-func WithPageCap(n int) Option { return func(s *Server) { s.pageCap = n } }
-
-// WithBatchMaxBytes sets the largest batch upload accepted (default
-// 2,000,000 bytes, the documented example limit).
-func WithBatchMaxBytes(n int) Option { return func(s *Server) { s.maxBatch = n } }
-
-// WithSecurityLabels sets the security labels that exist (default TLP:WHITE,
-// TLP:GREEN, TLP:AMBER, TLP:RED). Applying any other label fails, as on the
-// platform.
-func WithSecurityLabels(names ...string) Option {
-	return func(s *Server) {
-		s.labels = map[string]bool{}
-		for _, n := range names {
-			s.labels[n] = true
-		}
-	}
-}
-
-// WithAttributeTypes sets the attribute types that exist (default
-// Description, Source, Additional Analysis and Context).
-func WithAttributeTypes(names ...string) Option {
-	return func(s *Server) {
-		s.attrTypes = map[string]bool{}
-		for _, n := range names {
-			s.attrTypes[n] = true
-		}
-	}
-}
-
-// NewServer starts a fake. With neither WithHMAC nor WithAPIToken every
-// request is refused.
+// NewServer starts a fake with no indicators. With neither WithHMAC nor
+// WithAPIToken every request is refused. Close it when done.
+//
+// NewServer panics with a "tctest: option ...: reason" message if an option
+// is invalid, as httptest.NewServer panics when it cannot listen: options
+// are code in a test, not input.
 func NewServer(opts ...Option) *Server {
-	s := &Server{
-		users:    map[string]string{},
-		now:      time.Now,
-		window:   DefaultWindow,
-		maxBatch: 2000000,
-		data:     map[string]*ownerData{},
-		jobs:     map[int64]*BatchJob{},
-		nextID:   1000,
-	}
-	WithOwners(DefaultOwner, "Common Community")(s)
-	WithSecurityLabels("TLP:WHITE", "TLP:GREEN", "TLP:AMBER", "TLP:RED")(s)
-	WithAttributeTypes("Description", "Source", "Additional Analysis and Context")(s)
+	cfg := defaultConfig()
 	for _, o := range opts {
-		if o != nil {
-			o(s)
+		if o == nil {
+			continue
 		}
+		if err := o(&cfg); err != nil {
+			panic("tctest: option " + err.Error())
+		}
+	}
+	s := &Server{
+		config: cfg,
+		data:   map[string]*ownerData{},
+		jobs:   map[int64]*BatchJob{},
+		nextID: 1000,
 	}
 	s.srv = httptest.NewServer(s)
-	s.URL = s.srv.URL + "/api"
+	s.URL = s.srv.URL
 	return s
 }
 
-// Close shuts the server down.
+// Close shuts the server down and waits for its requests to finish.
 func (s *Server) Close() { s.closeOnce.Do(s.srv.Close) }
-
-// Client returns an HTTP client for the server.
-func (s *Server) Client() *http.Client { return s.srv.Client() }
 
 // Requests returns the requests received so far, in order.
 func (s *Server) Requests() []Request {
@@ -220,6 +130,7 @@ type statusWriter struct {
 	status int
 }
 
+// WriteHeader records the status and writes it.
 func (w *statusWriter) WriteHeader(code int) {
 	if w.status == 0 {
 		w.status = code
@@ -227,6 +138,7 @@ func (w *statusWriter) WriteHeader(code int) {
 	w.ResponseWriter.WriteHeader(code)
 }
 
+// Write records a 200 if no status was written, and writes b.
 func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK
@@ -262,7 +174,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 	raw := r.URL.EscapedPath()
-	rest, ok := strings.CutPrefix(raw, "/api/")
+	rest, ok := strings.CutPrefix(raw, apiPrefix+"/")
 	if !ok {
 		plain(w, http.StatusNotFound, "Could not find resource for relative : "+raw)
 		return

@@ -33,7 +33,7 @@ func docServer(t *testing.T, opts ...Option) *Server {
 
 func send(t *testing.T, s *Server, method, target, auth, ts string) (*http.Response, string) {
 	t.Helper()
-	base := strings.TrimSuffix(s.URL, "/api")
+	base := s.URL
 	req, err := http.NewRequest(method, base+target, nil)
 	require.NoError(t, err)
 	if auth != "" {
@@ -42,7 +42,7 @@ func send(t *testing.T, s *Server, method, target, auth, ts string) (*http.Respo
 	if ts != "" {
 		req.Header.Set("Timestamp", ts)
 	}
-	resp, err := s.Client().Do(req)
+	resp, err := s.HTTPClient().Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
@@ -108,13 +108,13 @@ func TestBatchErrorsAreGzip(t *testing.T) {
 	s := NewServer(WithAPIToken("tok"))
 	t.Cleanup(s.Close)
 	do := func(method, path, ctype, body string) (*http.Response, []byte) {
-		req, err := http.NewRequest(method, s.URL+path, strings.NewReader(body))
+		req, err := http.NewRequest(method, s.BaseURL()+path, strings.NewReader(body))
 		require.NoError(t, err)
 		req.Header.Set("Authorization", "TC-Token tok")
 		if ctype != "" {
 			req.Header.Set("Content-Type", ctype)
 		}
-		tr := s.Client().Transport.(*http.Transport).Clone()
+		tr := s.HTTPClient().Transport.(*http.Transport).Clone()
 		tr.DisableCompression = true
 		resp, err := (&http.Client{Transport: tr}).Do(req)
 		require.NoError(t, err)

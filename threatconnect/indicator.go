@@ -111,20 +111,10 @@ type Attribute struct {
 	LastModified   time.Time // read only
 }
 
-// Owner is an organization, community or source.
-type Owner struct {
-	ID   int64  `json:"id"`   // the owner's ID
-	Name string `json:"name"` // the name to pass as an Owner option
-	Type string `json:"type"` // "Organization", "Community" or "Source"
-}
-
-// Ptr returns a pointer to v, for optional fields such as Indicator.Active
-// and IndicatorUpdate.Rating: threatconnect.Ptr(true), threatconnect.Ptr(4.5).
-func Ptr[T any](v T) *T { return &v }
-
 // flexFloat decodes 4, 4.00, "4.00" and null.
 type flexFloat float64
 
+// UnmarshalJSON implements json.Unmarshaler.
 func (f *flexFloat) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
 	if len(b) == 0 || string(b) == "null" {
@@ -158,6 +148,7 @@ type flexTime time.Time
 
 var timeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02T15:04:05Z0700", "2006-01-02 15:04:05", "2006-01-02"}
 
+// UnmarshalJSON implements json.Unmarshaler.
 func (t *flexTime) UnmarshalJSON(b []byte) error {
 	var s lenient.String
 	if err := s.UnmarshalJSON(b); err != nil {
@@ -239,8 +230,8 @@ func boolPtr(b *lenient.Bool) *bool {
 
 // indicator converts w; t is the type implied by the endpoint ("" when the
 // item carries its own).
-func (w wireIndicator) indicator(t IndicatorType) Indicator {
-	ind := Indicator{
+func (w wireIndicator) indicator(t IndicatorType) *Indicator {
+	ind := &Indicator{
 		ID: int64(w.ID), Type: t, Rating: float64(w.Rating), Confidence: int(w.Confidence),
 		Active: boolPtr(w.Active), DNSActive: boolPtr(w.DNSActive), WhoisActive: boolPtr(w.WhoisActive),
 		Description: w.Description, Size: int64(w.Size), Owner: w.OwnerName,
