@@ -36,7 +36,7 @@ func ExampleIncidentsService_All() {
 	defer srv.Close()
 	c := srv.Client()
 
-	for inc, err := range c.Incidents.All(context.Background(), &canary.ListIncidentsOptions{State: canary.Unacknowledged, Limit: 2}) {
+	for inc, err := range c.Incidents.All(context.Background(), &canary.ListIncidentsOptions{State: canary.StateUnacknowledged, Limit: 2}) {
 		if err != nil {
 			fmt.Println("error:", err)
 			return
@@ -56,7 +56,7 @@ func ExampleIncidentsService_Acknowledge() {
 	c := srv.Client()
 	ctx := context.Background()
 
-	page, err := c.Incidents.List(ctx, &canary.ListIncidentsOptions{State: canary.Unacknowledged})
+	page, err := c.Incidents.List(ctx, &canary.ListIncidentsOptions{State: canary.StateUnacknowledged})
 	if err != nil || len(page.Items) == 0 {
 		fmt.Println("nothing to acknowledge", err)
 		return

@@ -18,25 +18,27 @@ import (
 // (https://docs.canary.tools/incidents/queries.html and actions.html).
 type IncidentsService service
 
-// IncidentState selects incidents by acknowledgement.
+// IncidentState selects incidents by acknowledgement. The zero value means
+// StateAll in every call that takes one (List, All, Search, SearchAll,
+// Watch and Tokens.Incidents).
 type IncidentState string
 
-// Incident states. The zero IncidentState means All for List and All, and
-// Unacknowledged (the Console's default) for Search.
+// Incident states.
 const (
-	All            IncidentState = "all"
-	Unacknowledged IncidentState = "unacknowledged"
-	Acknowledged   IncidentState = "acknowledged"
+	StateAll            IncidentState = "all"
+	StateUnacknowledged IncidentState = "unacknowledged"
+	StateAcknowledged   IncidentState = "acknowledged"
 )
 
-func (s IncidentState) check(field string, zero IncidentState) (IncidentState, error) {
+// check validates s and returns it, with the zero value read as StateAll.
+func (s IncidentState) check(field string) (IncidentState, error) {
 	switch s {
 	case "":
-		return zero, nil
-	case All, Unacknowledged, Acknowledged:
+		return StateAll, nil
+	case StateAll, StateUnacknowledged, StateAcknowledged:
 		return s, nil
 	}
-	return "", invalid(field, "%q is not a state; use canary.All, canary.Unacknowledged or canary.Acknowledged", clip(string(s)))
+	return "", invalid(field, "%q is not a state; use canary.StateAll, canary.StateUnacknowledged or canary.StateAcknowledged", clip(string(s)))
 }
 
 // ConsoleTimeLayout is the layout of the Console's newer_than and
@@ -46,7 +48,7 @@ const ConsoleTimeLayout = "2006-01-02-15:04:05"
 // ListIncidentsOptions filters and pages Incidents.List and Incidents.All
 // (GET /incidents/all, /incidents/unacknowledged, /incidents/acknowledged).
 type ListIncidentsOptions struct {
-	// State picks the feed; the zero value means All.
+	// State picks the feed; the zero value means StateAll.
 	State IncidentState
 	// NodeID limits the list to one Canary or one Canarytoken's node_id.
 	NodeID string
@@ -130,7 +132,7 @@ func (w *incidentPageWire) page() *Page[*Incident] {
 }
 
 func (o *ListIncidentsOptions) query() (string, url.Values, error) {
-	state, err := o.State.check("State", All)
+	state, err := o.State.check("State")
 	if err != nil {
 		return "", nil, err
 	}

@@ -39,7 +39,7 @@ func TestIncidentsAllFollowsEveryPageSendingOnlyTheCursor(t *testing.T) {
 	f := &fakeFeed{n: 7}
 	c := feedClient(t, f)
 	ids, errs := collect(c.Incidents.All(context.Background(), &ListIncidentsOptions{
-		State: Unacknowledged, NodeID: "node1", FlockID: "flock:default", Since: 0, EventLimit: 2, Limit: 3,
+		State: StateUnacknowledged, NodeID: "node1", FlockID: "flock:default", Since: 0, EventLimit: 2, Limit: 3,
 	}))
 	require.Empty(t, errs)
 	assert.Equal(t, seqIDs(1, 7), ids)

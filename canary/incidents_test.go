@@ -71,13 +71,13 @@ func TestIncidentsListQuery(t *testing.T) {
 	}{
 		{"nil options", nil, "/incidents/all", map[string]string{"limit": "500"}},
 		{"unacknowledged with filters", &ListIncidentsOptions{
-			State: Unacknowledged, NodeID: "n1", FlockID: "flock:default", Since: 42,
+			State: StateUnacknowledged, NodeID: "n1", FlockID: "flock:default", Since: 42,
 			NewerThan: newer, OlderThan: older, EventLimit: 3, Shrink: &yes, Limit: 100,
 		}, "/incidents/unacknowledged", map[string]string{
 			"limit": "100", "node_id": "n1", "flock_id": "flock:default", "incidents_since": "42",
 			"newer_than": "2026-01-02-02:04:05", "older_than": "2026-02-01-00:00:00", "event_limit": "3", "shrink": "true",
 		}},
-		{"acknowledged", &ListIncidentsOptions{State: Acknowledged}, "/incidents/acknowledged", map[string]string{"limit": "500"}},
+		{"acknowledged", &ListIncidentsOptions{State: StateAcknowledged}, "/incidents/acknowledged", map[string]string{"limit": "500"}},
 		{"cursor only", &ListIncidentsOptions{Cursor: "abc", NodeID: "n1", Limit: 7, Since: 9}, "/incidents/all", map[string]string{"cursor": "abc"}},
 		{"cursor keeps shrink like next_link", &ListIncidentsOptions{Cursor: "abc", Shrink: &yes, EventLimit: 2}, "/incidents/all", map[string]string{"cursor": "abc", "shrink": "true"}},
 	}
@@ -248,7 +248,7 @@ func TestIncidentsListGoldenAcknowledgedDevice(t *testing.T) {
 	t.Parallel()
 	f := setup(t)
 	f.on(t, "GET", "/incidents/acknowledged", 200, "@incidents/feed_acknowledged_limit1.json")
-	page, err := f.c.Incidents.List(context.Background(), &ListIncidentsOptions{State: Acknowledged, Limit: 1})
+	page, err := f.c.Incidents.List(context.Background(), &ListIncidentsOptions{State: StateAcknowledged, Limit: 1})
 	require.NoError(t, err)
 	require.Len(t, page.Items, 1)
 	inc := page.Items[0]

@@ -22,7 +22,7 @@ func TestTokensIncidentsUsesNodeID(t *testing.T) {
 		})
 
 	var keys []string
-	for inc, err := range f.c.Tokens.Incidents(context.Background(), "<token_code>", &ListIncidentsOptions{State: All, NodeID: "ignored", Limit: 1}) {
+	for inc, err := range f.c.Tokens.Incidents(context.Background(), "<token_code>", &ListIncidentsOptions{State: StateAll, NodeID: "ignored", Limit: 1}) {
 		require.NoError(t, err)
 		keys = append(keys, inc.Key)
 		assert.Equal(t, "<node_id>", inc.NodeID)

@@ -86,7 +86,7 @@ func TestTokensCreateKindSpecificFields(t *testing.T) {
 		{CreateTokenRequest{Kind: KindAWSID, Memo: "m", Expiry: "6mo"}, url.Values{"expiry": {"6mo"}}},
 		{CreateTokenRequest{Kind: KindAzureID, Memo: "m", AzureIDCertFileName: "cert.pem"}, url.Values{"azure_id_cert_file_name": {"cert.pem"}}},
 		{CreateTokenRequest{Kind: KindActiveDirectoryLogin, Memo: "m", TokenedUsernames: []string{"svc_backup", "adm_old"}}, url.Values{"tokened_usernames": {"svc_backup,adm_old"}}},
-		{CreateTokenRequest{Kind: KindIdPApp, Memo: "m", IdPAppType: "github"}, url.Values{"idp_app_type": {"github"}}},
+		{CreateTokenRequest{Kind: KindIDPApp, Memo: "m", IDPAppType: "github"}, url.Values{"idp_app_type": {"github"}}},
 		{CreateTokenRequest{Kind: KindPWA, Memo: "m", PWAAppName: "Payroll", PWAIcon: "bank"}, url.Values{"pwa_app_name": {"Payroll"}, "pwa_icon": {"bank"}}},
 		{CreateTokenRequest{Kind: KindMySQLDump, Memo: "m", Industry: "medical"}, url.Values{"industry": {"medical"}}},
 		{CreateTokenRequest{Kind: KindDNS, Memo: "m", CustomDomain: "t.example.com"}, url.Values{"custom_domain": {"t.example.com"}}},

@@ -16,7 +16,7 @@ type WatchOptions struct {
 	// pass the last one here to resume after a restart without missing or
 	// repeating anything. 0 starts from the beginning of the feed.
 	Since int64
-	// State picks the feed to watch (default All).
+	// State picks the feed to watch; the zero value means StateAll.
 	State IncidentState
 	// NodeID and FlockID narrow the watch to one device or token, or one
 	// flock.
@@ -53,7 +53,7 @@ func (o *WatchOptions) normalize() (WatchOptions, error) {
 	if w.Since < 0 {
 		return w, invalid("Since", "must not be negative (it is an updated_id)")
 	}
-	if _, err := w.State.check("State", All); err != nil {
+	if _, err := w.State.check("State"); err != nil {
 		return w, err
 	}
 	if _, err := pageLimit("PageSize", w.PageSize); err != nil {
