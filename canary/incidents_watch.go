@@ -1,11 +1,14 @@
 package canary
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/decoykit/decoykit/internal/rest"
 )
 
 // WatchOptions configures Incidents.Watch. The zero value watches every
@@ -26,8 +29,10 @@ type WatchOptions struct {
 	Interval time.Duration
 	// PageSize is the page size of each poll (default DefaultPageSize).
 	PageSize int
-	// MinBackoff and MaxBackoff bound the wait after a failed poll, doubling
-	// from MinBackoff with each consecutive failure (defaults 5s and 5m). A
+	// MinBackoff and MaxBackoff bound the wait after a failed poll: a
+	// jittered wait whose ceiling doubles from MinBackoff with each
+	// consecutive failure, never less than MinBackoff/2 nor more than
+	// MaxBackoff (defaults 5s and 5m), as the client's own retries wait. A
 	// successful poll resets it. Failures that retrying cannot fix (a wrong
 	// auth token, a rejected parameter) end Watch instead.
 	MinBackoff, MaxBackoff time.Duration
@@ -131,19 +136,15 @@ func (s *IncidentsService) Watch(ctx context.Context, opts *WatchOptions, handle
 		wait := o.Interval
 		if err != nil {
 			failures++
-			wait = backoff(o.MinBackoff, o.MaxBackoff, failures)
+			wait = rest.Backoff(o.MinBackoff, o.MaxBackoff, failures)
 			if o.OnError != nil {
 				o.OnError(err, wait)
 			}
 		} else {
 			failures = 0
 		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		case <-t.C:
+		if err := rest.Sleep(ctx, wait); err != nil {
+			return err
 		}
 	}
 }
@@ -163,7 +164,7 @@ func (s *IncidentsService) poll(ctx context.Context, o *WatchOptions, checkpoint
 	flush := func() error {
 		// Deliver one page in updated_id order; the Console sends pages in
 		// ascending order, this guards the order within a page.
-		slices.SortStableFunc(page, func(a, b *Incident) int { return cmpInt64(a.UpdatedID, b.UpdatedID) })
+		slices.SortStableFunc(page, func(a, b *Incident) int { return cmp.Compare(a.UpdatedID, b.UpdatedID) })
 		for _, inc := range page {
 			if ctx.Err() != nil {
 				break // stopped: the rest comes again after a restart
@@ -204,16 +205,6 @@ func (s *IncidentsService) poll(ctx context.Context, o *WatchOptions, checkpoint
 	return pageErr
 }
 
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
 // transient reports whether a failed poll is worth retrying.
 func transient(err error) bool {
 	var ve *ValidationError
@@ -225,12 +216,4 @@ func transient(err error) bool {
 		return ae.Is(ErrServer) || ae.Is(ErrRateLimited) || ae.StatusCode == 408
 	}
 	return true // network errors, malformed pages, a repeated cursor
-}
-
-func backoff(minWait, maxWait time.Duration, failures int) time.Duration {
-	d := minWait
-	for i := 1; i < failures && d < maxWait; i++ {
-		d *= 2
-	}
-	return min(d, maxWait)
 }
