@@ -74,11 +74,11 @@ func DemoEstate() Estate {
 func (e *Estate) check() error {
 	var errs []error
 	if e.Tokens < 0 || e.Incidents < 0 || e.TriggeredTokens < 0 {
-		errs = append(errs, errors.New("Tokens, Incidents and TriggeredTokens must not be negative"))
+		errs = append(errs, errors.New("negative Tokens, Incidents or TriggeredTokens"))
 	}
 	for _, f := range []float64{e.DisabledFraction, e.AcknowledgedFraction} {
 		if f < 0 || f > 1 {
-			errs = append(errs, errors.New("DisabledFraction and AcknowledgedFraction must be between 0 and 1"))
+			errs = append(errs, errors.New("fractions (DisabledFraction, AcknowledgedFraction) must be between 0 and 1"))
 			break
 		}
 	}
@@ -93,10 +93,10 @@ func (e *Estate) check() error {
 		}
 	}
 	if e.Incidents > 0 && (e.Tokens == 0 || e.DisabledFraction >= 1) {
-		errs = append(errs, errors.New("Incidents need enabled tokens: set Tokens and a DisabledFraction below 1"))
+		errs = append(errs, errors.New("incidents need enabled tokens: set Tokens and a DisabledFraction below 1"))
 	}
 	if e.Age < 0 {
-		errs = append(errs, errors.New("Age must not be negative"))
+		errs = append(errs, errors.New("negative Age"))
 	}
 	return errors.Join(errs...)
 }

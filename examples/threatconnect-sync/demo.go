@@ -49,10 +49,7 @@ func runDemo(ctx context.Context, out io.Writer, sc scores) error {
 	tsrv := tctest.NewServer(tctest.WithHMAC(demoAccessID, demoSecret))
 	defer tsrv.Close()
 
-	cc, err := csrv.NewClient()
-	if err != nil {
-		return err
-	}
+	cc := csrv.Client()
 	tc, err := threatconnect.NewClient(threatconnect.WithBaseURL(tsrv.URL),
 		threatconnect.WithHMAC(demoAccessID, demoSecret), threatconnect.WithHTTPClient(tsrv.Client()))
 	if err != nil {
