@@ -120,6 +120,10 @@ func (c Client) LogValue() slog.Value {
 
 // Ping checks that the Console is reachable and accepts the auth token
 // (GET /ping).
+//
+// Canary API docs: https://docs.canary.tools/console/testing.html#ping
+//
+//meta:operation GET /api/v1/ping
 func (c *Client) Ping(ctx context.Context) error {
 	return c.get(ctx, "/ping", nil, nil)
 }

@@ -14,8 +14,10 @@ import (
 )
 
 // IncidentsService reads and acts on the Console's incidents: the alerts
-// raised when a Canary is touched or a Canarytoken fires
-// (https://docs.canary.tools/incidents/queries.html and actions.html).
+// raised when a Canary is touched or a Canarytoken fires.
+//
+// Canary API docs: https://docs.canary.tools/incidents/queries.html and
+// https://docs.canary.tools/incidents/actions.html
 type IncidentsService service
 
 // IncidentState selects incidents by acknowledgement. The zero value means
@@ -212,6 +214,12 @@ func setTime(q url.Values, k string, t time.Time) {
 // NextCursor as opts.Cursor for the next page, which sends only the cursor
 // (and shrink). The Console's next_link is never followed: it carries the
 // auth token in its query string.
+//
+// Canary API docs: https://docs.canary.tools/incidents/queries.html#all-incidents
+//
+//meta:operation GET /api/v1/incidents/all
+//meta:operation GET /api/v1/incidents/unacknowledged
+//meta:operation GET /api/v1/incidents/acknowledged
 func (s *IncidentsService) List(ctx context.Context, opts *ListIncidentsOptions) (*Page[*Incident], error) {
 	var o ListIncidentsOptions
 	if opts != nil {
@@ -234,6 +242,12 @@ func (s *IncidentsService) List(ctx context.Context, opts *ListIncidentsOptions)
 // (one page ahead at most). Each range starts again from the first page;
 // break stops fetching at once; an error is yielded once and ends the loop;
 // a repeated cursor is refused.
+//
+// Canary API docs: https://docs.canary.tools/incidents/queries.html#all-incidents
+//
+//meta:operation GET /api/v1/incidents/all
+//meta:operation GET /api/v1/incidents/unacknowledged
+//meta:operation GET /api/v1/incidents/acknowledged
 func (s *IncidentsService) All(ctx context.Context, opts *ListIncidentsOptions) iter.Seq2[*Incident, error] {
 	var o ListIncidentsOptions
 	if opts != nil {
@@ -255,6 +269,10 @@ func (s *IncidentsService) All(ctx context.Context, opts *ListIncidentsOptions) 
 }
 
 // Get fetches one incident by its key (GET /incident/fetch).
+//
+// Canary API docs: https://docs.canary.tools/incidents/actions.html#fetch-incident
+//
+//meta:operation GET /api/v1/incident/fetch
 func (s *IncidentsService) Get(ctx context.Context, key string) (*Incident, error) {
 	if err := requireID("key", key); err != nil {
 		return nil, err
@@ -264,6 +282,10 @@ func (s *IncidentsService) Get(ctx context.Context, key string) (*Incident, erro
 
 // GetByHashID fetches one incident by its hash_id, such as a webhook's
 // IncidentHash (GET /incident/fetch?hash_id=).
+//
+// Canary API docs: https://docs.canary.tools/incidents/actions.html#fetch-incident
+//
+//meta:operation GET /api/v1/incident/fetch
 func (s *IncidentsService) GetByHashID(ctx context.Context, hashID string) (*Incident, error) {
 	if err := requireID("hashID", hashID); err != nil {
 		return nil, err
@@ -291,17 +313,29 @@ func (s *IncidentsService) fetch(ctx context.Context, q url.Values) (*Incident, 
 }
 
 // Acknowledge marks an incident as seen (POST /incident/acknowledge).
+//
+// Canary API docs: https://docs.canary.tools/incidents/actions.html#acknowledge-incident
+//
+//meta:operation POST /api/v1/incident/acknowledge
 func (s *IncidentsService) Acknowledge(ctx context.Context, key string) error {
 	return s.action(ctx, http.MethodPost, "/incident/acknowledge", key)
 }
 
 // Unacknowledge marks an incident as not yet seen
 // (POST /incident/unacknowledge).
+//
+// Canary API docs: https://docs.canary.tools/incidents/actions.html#unacknowledge-incident
+//
+//meta:operation POST /api/v1/incident/unacknowledge
 func (s *IncidentsService) Unacknowledge(ctx context.Context, key string) error {
 	return s.action(ctx, http.MethodPost, "/incident/unacknowledge", key)
 }
 
 // Delete deletes an incident (DELETE /incident/delete).
+//
+// Canary API docs: https://docs.canary.tools/incidents/actions.html#delete-incident
+//
+//meta:operation DELETE /api/v1/incident/delete
 func (s *IncidentsService) Delete(ctx context.Context, key string) error {
 	return s.action(ctx, http.MethodDelete, "/incident/delete", key)
 }

@@ -84,7 +84,12 @@ func joinLogtypes(lts []string) (string, error) {
 }
 
 // Search returns one page of incidents matching opts, of every state unless
-// opts.State says otherwise. The page's PageNumber, TotalPages and TotalResults are filled.
+// opts.State says otherwise. The page's PageNumber, TotalPages and
+// TotalResults are filled.
+//
+// Canary API docs: https://docs.canary.tools/incidents/queries.html#search-incidents
+//
+//meta:operation GET /api/v1/incidents/search
 func (s *IncidentsService) Search(ctx context.Context, opts *SearchIncidentsOptions) (*Page[*Incident], error) {
 	var o SearchIncidentsOptions
 	if opts != nil {
@@ -103,6 +108,10 @@ func (s *IncidentsService) Search(ctx context.Context, opts *SearchIncidentsOpti
 
 // SearchAll iterates over every incident matching opts, page by page, like
 // All.
+//
+// Canary API docs: https://docs.canary.tools/incidents/queries.html#search-incidents
+//
+//meta:operation GET /api/v1/incidents/search
 func (s *IncidentsService) SearchAll(ctx context.Context, opts *SearchIncidentsOptions) iter.Seq2[*Incident, error] {
 	var o SearchIncidentsOptions
 	if opts != nil {

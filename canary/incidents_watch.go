@@ -112,6 +112,12 @@ func (e errHandler) Unwrap() error { return e.err }
 // ctx.Err() when ctx ends, the handler's error (wrapped) when handle fails,
 // or the error that retrying cannot fix (ErrUnauthorized, a
 // *ValidationError, ...).
+//
+// Canary API docs: https://docs.canary.tools/incidents/queries.html#all-incidents
+//
+//meta:operation GET /api/v1/incidents/all
+//meta:operation GET /api/v1/incidents/unacknowledged
+//meta:operation GET /api/v1/incidents/acknowledged
 func (s *IncidentsService) Watch(ctx context.Context, opts *WatchOptions, handle func(ctx context.Context, inc *Incident) error) error {
 	if handle == nil {
 		return invalid("handle", "must not be nil: it receives each incident")

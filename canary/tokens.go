@@ -11,11 +11,18 @@ import (
 )
 
 // TokensService manages Canarytokens: the endpoints under /canarytoken and
-// /canarytokens (https://docs.canary.tools/canarytokens/actions.html).
+// /canarytokens.
+//
+// Canary API docs: https://docs.canary.tools/canarytokens/actions.html and
+// https://docs.canary.tools/canarytokens/queries.html
 type TokensService service
 
 // Kinds returns the kinds this Console can create, with its descriptions
 // (GET /canarytokens/list).
+//
+// Canary API docs: https://docs.canary.tools/canarytokens/actions.html#list-kinds-of-canarytokens
+//
+//meta:operation GET /api/v1/canarytokens/list
 func (s *TokensService) Kinds(ctx context.Context) (map[Kind]string, error) {
 	var out struct {
 		envelope
@@ -32,6 +39,10 @@ func (s *TokensService) Kinds(ctx context.Context) (map[Kind]string, error) {
 }
 
 // Get fetches one token by its ID, the token code (GET /canarytoken/fetch).
+//
+// Canary API docs: https://docs.canary.tools/canarytokens/actions.html#fetch-a-canarytoken
+//
+//meta:operation GET /api/v1/canarytoken/fetch
 func (s *TokensService) Get(ctx context.Context, id string) (*Token, error) {
 	if err := requireID("id", id); err != nil {
 		return nil, err
@@ -119,6 +130,10 @@ func (o *ListTokensOptions) query(cursor string) (url.Values, error) {
 }
 
 // List returns one page of tokens (GET /canarytokens/paginate).
+//
+// Canary API docs: https://docs.canary.tools/canarytokens/queries.html#paginate-canarytokens
+//
+//meta:operation GET /api/v1/canarytokens/paginate
 func (s *TokensService) List(ctx context.Context, opts *ListTokensOptions) (*Page[*Token], error) {
 	var o ListTokensOptions
 	if opts != nil {
@@ -139,6 +154,10 @@ func (s *TokensService) List(ctx context.Context, opts *ListTokensOptions) (*Pag
 // with the next page requested while the current one is decoded and
 // yielded (one page ahead at most). Each range starts from the first page;
 // break stops fetching at once; an error is yielded once and ends the loop.
+//
+// Canary API docs: https://docs.canary.tools/canarytokens/queries.html#paginate-canarytokens
+//
+//meta:operation GET /api/v1/canarytokens/paginate
 func (s *TokensService) All(ctx context.Context, opts *ListTokensOptions) iter.Seq2[*Token, error] {
 	var o ListTokensOptions
 	if opts != nil {
@@ -148,12 +167,20 @@ func (s *TokensService) All(ctx context.Context, opts *ListTokensOptions) iter.S
 }
 
 // Enable turns a token's alerts on (POST /canarytoken/enable).
+//
+// Canary API docs: https://docs.canary.tools/canarytokens/actions.html#enable-canarytoken
+//
+//meta:operation POST /api/v1/canarytoken/enable
 func (s *TokensService) Enable(ctx context.Context, id string) error {
 	return s.action(ctx, "/canarytoken/enable", id)
 }
 
 // Disable turns a token's alerts off without deleting it
 // (POST /canarytoken/disable).
+//
+// Canary API docs: https://docs.canary.tools/canarytokens/actions.html#disable-canarytoken
+//
+//meta:operation POST /api/v1/canarytoken/disable
 func (s *TokensService) Disable(ctx context.Context, id string) error {
 	return s.action(ctx, "/canarytoken/disable", id)
 }
@@ -167,6 +194,10 @@ func (s *TokensService) action(ctx context.Context, path, id string) error {
 
 // UpdateMemo replaces a token's memo, the reminder shown in its alerts
 // (POST /canarytoken/update).
+//
+// Canary API docs: https://docs.canary.tools/canarytokens/actions.html#update-canarytoken-memo
+//
+//meta:operation POST /api/v1/canarytoken/update
 func (s *TokensService) UpdateMemo(ctx context.Context, id, memo string) (*Token, error) {
 	if err := requireID("id", id); err != nil {
 		return nil, err
@@ -199,6 +230,10 @@ type DeleteTokenOptions struct {
 }
 
 // Delete deletes a token (POST /canarytoken/delete).
+//
+// Canary API docs: https://docs.canary.tools/canarytokens/actions.html#delete-canarytoken
+//
+//meta:operation POST /api/v1/canarytoken/delete
 func (s *TokensService) Delete(ctx context.Context, id string, opts *DeleteTokenOptions) error {
 	if err := requireID("id", id); err != nil {
 		return err

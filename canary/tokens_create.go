@@ -402,6 +402,10 @@ func sizeOf(r io.Reader) int64 {
 // is multipart/form-data and the file is streamed. A create is never retried
 // unless RetryPolicy.RetryNonIdempotent is set: the Console has no
 // idempotency keys, so a retry could create the token twice.
+//
+// Canary API docs: https://docs.canary.tools/canarytokens/actions.html#create-canarytoken
+//
+//meta:operation POST /api/v1/canarytoken/create
 func (s *TokensService) Create(ctx context.Context, req CreateTokenRequest) (*Token, error) {
 	p, err := req.prepare()
 	if err != nil {

@@ -54,8 +54,8 @@ func TestTokensIncidentsErrors(t *testing.T) {
 		field string
 	}{
 		{"empty id", f.c.Tokens.Incidents(context.Background(), "", nil), "id"},
-		{"nil token", f.c.Tokens.IncidentsOf(context.Background(), nil, nil), "tok"},
-		{"token without node_id", f.c.Tokens.IncidentsOf(context.Background(), &Token{ID: "abc"}, nil), "tok.NodeID"},
+		{"nil token", f.c.Tokens.incidentsOf(context.Background(), nil, nil), "tok"},
+		{"token without node_id", f.c.Tokens.incidentsOf(context.Background(), &Token{ID: "abc"}, nil), "tok.NodeID"},
 	}
 	for _, tt := range tests {
 		n := 0

@@ -48,6 +48,10 @@ func (o *SearchTokensOptions) query(cursor string) (url.Values, error) {
 }
 
 // Search returns one page of tokens matching opts (GET /canarytokens/search).
+//
+// Canary API docs: https://docs.canary.tools/canarytokens/queries.html#search-canarytokens
+//
+//meta:operation GET /api/v1/canarytokens/search
 func (s *TokensService) Search(ctx context.Context, opts *SearchTokensOptions) (*Page[*Token], error) {
 	var o SearchTokensOptions
 	if opts != nil {
@@ -65,6 +69,10 @@ func (s *TokensService) Search(ctx context.Context, opts *SearchTokensOptions) (
 }
 
 // SearchAll iterates over every token matching opts, page by page, like All.
+//
+// Canary API docs: https://docs.canary.tools/canarytokens/queries.html#search-canarytokens
+//
+//meta:operation GET /api/v1/canarytokens/search
 func (s *TokensService) SearchAll(ctx context.Context, opts *SearchTokensOptions) iter.Seq2[*Token, error] {
 	var o SearchTokensOptions
 	if opts != nil {

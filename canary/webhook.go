@@ -193,6 +193,8 @@ type auditWire struct {
 // ParseWebhook reads one Console webhook body (at most MaxWebhookBytes)
 // and decodes it. Errors match ErrInvalidWebhook or ErrWebhookTooLarge and
 // never quote the body.
+//
+// Canary API docs: https://docs.canary.tools/webhooks/generic.html
 func ParseWebhook(r io.Reader) (*WebhookAlert, error) {
 	return parseWebhookFrom(r, MaxWebhookBytes)
 }

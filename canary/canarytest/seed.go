@@ -9,10 +9,10 @@ import (
 	"time"
 )
 
-// DocumentationIPs are the default attacker addresses of a seeded estate:
+// documentationIPs are the default attacker addresses of a seeded estate:
 // addresses from the documentation ranges (RFC 5737), so demo output never
 // names a real host.
-var DocumentationIPs = []string{"203.0.113.7", "198.51.100.23", "192.0.2.44", "203.0.113.91", "198.51.100.150", "192.0.2.200"}
+var documentationIPs = []string{"203.0.113.7", "198.51.100.23", "192.0.2.44", "203.0.113.91", "198.51.100.150", "192.0.2.200"}
 
 // Estate describes a deception estate for Seed to create.
 type Estate struct {
@@ -28,9 +28,10 @@ type Estate struct {
 	Age time.Duration
 	// Incidents is the number of token incidents, spread over TriggeredTokens
 	// enabled tokens (0: all enabled tokens), each at a random time after its
-	// token's creation, from SourceIPs (nil: DocumentationIPs), the first
-	// addresses more often than the last. The first address hits any of the
-	// tokens; each other one keeps mostly to one token.
+	// token's creation, from SourceIPs (nil: six addresses from the RFC 5737
+	// documentation ranges, such as 203.0.113.7), the first addresses more
+	// often than the last. The first address hits any of the tokens; each
+	// other one keeps mostly to one token.
 	Incidents       int
 	TriggeredTokens int
 	SourceIPs       []string
@@ -127,7 +128,7 @@ func (s *Server) Seed(e Estate) (Summary, error) {
 	}
 	ips := e.SourceIPs
 	if len(ips) == 0 {
-		ips = DocumentationIPs
+		ips = documentationIPs
 	}
 	age := e.Age
 	if age == 0 {
