@@ -61,8 +61,8 @@ type ListIncidentsOptions struct {
 	Since int64
 	// NewerThan and OlderThan bound the incidents' times; they are sent in
 	// the Console's format (ConsoleTimeLayout, UTC). The Console warns that
-	// polling with newer_than can miss incidents: poll with Since (or a
-	// Watcher) instead.
+	// polling with newer_than can miss incidents: poll with Since (or
+	// Incidents.Watch) instead.
 	NewerThan, OlderThan time.Time
 	// EventLimit caps the events returned per incident (0: the Console's
 	// default, all).
