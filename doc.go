@@ -23,7 +23,7 @@
 //	if err != nil { ... }
 //	if err := c.Ping(ctx); err != nil { ... }
 //	t, err := c.Tokens.Create(ctx, canary.CreateTokenRequest{Kind: canary.KindAWSID, Memo: "CI runner ~/.aws"})
-//	for inc, err := range c.Incidents.All(ctx, &canary.ListIncidentsOptions{State: canary.Unacknowledged}) {
+//	for inc, err := range c.Incidents.All(ctx, &canary.ListIncidentsOptions{State: canary.StateUnacknowledged}) {
 //		if err != nil { ... }
 //		fmt.Println(inc.SourceHost, inc.Description)
 //	}

@@ -170,7 +170,7 @@ func TestArticle(t *testing.T) {
 	t.Parallel()
 	for k, want := range map[canary.Kind]string{
 		canary.KindAWSID: "an", canary.KindHTTP: "an", canary.KindDNS: "a", canary.KindMSWord: "a",
-		canary.KindQRCode: "a", canary.KindIdPApp: "an", canary.KindOffice365Mail: "an", "": "a",
+		canary.KindQRCode: "a", canary.KindIDPApp: "an", canary.KindOffice365Mail: "an", "": "a",
 	} {
 		assert.Equal(t, want, article(k), k)
 	}

@@ -41,7 +41,7 @@ func (s clientSource) Incidents(ctx context.Context) iter.Seq2[*canary.Incident,
 	if s.c == nil {
 		return failed[*canary.Incident](invalid("FromClient", "the client is nil; make one with canary.NewClient"))
 	}
-	return s.c.Incidents.All(ctx, &canary.ListIncidentsOptions{State: canary.All, Limit: sourcePageSize})
+	return s.c.Incidents.All(ctx, &canary.ListIncidentsOptions{State: canary.StateAll, Limit: sourcePageSize})
 }
 
 // failed is an iterator that yields err once.

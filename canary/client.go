@@ -3,13 +3,11 @@ package canary
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"runtime"
-	"strings"
 
 	"github.com/decoykit/decoykit/internal/jsonscan"
 	"github.com/decoykit/decoykit/internal/redact"
@@ -122,6 +120,10 @@ func (c Client) LogValue() slog.Value {
 
 // Ping checks that the Console is reachable and accepts the auth token
 // (GET /ping).
+//
+// Canary API docs: https://docs.canary.tools/console/testing.html#ping
+//
+//meta:operation GET /api/v1/ping
 func (c *Client) Ping(ctx context.Context) error {
 	return c.get(ctx, "/ping", nil, nil)
 }
@@ -196,50 +198,7 @@ func (c *Client) decode(r rest.Request, status int, body []byte, out enveloped) 
 	return nil
 }
 
-func describeDecodeError(err error, body []byte) string {
-	trimmed := strings.TrimSpace(string(body[:min(len(body), 256)]))
-	if strings.HasPrefix(trimmed, "<") {
-		return "got HTML instead of JSON (a proxy or login page?)"
-	}
-	return err.Error()
-}
-
-func (c *Client) apiError(r rest.Request, status int, msg string, body []byte) *APIError {
-	if msg == "" {
-		msg = "the Console reported an error without a message"
-	}
-	return &APIError{StatusCode: status, Message: c.scrub(msg), Method: r.Method, Path: r.Path, Body: capBody(c.scrubBytes(body))}
-}
-
-func capBody(b []byte) []byte {
-	if len(b) > rest.DefaultMaxErrorBodyBytes {
-		return b[:rest.DefaultMaxErrorBodyBytes]
-	}
-	return b
-}
-
 func (c *Client) scrub(s string) string { return redact.Secrets{c.token.Reveal()}.String(s) }
 func (c *Client) scrubBytes(b []byte) []byte {
 	return redact.Secrets{c.token.Reveal()}.Bytes(b)
-}
-
-// mapError turns the sender's errors into this package's.
-func (c *Client) mapError(r rest.Request, err error) error {
-	var se *rest.StatusError
-	if errors.As(err, &se) {
-		msg := http.StatusText(se.StatusCode)
-		var env envelope
-		if json.Unmarshal(se.Body, &env) == nil && env.Message != "" {
-			msg = env.Message
-		} else if t := strings.TrimSpace(string(se.Body[:min(len(se.Body), 256)])); strings.HasPrefix(t, "<") {
-			msg += " (HTML error page)"
-		}
-		ae := c.apiError(r, se.StatusCode, msg, se.Body)
-		ae.RetryAfter = se.RetryAfter
-		return ae
-	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("canary: %s %s: %w", r.Method, r.Path, err)
-	}
-	return fmt.Errorf("canary: %w", err)
 }

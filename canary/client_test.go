@@ -204,3 +204,25 @@ func TestAPIErrorIsMatrix(t *testing.T) {
 	}
 	assert.True(t, strings.HasPrefix((&APIError{StatusCode: 500, Method: "GET", Path: "/x", Message: "Internal Server Error"}).Error(), "canary: GET /x: HTTP 500: Internal Server Error"))
 }
+
+func TestPing(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	calls := f.on(t, "GET", "/ping", 200, `{"result": "success"}`)
+	require.NoError(t, f.c.Ping(context.Background()))
+	require.Len(t, *calls, 1)
+	assert.Empty(t, (*calls)[0].Query)
+}
+
+func TestPingInvalidAuthToken(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	f.on(t, "GET", "/ping", 200, `{"message": "Invalid auth_token", "result": "error"}`)
+	err := f.c.Ping(context.Background())
+	var ae *APIError
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, 200, ae.StatusCode)
+	assert.Equal(t, "Invalid auth_token", ae.Message)
+	assert.ErrorIs(t, err, ErrUnauthorized)
+	assert.Equal(t, "canary: GET /ping: Invalid auth_token (check the auth token and that its key type may call this endpoint)", err.Error())
+}

@@ -23,7 +23,7 @@ import (
 // reports as errFast, and the callers then fall back to encoding/json, which
 // produces the error (or, should the two ever disagree, the result): the
 // fast path never makes an error of its own. The differential tests and
-// fuzz targets in decode_*_test.go hold the two paths to identical results.
+// fuzz targets in fuzz_test.go hold the two paths to identical results.
 
 // errFast means the fast decoder gave up; the caller falls back to
 // encoding/json. It is never returned to users.

@@ -463,49 +463,6 @@ func TestIncidentOracleIsUnmarshal(t *testing.T) {
 	}
 }
 
-// Fuzz targets: each holds a fast decoder to encoding/json on arbitrary
-// input. Run one with e.g.
-//
-//	go test -run '^$' -fuzz FuzzDecodeIncident -fuzztime 60s ./canary/
-func FuzzDecodeIncident(f *testing.F) {
-	for _, in := range incidentQuirks {
-		f.Add([]byte(in))
-	}
-	for _, inc := range documentedIncidents(f) {
-		f.Add(inc)
-	}
-	f.Fuzz(func(t *testing.T, data []byte) { checkIncident(t, data) })
-}
-
-func FuzzDecodeToken(f *testing.F) {
-	for _, in := range tokenQuirks {
-		f.Add([]byte(in))
-	}
-	f.Fuzz(func(t *testing.T, data []byte) { checkToken(t, data) })
-}
-
-func FuzzDecodeIncidentPage(f *testing.F) {
-	for _, body := range testdataFiles(f, "incidents") {
-		f.Add(body)
-	}
-	for _, body := range pageQuirks {
-		f.Add([]byte(body))
-	}
-	f.Add(incidentFeedTemplate(3).render(0, 2))
-	f.Fuzz(func(t *testing.T, body []byte) { checkIncidentPage(t, body) })
-}
-
-func FuzzDecodeTokenPage(f *testing.F) {
-	for _, body := range testdataFiles(f, "tokens") {
-		f.Add(body)
-	}
-	for _, body := range pageQuirks {
-		f.Add([]byte(body))
-	}
-	f.Add(tokenListTemplate(8).render(0, 2))
-	f.Fuzz(func(t *testing.T, body []byte) { checkTokenPage(t, body) })
-}
-
 // TestPageOf checks the pagers' page decoding: the fast path's items, and
 // the client's usual errors when it falls back.
 func TestPageOf(t *testing.T) {

@@ -23,6 +23,13 @@
 // the Console expects. The Console's next_link URLs, which carry the auth
 // token, are never followed.
 //
+// # Incident states
+//
+// Incident lists, searches and the watcher take an IncidentState:
+// StateAll, StateUnacknowledged or StateAcknowledged. The zero value means
+// StateAll in every call (the Console's own search default, unacknowledged,
+// is not inherited).
+//
 // # Errors
 //
 // A non-2xx status or a {"result":"error"} body (which the Console also sends

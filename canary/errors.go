@@ -1,11 +1,15 @@
 package canary
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/decoykit/decoykit/internal/rest"
 )
 
 // Sentinel errors for errors.Is. An *APIError matches them by HTTP status
@@ -147,3 +151,75 @@ func requireID(field, v string) error {
 	}
 	return nil
 }
+
+func malformed(method, path, what string) error {
+	return &malformedError{method: method, path: path, what: what}
+}
+
+type malformedError struct{ method, path, what string }
+
+func (e *malformedError) Error() string {
+	return "canary: " + e.method + " " + e.path + ": malformed response: " + e.what
+}
+
+func (e *malformedError) Unwrap() error { return ErrMalformedResponse }
+
+func clip(s string) string {
+	if len(s) > 64 {
+		return s[:64] + "…"
+	}
+	return s
+}
+
+func describeDecodeError(err error, body []byte) string {
+	trimmed := strings.TrimSpace(string(body[:min(len(body), 256)]))
+	if strings.HasPrefix(trimmed, "<") {
+		return "got HTML instead of JSON (a proxy or login page?)"
+	}
+	return err.Error()
+}
+
+func (c *Client) apiError(r rest.Request, status int, msg string, body []byte) *APIError {
+	if msg == "" {
+		msg = "the Console reported an error without a message"
+	}
+	return &APIError{StatusCode: status, Message: c.scrub(msg), Method: r.Method, Path: r.Path, Body: capBody(c.scrubBytes(body))}
+}
+
+func capBody(b []byte) []byte {
+	if len(b) > rest.DefaultMaxErrorBodyBytes {
+		return b[:rest.DefaultMaxErrorBodyBytes]
+	}
+	return b
+}
+
+// mapError turns the sender's errors into this package's.
+func (c *Client) mapError(r rest.Request, err error) error {
+	var se *rest.StatusError
+	if errors.As(err, &se) {
+		msg := http.StatusText(se.StatusCode)
+		var env envelope
+		if json.Unmarshal(se.Body, &env) == nil && env.Message != "" {
+			msg = env.Message
+		} else if t := strings.TrimSpace(string(se.Body[:min(len(se.Body), 256)])); strings.HasPrefix(t, "<") {
+			msg += " (HTML error page)"
+		}
+		ae := c.apiError(r, se.StatusCode, msg, se.Body)
+		ae.RetryAfter = se.RetryAfter
+		return ae
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("canary: %s %s: %w", r.Method, r.Path, err)
+	}
+	return fmt.Errorf("canary: %w", err)
+}
+
+// Webhook errors, for errors.Is.
+var (
+	// ErrInvalidWebhook: the body is not a Console webhook payload
+	// (malformed JSON, a JSON value that is not an object, or an object
+	// without any of the Console's alert fields).
+	ErrInvalidWebhook = errors.New("canary: invalid webhook payload")
+	// ErrWebhookTooLarge: the body is larger than the limit.
+	ErrWebhookTooLarge = errors.New("canary: webhook body too large")
+)

@@ -14,29 +14,33 @@ import (
 )
 
 // IncidentsService reads and acts on the Console's incidents: the alerts
-// raised when a Canary is touched or a Canarytoken fires
-// (https://docs.canary.tools/incidents/queries.html and actions.html).
+// raised when a Canary is touched or a Canarytoken fires.
+//
+// Canary API docs: https://docs.canary.tools/incidents/queries.html and
+// https://docs.canary.tools/incidents/actions.html
 type IncidentsService service
 
-// IncidentState selects incidents by acknowledgement.
+// IncidentState selects incidents by acknowledgement. The zero value means
+// StateAll in every call that takes one (List, All, Search, SearchAll,
+// Watch and Tokens.Incidents).
 type IncidentState string
 
-// Incident states. The zero IncidentState means All for List and All, and
-// Unacknowledged (the Console's default) for Search.
+// Incident states.
 const (
-	All            IncidentState = "all"
-	Unacknowledged IncidentState = "unacknowledged"
-	Acknowledged   IncidentState = "acknowledged"
+	StateAll            IncidentState = "all"
+	StateUnacknowledged IncidentState = "unacknowledged"
+	StateAcknowledged   IncidentState = "acknowledged"
 )
 
-func (s IncidentState) check(field string, zero IncidentState) (IncidentState, error) {
+// check validates s and returns it, with the zero value read as StateAll.
+func (s IncidentState) check(field string) (IncidentState, error) {
 	switch s {
 	case "":
-		return zero, nil
-	case All, Unacknowledged, Acknowledged:
+		return StateAll, nil
+	case StateAll, StateUnacknowledged, StateAcknowledged:
 		return s, nil
 	}
-	return "", invalid(field, "%q is not a state; use canary.All, canary.Unacknowledged or canary.Acknowledged", clip(string(s)))
+	return "", invalid(field, "%q is not a state; use canary.StateAll, canary.StateUnacknowledged or canary.StateAcknowledged", clip(string(s)))
 }
 
 // ConsoleTimeLayout is the layout of the Console's newer_than and
@@ -46,7 +50,7 @@ const ConsoleTimeLayout = "2006-01-02-15:04:05"
 // ListIncidentsOptions filters and pages Incidents.List and Incidents.All
 // (GET /incidents/all, /incidents/unacknowledged, /incidents/acknowledged).
 type ListIncidentsOptions struct {
-	// State picks the feed; the zero value means All.
+	// State picks the feed; the zero value means StateAll.
 	State IncidentState
 	// NodeID limits the list to one Canary or one Canarytoken's node_id.
 	NodeID string
@@ -57,8 +61,8 @@ type ListIncidentsOptions struct {
 	Since int64
 	// NewerThan and OlderThan bound the incidents' times; they are sent in
 	// the Console's format (ConsoleTimeLayout, UTC). The Console warns that
-	// polling with newer_than can miss incidents: poll with Since (or a
-	// Watcher) instead.
+	// polling with newer_than can miss incidents: poll with Since (or
+	// Incidents.Watch) instead.
 	NewerThan, OlderThan time.Time
 	// EventLimit caps the events returned per incident (0: the Console's
 	// default, all).
@@ -130,7 +134,7 @@ func (w *incidentPageWire) page() *Page[*Incident] {
 }
 
 func (o *ListIncidentsOptions) query() (string, url.Values, error) {
-	state, err := o.State.check("State", All)
+	state, err := o.State.check("State")
 	if err != nil {
 		return "", nil, err
 	}
@@ -210,6 +214,12 @@ func setTime(q url.Values, k string, t time.Time) {
 // NextCursor as opts.Cursor for the next page, which sends only the cursor
 // (and shrink). The Console's next_link is never followed: it carries the
 // auth token in its query string.
+//
+// Canary API docs: https://docs.canary.tools/incidents/queries.html#all-incidents
+//
+//meta:operation GET /api/v1/incidents/all
+//meta:operation GET /api/v1/incidents/unacknowledged
+//meta:operation GET /api/v1/incidents/acknowledged
 func (s *IncidentsService) List(ctx context.Context, opts *ListIncidentsOptions) (*Page[*Incident], error) {
 	var o ListIncidentsOptions
 	if opts != nil {
@@ -232,6 +242,12 @@ func (s *IncidentsService) List(ctx context.Context, opts *ListIncidentsOptions)
 // (one page ahead at most). Each range starts again from the first page;
 // break stops fetching at once; an error is yielded once and ends the loop;
 // a repeated cursor is refused.
+//
+// Canary API docs: https://docs.canary.tools/incidents/queries.html#all-incidents
+//
+//meta:operation GET /api/v1/incidents/all
+//meta:operation GET /api/v1/incidents/unacknowledged
+//meta:operation GET /api/v1/incidents/acknowledged
 func (s *IncidentsService) All(ctx context.Context, opts *ListIncidentsOptions) iter.Seq2[*Incident, error] {
 	var o ListIncidentsOptions
 	if opts != nil {
@@ -253,6 +269,10 @@ func (s *IncidentsService) All(ctx context.Context, opts *ListIncidentsOptions) 
 }
 
 // Get fetches one incident by its key (GET /incident/fetch).
+//
+// Canary API docs: https://docs.canary.tools/incidents/actions.html#fetch-incident
+//
+//meta:operation GET /api/v1/incident/fetch
 func (s *IncidentsService) Get(ctx context.Context, key string) (*Incident, error) {
 	if err := requireID("key", key); err != nil {
 		return nil, err
@@ -262,6 +282,10 @@ func (s *IncidentsService) Get(ctx context.Context, key string) (*Incident, erro
 
 // GetByHashID fetches one incident by its hash_id, such as a webhook's
 // IncidentHash (GET /incident/fetch?hash_id=).
+//
+// Canary API docs: https://docs.canary.tools/incidents/actions.html#fetch-incident
+//
+//meta:operation GET /api/v1/incident/fetch
 func (s *IncidentsService) GetByHashID(ctx context.Context, hashID string) (*Incident, error) {
 	if err := requireID("hashID", hashID); err != nil {
 		return nil, err
@@ -289,17 +313,29 @@ func (s *IncidentsService) fetch(ctx context.Context, q url.Values) (*Incident, 
 }
 
 // Acknowledge marks an incident as seen (POST /incident/acknowledge).
+//
+// Canary API docs: https://docs.canary.tools/incidents/actions.html#acknowledge-incident
+//
+//meta:operation POST /api/v1/incident/acknowledge
 func (s *IncidentsService) Acknowledge(ctx context.Context, key string) error {
 	return s.action(ctx, http.MethodPost, "/incident/acknowledge", key)
 }
 
 // Unacknowledge marks an incident as not yet seen
 // (POST /incident/unacknowledge).
+//
+// Canary API docs: https://docs.canary.tools/incidents/actions.html#unacknowledge-incident
+//
+//meta:operation POST /api/v1/incident/unacknowledge
 func (s *IncidentsService) Unacknowledge(ctx context.Context, key string) error {
 	return s.action(ctx, http.MethodPost, "/incident/unacknowledge", key)
 }
 
 // Delete deletes an incident (DELETE /incident/delete).
+//
+// Canary API docs: https://docs.canary.tools/incidents/actions.html#delete-incident
+//
+//meta:operation DELETE /api/v1/incident/delete
 func (s *IncidentsService) Delete(ctx context.Context, key string) error {
 	return s.action(ctx, http.MethodDelete, "/incident/delete", key)
 }

@@ -102,12 +102,20 @@ type bulkWire struct {
 
 // AcknowledgeMatching acknowledges every incident the filter selects and
 // returns their keys (POST /incidents/acknowledge).
+//
+// Canary API docs: https://docs.canary.tools/incidents/actions.html#acknowledge-multiple-incidents
+//
+//meta:operation POST /api/v1/incidents/acknowledge
 func (s *IncidentsService) AcknowledgeMatching(ctx context.Context, f BulkIncidentFilter) ([]string, error) {
 	return s.bulk(ctx, http.MethodPost, "/incidents/acknowledge", f)
 }
 
 // UnacknowledgeMatching unacknowledges every incident the filter selects
 // and returns their keys (POST /incidents/unacknowledge).
+//
+// Canary API docs: https://docs.canary.tools/incidents/actions.html#unacknowledge-multiple-incidents
+//
+//meta:operation POST /api/v1/incidents/unacknowledge
 func (s *IncidentsService) UnacknowledgeMatching(ctx context.Context, f BulkIncidentFilter) ([]string, error) {
 	return s.bulk(ctx, http.MethodPost, "/incidents/unacknowledge", f)
 }
@@ -115,6 +123,10 @@ func (s *IncidentsService) UnacknowledgeMatching(ctx context.Context, f BulkInci
 // DeleteMatching deletes the acknowledged incidents the filter selects (and
 // the unacknowledged ones too with IncludeUnacknowledged) and returns their
 // keys (DELETE /incidents/delete).
+//
+// Canary API docs: https://docs.canary.tools/incidents/actions.html#delete-multiple-incidents
+//
+//meta:operation DELETE /api/v1/incidents/delete
 func (s *IncidentsService) DeleteMatching(ctx context.Context, f BulkIncidentFilter) ([]string, error) {
 	return s.bulk(ctx, http.MethodDelete, "/incidents/delete", f)
 }

@@ -17,9 +17,9 @@ type SearchIncidentsOptions struct {
 	// Logtypes limits the results to these log types, e.g. "17012"
 	// (filter_logtypes).
 	Logtypes []string
-	// State filters by acknowledgement. Unlike List, the zero value means
-	// Unacknowledged, the Console's own default for search: set All to
-	// search every incident.
+	// State filters by acknowledgement; the zero value means StateAll, as
+	// in List. (The Console's own default for search is unacknowledged, so
+	// filter_incident_state is always sent.)
 	State IncidentState
 	// NodeID and FlockID limit the search to one device or token, or one
 	// flock.
@@ -45,7 +45,7 @@ func (o *SearchIncidentsOptions) query() (url.Values, error) {
 		setNonEmpty(q, "node_id", o.NodeID)
 		return q, nil
 	}
-	state, err := o.State.check("State", Unacknowledged)
+	state, err := o.State.check("State")
 	if err != nil {
 		return nil, err
 	}
@@ -61,9 +61,7 @@ func (o *SearchIncidentsOptions) query() (url.Values, error) {
 		return nil, err
 	}
 	q.Set("limit", limit)
-	if state != Unacknowledged {
-		q.Set("filter_incident_state", string(state))
-	}
+	q.Set("filter_incident_state", string(state))
 	setNonEmpty(q, "filter_str", o.Query)
 	setNonEmpty(q, "filter_logtypes", logtypes)
 	setNonEmpty(q, "node_id", o.NodeID)
@@ -85,9 +83,13 @@ func joinLogtypes(lts []string) (string, error) {
 	return strings.Join(lts, ","), nil
 }
 
-// Search returns one page of incidents matching opts. Note that, as on the
-// Console, the search covers unacknowledged incidents unless opts.State says
-// otherwise. The page's PageNumber, TotalPages and TotalResults are filled.
+// Search returns one page of incidents matching opts, of every state unless
+// opts.State says otherwise. The page's PageNumber, TotalPages and
+// TotalResults are filled.
+//
+// Canary API docs: https://docs.canary.tools/incidents/queries.html#search-incidents
+//
+//meta:operation GET /api/v1/incidents/search
 func (s *IncidentsService) Search(ctx context.Context, opts *SearchIncidentsOptions) (*Page[*Incident], error) {
 	var o SearchIncidentsOptions
 	if opts != nil {
@@ -106,6 +108,10 @@ func (s *IncidentsService) Search(ctx context.Context, opts *SearchIncidentsOpti
 
 // SearchAll iterates over every incident matching opts, page by page, like
 // All.
+//
+// Canary API docs: https://docs.canary.tools/incidents/queries.html#search-incidents
+//
+//meta:operation GET /api/v1/incidents/search
 func (s *IncidentsService) SearchAll(ctx context.Context, opts *SearchIncidentsOptions) iter.Seq2[*Incident, error] {
 	var o SearchIncidentsOptions
 	if opts != nil {

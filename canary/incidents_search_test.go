@@ -19,8 +19,8 @@ func TestIncidentsSearchGolden(t *testing.T) {
 	page, err := f.c.Incidents.Search(context.Background(), &SearchIncidentsOptions{NodeID: "<node_id>", Limit: 1})
 	require.NoError(t, err)
 	require.Len(t, *calls, 1)
-	assert.Equal(t, url.Values{"node_id": {"<node_id>"}, "limit": {"1"}}, (*calls)[0].Query,
-		"the Console's default state (unacknowledged) is not sent")
+	assert.Equal(t, url.Values{"node_id": {"<node_id>"}, "limit": {"1"}, "filter_incident_state": {"all"}}, (*calls)[0].Query,
+		"the zero State means all, so it is sent: the Console's own default is unacknowledged")
 
 	assert.Equal(t, "Mzg6Mzk6MTY6MTowOjE6Mjo4", page.NextCursor)
 	assert.Equal(t, 1, page.PageNumber)
@@ -57,15 +57,16 @@ func TestIncidentsSearchQuery(t *testing.T) {
 		opts *SearchIncidentsOptions
 		want url.Values
 	}{
-		{"nil", nil, url.Values{"limit": {"500"}}},
+		{"nil means every state", nil, url.Values{"limit": {"500"}, "filter_incident_state": {"all"}}},
+		{"unacknowledged", &SearchIncidentsOptions{State: StateUnacknowledged}, url.Values{"filter_incident_state": {"unacknowledged"}, "limit": {"500"}}},
 		{"all filters", &SearchIncidentsOptions{
-			Query: "10.0.0.5", Logtypes: []string{"17012", "3001"}, State: All, NodeID: "n", FlockID: "flock:x",
+			Query: "10.0.0.5", Logtypes: []string{"17012", "3001"}, State: StateAll, NodeID: "n", FlockID: "flock:x",
 			NewerThan: newer, Limit: 50,
 		}, url.Values{
 			"filter_str": {"10.0.0.5"}, "filter_logtypes": {"17012,3001"}, "filter_incident_state": {"all"},
 			"node_id": {"n"}, "flock_id": {"flock:x"}, "newer_than": {"2026-03-04-05:06:07"}, "limit": {"50"},
 		}},
-		{"acknowledged", &SearchIncidentsOptions{State: Acknowledged}, url.Values{"filter_incident_state": {"acknowledged"}, "limit": {"500"}}},
+		{"acknowledged", &SearchIncidentsOptions{State: StateAcknowledged}, url.Values{"filter_incident_state": {"acknowledged"}, "limit": {"500"}}},
 		{"cursor keeps node_id like next_link", &SearchIncidentsOptions{Cursor: "c1", NodeID: "n", Query: "x", Limit: 9},
 			url.Values{"cursor": {"c1"}, "node_id": {"n"}}},
 	}

@@ -28,7 +28,7 @@ const (
 	KindGoogleDocs           Kind = "google-docs"
 	KindGoogleSheets         Kind = "google-sheets"
 	KindHTTP                 Kind = "http"
-	KindIdPApp               Kind = "idp-app"
+	KindIDPApp               Kind = "idp-app"
 	KindMSExcelMacro         Kind = "msexcel-macro"
 	KindMSWordMacro          Kind = "msword-macro"
 	KindMySQLDump            Kind = "mysql-dump"
@@ -65,7 +65,7 @@ var kindDescriptions = map[Kind]string{
 	KindGoogleDocs:           "Google Doc",
 	KindGoogleSheets:         "Google Sheet",
 	KindHTTP:                 "Web Bug",
-	KindIdPApp:               "IdP App",
+	KindIDPApp:               "IdP App",
 	KindMSExcelMacro:         "MS Excel Macro Document",
 	KindMSWordMacro:          "MS Word Macro Document",
 	KindMySQLDump:            "MySQL Dump File",

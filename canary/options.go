@@ -182,11 +182,4 @@ func (p RetryPolicy) internal() rest.Policy {
 	return rp
 }
 
-func clip(s string) string {
-	if len(s) > 64 {
-		return s[:64] + "…"
-	}
-	return s
-}
-
 func (c *config) String() string { return fmt.Sprintf("domain=%q base=%q", c.domain, c.baseURL) }

@@ -93,7 +93,7 @@ func (t *Token) UnmarshalJSON(data []byte) error {
 }
 
 // unmarshalStd is the reference decoding: encoding/json into tokenWire. The
-// fast decoder must give exactly its results (decode_token_test.go).
+// fast decoder must give exactly its results (decode_test.go).
 func (t *Token) unmarshalStd(data []byte) error {
 	var w tokenWire
 	if err := json.Unmarshal(data, &w); err != nil {

@@ -11,11 +11,18 @@ import (
 )
 
 // TokensService manages Canarytokens: the endpoints under /canarytoken and
-// /canarytokens (https://docs.canary.tools/canarytokens/actions.html).
+// /canarytokens.
+//
+// Canary API docs: https://docs.canary.tools/canarytokens/actions.html and
+// https://docs.canary.tools/canarytokens/queries.html
 type TokensService service
 
 // Kinds returns the kinds this Console can create, with its descriptions
 // (GET /canarytokens/list).
+//
+// Canary API docs: https://docs.canary.tools/canarytokens/actions.html#list-kinds-of-canarytokens
+//
+//meta:operation GET /api/v1/canarytokens/list
 func (s *TokensService) Kinds(ctx context.Context) (map[Kind]string, error) {
 	var out struct {
 		envelope
@@ -32,6 +39,10 @@ func (s *TokensService) Kinds(ctx context.Context) (map[Kind]string, error) {
 }
 
 // Get fetches one token by its ID, the token code (GET /canarytoken/fetch).
+//
+// Canary API docs: https://docs.canary.tools/canarytokens/actions.html#fetch-a-canarytoken
+//
+//meta:operation GET /api/v1/canarytoken/fetch
 func (s *TokensService) Get(ctx context.Context, id string) (*Token, error) {
 	if err := requireID("id", id); err != nil {
 		return nil, err
@@ -119,6 +130,10 @@ func (o *ListTokensOptions) query(cursor string) (url.Values, error) {
 }
 
 // List returns one page of tokens (GET /canarytokens/paginate).
+//
+// Canary API docs: https://docs.canary.tools/canarytokens/queries.html#paginate-canarytokens
+//
+//meta:operation GET /api/v1/canarytokens/paginate
 func (s *TokensService) List(ctx context.Context, opts *ListTokensOptions) (*Page[*Token], error) {
 	var o ListTokensOptions
 	if opts != nil {
@@ -139,6 +154,10 @@ func (s *TokensService) List(ctx context.Context, opts *ListTokensOptions) (*Pag
 // with the next page requested while the current one is decoded and
 // yielded (one page ahead at most). Each range starts from the first page;
 // break stops fetching at once; an error is yielded once and ends the loop.
+//
+// Canary API docs: https://docs.canary.tools/canarytokens/queries.html#paginate-canarytokens
+//
+//meta:operation GET /api/v1/canarytokens/paginate
 func (s *TokensService) All(ctx context.Context, opts *ListTokensOptions) iter.Seq2[*Token, error] {
 	var o ListTokensOptions
 	if opts != nil {
@@ -147,79 +166,21 @@ func (s *TokensService) All(ctx context.Context, opts *ListTokensOptions) iter.S
 	return pipelinedList(ctx, s.client, "/canarytokens/paginate", o.query, s.client.tokenPageOf)
 }
 
-// SearchTokensOptions filters Tokens.Search.
-type SearchTokensOptions struct {
-	// Query is a word-delimited prefix search on the token ID and memo.
-	Query   string
-	Kind    Kind
-	FlockID string
-	// Active limits the results to enabled (true) or disabled (false)
-	// tokens; nil returns both.
-	Active *bool
-	Limit  int
-	Cursor string
-}
-
-func (o *SearchTokensOptions) query(cursor string) (url.Values, error) {
-	if cursor == "" {
-		cursor = o.Cursor
-	}
-	if cursor != "" {
-		return url.Values{"cursor": {cursor}}, nil
-	}
-	limit, err := pageLimit("Limit", o.Limit)
-	if err != nil {
-		return nil, err
-	}
-	q := url.Values{"limit": {limit}}
-	if o.Query != "" {
-		q.Set("search_string", o.Query)
-	}
-	if o.Kind != "" {
-		q.Set("kind", string(o.Kind))
-	}
-	if o.FlockID != "" {
-		q.Set("flock_id", o.FlockID)
-	}
-	if o.Active != nil {
-		q.Set("active", strconv.FormatBool(*o.Active))
-	}
-	return q, nil
-}
-
-// Search returns one page of tokens matching opts (GET /canarytokens/search).
-func (s *TokensService) Search(ctx context.Context, opts *SearchTokensOptions) (*Page[*Token], error) {
-	var o SearchTokensOptions
-	if opts != nil {
-		o = *opts
-	}
-	q, err := o.query("")
-	if err != nil {
-		return nil, err
-	}
-	var out tokenPageWire
-	if err := s.client.get(ctx, "/canarytokens/search", q, &out); err != nil {
-		return nil, err
-	}
-	return out.page(), nil
-}
-
-// SearchAll iterates over every token matching opts, page by page, like All.
-func (s *TokensService) SearchAll(ctx context.Context, opts *SearchTokensOptions) iter.Seq2[*Token, error] {
-	var o SearchTokensOptions
-	if opts != nil {
-		o = *opts
-	}
-	return pipelinedList(ctx, s.client, "/canarytokens/search", o.query, s.client.tokenPageOf)
-}
-
 // Enable turns a token's alerts on (POST /canarytoken/enable).
+//
+// Canary API docs: https://docs.canary.tools/canarytokens/actions.html#enable-canarytoken
+//
+//meta:operation POST /api/v1/canarytoken/enable
 func (s *TokensService) Enable(ctx context.Context, id string) error {
 	return s.action(ctx, "/canarytoken/enable", id)
 }
 
 // Disable turns a token's alerts off without deleting it
 // (POST /canarytoken/disable).
+//
+// Canary API docs: https://docs.canary.tools/canarytokens/actions.html#disable-canarytoken
+//
+//meta:operation POST /api/v1/canarytoken/disable
 func (s *TokensService) Disable(ctx context.Context, id string) error {
 	return s.action(ctx, "/canarytoken/disable", id)
 }
@@ -233,6 +194,10 @@ func (s *TokensService) action(ctx context.Context, path, id string) error {
 
 // UpdateMemo replaces a token's memo, the reminder shown in its alerts
 // (POST /canarytoken/update).
+//
+// Canary API docs: https://docs.canary.tools/canarytokens/actions.html#update-canarytoken-memo
+//
+//meta:operation POST /api/v1/canarytoken/update
 func (s *TokensService) UpdateMemo(ctx context.Context, id, memo string) (*Token, error) {
 	if err := requireID("id", id); err != nil {
 		return nil, err
@@ -265,6 +230,10 @@ type DeleteTokenOptions struct {
 }
 
 // Delete deletes a token (POST /canarytoken/delete).
+//
+// Canary API docs: https://docs.canary.tools/canarytokens/actions.html#delete-canarytoken
+//
+//meta:operation POST /api/v1/canarytoken/delete
 func (s *TokensService) Delete(ctx context.Context, id string, opts *DeleteTokenOptions) error {
 	if err := requireID("id", id); err != nil {
 		return err
@@ -287,14 +256,3 @@ func checkMemo(memo string) error {
 }
 
 const maxMemoRunes = 10000
-
-func malformed(method, path, what string) error {
-	return &malformedError{method: method, path: path, what: what}
-}
-
-type malformedError struct{ method, path, what string }
-
-func (e *malformedError) Error() string {
-	return "canary: " + e.method + " " + e.path + ": malformed response: " + e.what
-}
-func (e *malformedError) Unwrap() error { return ErrMalformedResponse }

@@ -3,7 +3,6 @@ package canary
 import (
 	"context"
 	"errors"
-	"io"
 	"net/http"
 	"net/url"
 	"testing"
@@ -13,28 +12,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-func TestPing(t *testing.T) {
-	t.Parallel()
-	f := setup(t)
-	calls := f.on(t, "GET", "/ping", 200, `{"result": "success"}`)
-	require.NoError(t, f.c.Ping(context.Background()))
-	require.Len(t, *calls, 1)
-	assert.Empty(t, (*calls)[0].Query)
-}
-
-func TestPingInvalidAuthToken(t *testing.T) {
-	t.Parallel()
-	f := setup(t)
-	f.on(t, "GET", "/ping", 200, `{"message": "Invalid auth_token", "result": "error"}`)
-	err := f.c.Ping(context.Background())
-	var ae *APIError
-	require.ErrorAs(t, err, &ae)
-	assert.Equal(t, 200, ae.StatusCode)
-	assert.Equal(t, "Invalid auth_token", ae.Message)
-	assert.ErrorIs(t, err, ErrUnauthorized)
-	assert.Equal(t, "canary: GET /ping: Invalid auth_token (check the auth token and that its key type may call this endpoint)", err.Error())
-}
 
 func TestTokensKinds(t *testing.T) {
 	t.Parallel()
@@ -86,7 +63,7 @@ func TestTokensCreateKindSpecificFields(t *testing.T) {
 		{CreateTokenRequest{Kind: KindAWSID, Memo: "m", Expiry: "6mo"}, url.Values{"expiry": {"6mo"}}},
 		{CreateTokenRequest{Kind: KindAzureID, Memo: "m", AzureIDCertFileName: "cert.pem"}, url.Values{"azure_id_cert_file_name": {"cert.pem"}}},
 		{CreateTokenRequest{Kind: KindActiveDirectoryLogin, Memo: "m", TokenedUsernames: []string{"svc_backup", "adm_old"}}, url.Values{"tokened_usernames": {"svc_backup,adm_old"}}},
-		{CreateTokenRequest{Kind: KindIdPApp, Memo: "m", IdPAppType: "github"}, url.Values{"idp_app_type": {"github"}}},
+		{CreateTokenRequest{Kind: KindIDPApp, Memo: "m", IDPAppType: "github"}, url.Values{"idp_app_type": {"github"}}},
 		{CreateTokenRequest{Kind: KindPWA, Memo: "m", PWAAppName: "Payroll", PWAIcon: "bank"}, url.Values{"pwa_app_name": {"Payroll"}, "pwa_icon": {"bank"}}},
 		{CreateTokenRequest{Kind: KindMySQLDump, Memo: "m", Industry: "medical"}, url.Values{"industry": {"medical"}}},
 		{CreateTokenRequest{Kind: KindDNS, Memo: "m", CustomDomain: "t.example.com"}, url.Values{"custom_domain": {"t.example.com"}}},
@@ -251,26 +228,6 @@ func TestTokensListRejectsBadLimit(t *testing.T) {
 	assert.Zero(t, f.mock.GetTotalCallCount())
 }
 
-func TestTokensSearch(t *testing.T) {
-	t.Parallel()
-	f := setup(t)
-	calls := f.on(t, "GET", "/canarytokens/search", 200, "@tokens/search.json")
-	p, err := f.c.Tokens.Search(context.Background(), &SearchTokensOptions{Query: "web", Kind: KindHTTP, Active: Ptr(true), Limit: 20})
-	require.NoError(t, err)
-	assert.Equal(t, url.Values{"search_string": {"web"}, "kind": {"http"}, "active": {"true"}, "limit": {"20"}}, (*calls)[0].Query)
-	require.Len(t, p.Items, 1)
-	assert.Equal(t, 2, p.Items[0].UnackedAlertCount)
-	assert.Equal(t, 1, p.TotalResults)
-	assert.Equal(t, 1, p.TotalPages)
-	assert.Equal(t, 1, p.PageNumber)
-	n := 0
-	for _, err := range f.c.Tokens.SearchAll(context.Background(), &SearchTokensOptions{Query: "web"}) {
-		require.NoError(t, err)
-		n++
-	}
-	assert.Equal(t, 1, n)
-}
-
 func TestTokensEnableDisableDelete(t *testing.T) {
 	t.Parallel()
 	f := setup(t)
@@ -307,51 +264,6 @@ func TestTokensUpdateMemo(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "new memo", tok.Memo)
 	assert.Equal(t, url.Values{"canarytoken": {"<token_code>"}, "memo": {"new memo"}}, (*calls)[0].Form)
-}
-
-func TestTokensDownload(t *testing.T) {
-	t.Parallel()
-	f := setup(t)
-	var q url.Values
-	f.mock.RegisterResponder("GET", testBase+"/canarytoken/download", func(r *http.Request) (*http.Response, error) {
-		assert.Equal(t, testToken, r.Header.Get("X-Canary-Auth-Token"))
-		q = r.URL.Query()
-		resp := httpmock.NewStringResponse(200, "PK\x03\x04docx-bytes")
-		resp.Header.Set("Content-Type", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-		resp.Header.Set("Content-Disposition", `attachment; filename=../../etc/q3-board.docx`)
-		return resp, nil
-	})
-	dl, err := f.c.Tokens.Download(context.Background(), "tok1")
-	require.NoError(t, err)
-	defer dl.Body.Close()
-	assert.Equal(t, url.Values{"canarytoken": {"tok1"}}, q)
-	assert.Equal(t, "q3-board.docx", dl.Filename, "directory parts are stripped")
-	b, err := io.ReadAll(dl.Body)
-	require.NoError(t, err)
-	assert.Equal(t, "PK\x03\x04docx-bytes", string(b))
-}
-
-func TestTokensDownloadUnsupported(t *testing.T) {
-	t.Parallel()
-	f := setup(t)
-	f.on(t, "GET", "/canarytoken/download", 200, `{"message": "File generation not supported.", "result": "error"}`)
-	_, err := f.c.Tokens.Download(context.Background(), "tok1")
-	assert.ErrorIs(t, err, ErrUnsupported)
-}
-
-func TestDownloadName(t *testing.T) {
-	t.Parallel()
-	cases := []struct{ disp, ctype, want string }{
-		{`attachment; filename="a b.pdf"`, "application/pdf", "a b.pdf"},
-		{`attachment; filename=x.zip`, "application/zip", "x.zip"},
-		{`attachment; filename=..`, "application/zip", "tok.zip"},
-		{`attachment; filename=C:\evil\x.reg`, "text/plain", "x.reg"},
-		{``, "image/png", "tok.png"},
-		{`garbage; filename=weird name.exe`, "", "weird name.exe"},
-	}
-	for _, c := range cases {
-		assert.Equal(t, c.want, downloadName(c.disp, "tok", c.ctype), c.disp)
-	}
 }
 
 func TestEmptyIDsAreRejectedBeforeIO(t *testing.T) {

@@ -18,16 +18,6 @@ import (
 // Console alert is a few KiB.
 const MaxWebhookBytes = 1 << 20
 
-// Webhook errors, for errors.Is.
-var (
-	// ErrInvalidWebhook: the body is not a Console webhook payload
-	// (malformed JSON, a JSON value that is not an object, or an object
-	// without any of the Console's alert fields).
-	ErrInvalidWebhook = errors.New("canary: invalid webhook payload")
-	// ErrWebhookTooLarge: the body is larger than the limit.
-	ErrWebhookTooLarge = errors.New("canary: webhook body too large")
-)
-
 // WebhookKind says what a webhook alert is about.
 type WebhookKind string
 
@@ -203,6 +193,8 @@ type auditWire struct {
 // ParseWebhook reads one Console webhook body (at most MaxWebhookBytes)
 // and decodes it. Errors match ErrInvalidWebhook or ErrWebhookTooLarge and
 // never quote the body.
+//
+// Canary API docs: https://docs.canary.tools/webhooks/generic.html
 func ParseWebhook(r io.Reader) (*WebhookAlert, error) {
 	return parseWebhookFrom(r, MaxWebhookBytes)
 }

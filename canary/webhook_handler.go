@@ -52,6 +52,8 @@ type webhookHandler struct {
 // 401 on a missing or wrong header, 405 for other methods, 413 for a body
 // over the cap, 400 for a payload that is not a Console alert, and 500 when
 // onAlert fails. Bad options are a *ValidationError.
+//
+// Canary API docs: https://docs.canary.tools/webhooks/generic.html
 func NewWebhookHandler(onAlert func(ctx context.Context, a *WebhookAlert) error, opts WebhookHandlerOptions) (http.Handler, error) {
 	if onAlert == nil {
 		return nil, invalid("onAlert", "must not be nil: it receives each alert")

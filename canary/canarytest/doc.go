@@ -1,6 +1,9 @@
 // Package canarytest is an in-process fake Thinkst Canary Console, like
 // net/http/httptest for the Console API: NewServer starts it on a loopback
-// port, Server.Client returns a ready *canary.Client, and Close stops it.
+// port, Server.URL is its root (Server.BaseURL the API root, URL+"/api/v1"),
+// Server.Client returns a ready *canary.Client, Server.HTTPClient the
+// *http.Client for raw requests, and Close stops it. Options are checked
+// when the server starts: NewServer panics on an invalid one.
 //
 // The fake answers the endpoints package canary calls, with the response
 // shapes and quirks documented at https://docs.canary.tools: string booleans

@@ -25,7 +25,7 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	for inc, err := range c.Incidents.All(ctx, &canary.ListIncidentsOptions{State: canary.Unacknowledged}) {
+	for inc, err := range c.Incidents.All(ctx, &canary.ListIncidentsOptions{State: canary.StateUnacknowledged}) {
 		if err != nil {
 			fmt.Println(err)
 			return
@@ -35,7 +35,7 @@ func Example() {
 			fmt.Println(err)
 		}
 	}
-	page, _ := c.Incidents.List(ctx, &canary.ListIncidentsOptions{State: canary.Unacknowledged})
+	page, _ := c.Incidents.List(ctx, &canary.ListIncidentsOptions{State: canary.StateUnacknowledged})
 	fmt.Println("unacknowledged:", len(page.Items))
 	// Output:
 	// Canarytoken triggered from 203.0.113.7 on keys on build-01

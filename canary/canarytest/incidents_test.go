@@ -232,11 +232,11 @@ func TestSDKIncidentLifecycle(t *testing.T) {
 	require.Len(t, page.Items, 1)
 	assert.Equal(t, first.Key, page.Items[0].Key)
 	assert.True(t, page.Items[0].Acknowledged)
-	page, err = c.Incidents.List(ctx, &canary.ListIncidentsOptions{State: canary.Unacknowledged})
+	page, err = c.Incidents.List(ctx, &canary.ListIncidentsOptions{State: canary.StateUnacknowledged})
 	require.NoError(t, err)
 	require.Len(t, page.Items, 1)
 	assert.Equal(t, second.Key, page.Items[0].Key)
-	page, err = c.Incidents.List(ctx, &canary.ListIncidentsOptions{State: canary.Acknowledged})
+	page, err = c.Incidents.List(ctx, &canary.ListIncidentsOptions{State: canary.StateAcknowledged})
 	require.NoError(t, err)
 	require.Len(t, page.Items, 1)
 
@@ -324,13 +324,14 @@ func TestSDKIncidentSearch(t *testing.T) {
 		opts canary.SearchIncidentsOptions
 		want int
 	}{
-		{"default is unacknowledged", canary.SearchIncidentsOptions{}, 3},
-		{"all", canary.SearchIncidentsOptions{State: canary.All}, 4},
-		{"acknowledged", canary.SearchIncidentsOptions{State: canary.Acknowledged}, 1},
-		{"query on memo", canary.SearchIncidentsOptions{State: canary.All, Query: "payroll"}, 3},
-		{"query on source", canary.SearchIncidentsOptions{State: canary.All, Query: "192.0.2.77"}, 1},
-		{"logtypes", canary.SearchIncidentsOptions{State: canary.All, Logtypes: []string{"16000"}}, 1},
-		{"paged", canary.SearchIncidentsOptions{State: canary.All, Limit: 1}, 4},
+		{"zero state means all", canary.SearchIncidentsOptions{}, 4},
+		{"all", canary.SearchIncidentsOptions{State: canary.StateAll}, 4},
+		{"unacknowledged", canary.SearchIncidentsOptions{State: canary.StateUnacknowledged}, 3},
+		{"acknowledged", canary.SearchIncidentsOptions{State: canary.StateAcknowledged}, 1},
+		{"query on memo", canary.SearchIncidentsOptions{State: canary.StateAll, Query: "payroll"}, 3},
+		{"query on source", canary.SearchIncidentsOptions{State: canary.StateAll, Query: "192.0.2.77"}, 1},
+		{"logtypes", canary.SearchIncidentsOptions{State: canary.StateAll, Logtypes: []string{"16000"}}, 1},
+		{"paged", canary.SearchIncidentsOptions{State: canary.StateAll, Limit: 1}, 4},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -9,10 +9,10 @@ import (
 	"time"
 )
 
-// DocumentationIPs are the default attacker addresses of a seeded estate:
+// documentationIPs are the default attacker addresses of a seeded estate:
 // addresses from the documentation ranges (RFC 5737), so demo output never
 // names a real host.
-var DocumentationIPs = []string{"203.0.113.7", "198.51.100.23", "192.0.2.44", "203.0.113.91", "198.51.100.150", "192.0.2.200"}
+var documentationIPs = []string{"203.0.113.7", "198.51.100.23", "192.0.2.44", "203.0.113.91", "198.51.100.150", "192.0.2.200"}
 
 // Estate describes a deception estate for Seed to create.
 type Estate struct {
@@ -28,9 +28,10 @@ type Estate struct {
 	Age time.Duration
 	// Incidents is the number of token incidents, spread over TriggeredTokens
 	// enabled tokens (0: all enabled tokens), each at a random time after its
-	// token's creation, from SourceIPs (nil: DocumentationIPs), the first
-	// addresses more often than the last. The first address hits any of the
-	// tokens; each other one keeps mostly to one token.
+	// token's creation, from SourceIPs (nil: six addresses from the RFC 5737
+	// documentation ranges, such as 203.0.113.7), the first addresses more
+	// often than the last. The first address hits any of the tokens; each
+	// other one keeps mostly to one token.
 	Incidents       int
 	TriggeredTokens int
 	SourceIPs       []string
@@ -74,11 +75,11 @@ func DemoEstate() Estate {
 func (e *Estate) check() error {
 	var errs []error
 	if e.Tokens < 0 || e.Incidents < 0 || e.TriggeredTokens < 0 {
-		errs = append(errs, errors.New("Tokens, Incidents and TriggeredTokens must not be negative"))
+		errs = append(errs, errors.New("negative Tokens, Incidents or TriggeredTokens"))
 	}
 	for _, f := range []float64{e.DisabledFraction, e.AcknowledgedFraction} {
 		if f < 0 || f > 1 {
-			errs = append(errs, errors.New("DisabledFraction and AcknowledgedFraction must be between 0 and 1"))
+			errs = append(errs, errors.New("fractions (DisabledFraction, AcknowledgedFraction) must be between 0 and 1"))
 			break
 		}
 	}
@@ -93,10 +94,10 @@ func (e *Estate) check() error {
 		}
 	}
 	if e.Incidents > 0 && (e.Tokens == 0 || e.DisabledFraction >= 1) {
-		errs = append(errs, errors.New("Incidents need enabled tokens: set Tokens and a DisabledFraction below 1"))
+		errs = append(errs, errors.New("incidents need enabled tokens: set Tokens and a DisabledFraction below 1"))
 	}
 	if e.Age < 0 {
-		errs = append(errs, errors.New("Age must not be negative"))
+		errs = append(errs, errors.New("negative Age"))
 	}
 	return errors.Join(errs...)
 }
@@ -127,7 +128,7 @@ func (s *Server) Seed(e Estate) (Summary, error) {
 	}
 	ips := e.SourceIPs
 	if len(ips) == 0 {
-		ips = DocumentationIPs
+		ips = documentationIPs
 	}
 	age := e.Age
 	if age == 0 {

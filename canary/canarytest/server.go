@@ -49,18 +49,20 @@ type Server struct {
 }
 
 // NewServer starts a fake Console with no tokens and no incidents. Close it
-// when done.
+// when done. It panics with a "canarytest: option X: reason" message when
+// an option is given an invalid argument: options are code, not input, so a
+// bad one is a programmer's mistake, as a bad pattern is to
+// regexp.MustCompile.
 func NewServer(opts ...Option) *Server {
 	cfg := config{authToken: DefaultAuthToken, seed: 1, now: time.Now}
 	for _, o := range opts {
-		if o != nil {
-			o(&cfg)
+		if o == nil {
+			continue
+		}
+		if err := o(&cfg); err != nil {
+			panic(err.Error())
 		}
 	}
-	if cfg.now == nil {
-		cfg.now = time.Now
-	}
-	cfg.faults.Rate = min(max(cfg.faults.Rate, 0), 1)
 	if len(cfg.faults.Kinds) == 0 {
 		cfg.faults.Kinds = []Fault{FaultRateLimited, FaultBadGateway, FaultUnavailable, FaultGatewayTimeout, FaultConnectionReset}
 	}
@@ -83,23 +85,23 @@ func (s *Server) BaseURL() string { return s.URL + apiPrefix }
 // AuthToken returns the auth token the server accepts.
 func (s *Server) AuthToken() string { return s.cfg.authToken }
 
-// NewClient returns a canary.Client for this server, authenticated, with
-// quick retries (up to 8 attempts, 1-20ms apart) so tests under injected
-// faults stay fast. opts are applied after those defaults and override them.
-func (s *Server) NewClient(opts ...canary.Option) (*canary.Client, error) {
+// HTTPClient returns an *http.Client configured for this server (as
+// httptest.Server.Client does), for raw requests to URL or BaseURL.
+func (s *Server) HTTPClient() *http.Client { return s.ts.Client() }
+
+// Client returns a ready *canary.Client for this server: authenticated, on
+// HTTPClient, with quick retries (up to 8 attempts, 1-20ms apart) so tests
+// under injected faults stay fast. opts are applied after those defaults
+// and override them. It panics if an option is invalid, as
+// regexp.MustCompile does with a bad pattern.
+func (s *Server) Client(opts ...canary.Option) *canary.Client {
 	base := []canary.Option{
 		canary.WithBaseURL(s.BaseURL()),
 		canary.WithAuthToken(s.cfg.authToken),
-		canary.WithHTTPClient(s.ts.Client()),
+		canary.WithHTTPClient(s.HTTPClient()),
 		canary.WithRetry(canary.RetryPolicy{MaxAttempts: 8, MinBackoff: time.Millisecond, MaxBackoff: 20 * time.Millisecond}),
 	}
-	return canary.NewClient(append(base, opts...)...)
-}
-
-// Client is NewClient for tests: it panics if an option is invalid, as
-// regexp.MustCompile does with a bad pattern.
-func (s *Server) Client(opts ...canary.Option) *canary.Client {
-	c, err := s.NewClient(opts...)
+	c, err := canary.NewClient(append(base, opts...)...)
 	if err != nil {
 		panic("canarytest: Server.Client: " + err.Error())
 	}

@@ -122,7 +122,40 @@ func TestClientPanicsOnBadOption(t *testing.T) {
 	t.Parallel()
 	srv := canarytest.NewServer()
 	t.Cleanup(srv.Close)
-	_, err := srv.NewClient(canary.WithAuthToken(""))
-	require.Error(t, err)
-	assert.Panics(t, func() { srv.Client(canary.WithAuthToken("")) })
+	assert.PanicsWithValue(t, "canarytest: Server.Client: canary: invalid auth token: must not be empty; pass the Console's API auth token",
+		func() { srv.Client(canary.WithAuthToken("")) })
+}
+
+func TestNewServerPanicsOnBadOption(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		opt  canarytest.Option
+		want string
+	}{
+		{"empty token", canarytest.WithAuthToken(""), "canarytest: option WithAuthToken: the token must be non-empty, without whitespace or control characters"},
+		{"token with a space", canarytest.WithAuthToken("a b"), "canarytest: option WithAuthToken: the token must be non-empty, without whitespace or control characters"},
+		{"negative latency", canarytest.WithLatency(-time.Second), "canarytest: option WithLatency: -1s is negative"},
+		{"rate above 1", canarytest.WithFaultRate(1.5), "canarytest: option WithFaultRate: rate 1.5 is not a fraction from 0 to 1"},
+		{"unknown fault", canarytest.WithFaults(canarytest.Faults{Rate: 1, Kinds: []canarytest.Fault{99}}), "canarytest: option WithFaults: Kinds holds 99, which is not a Fault"},
+		{"negative Retry-After", canarytest.WithFaults(canarytest.Faults{RetryAfter: -time.Second}), "canarytest: option WithFaults: RetryAfter -1s is negative"},
+		{"nil clock", canarytest.WithClock(nil), "canarytest: option WithClock: the clock must not be nil; omit WithClock for time.Now"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			assert.PanicsWithValue(t, tt.want, func() { canarytest.NewServer(tt.opt).Close() })
+		})
+	}
+}
+
+func TestHTTPClientReachesURL(t *testing.T) {
+	t.Parallel()
+	srv := canarytest.NewServer()
+	t.Cleanup(srv.Close)
+	assert.Equal(t, srv.URL+"/api/v1", srv.BaseURL(), "URL is the server root, BaseURL the API root")
+	resp, err := srv.HTTPClient().Get(srv.BaseURL() + "/ping?auth_token=" + canarytest.DefaultAuthToken)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
 }

@@ -209,7 +209,7 @@ func alertsFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 			opts.NewerThan = t
 		}
 		if *unacked {
-			opts.State = canary.Unacknowledged
+			opts.State = canary.StateUnacknowledged
 		}
 		rows := []incidentRow{}
 		for inc, err := range e.c.Incidents.All(ctx, opts) {

@@ -226,8 +226,8 @@ func connect(ctx context.Context, e *env, getenv func(string) string) error {
 			return err
 		}
 		e.demo = srv
-		e.c, err = srv.NewClient(canary.WithUserAgent("canary-agent"))
-		return err
+		e.c = srv.Client(canary.WithUserAgent("canary-agent"))
+		return nil
 	}
 	token := g.authToken
 	if token == "" {

@@ -49,10 +49,7 @@ func runDemo(ctx context.Context, out io.Writer, sc scores) error {
 	tsrv := tctest.NewServer(tctest.WithHMAC(demoAccessID, demoSecret))
 	defer tsrv.Close()
 
-	cc, err := csrv.NewClient()
-	if err != nil {
-		return err
-	}
+	cc := csrv.Client()
 	tc := tsrv.Client(threatconnect.WithUserAgent(name)) // HMAC-signed with the demo credentials
 	hits, err := readHits(bytes.NewReader(demoHits(time.Now())), "demo-hits.jsonl")
 	if err != nil {

@@ -71,27 +71,3 @@ func TestString(t *testing.T) {
 		assert.Equal(t, want, string(s), in)
 	}
 }
-
-// FuzzScalars checks that no input panics any decoder, and that accepted
-// integers round-trip through their canonical text.
-func FuzzScalars(f *testing.F) {
-	for _, s := range []string{`"True"`, `"1586249623"`, `"1586249510.069870"`, `80`, `"80"`, `null`, `"False"`, `1e3`, `"9999999999999999999"`, `{"a":1}`, `"\u0031"`} {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		var b Bool
-		var n Int
-		var tm Time
-		var s String
-		_ = b.UnmarshalJSON(data)
-		if err := n.UnmarshalJSON(data); err == nil && n != 0 {
-			var back Int
-			require.NoError(t, back.UnmarshalJSON([]byte(json.Number(itoa(int64(n))))))
-			require.Equal(t, n, back)
-		}
-		_ = tm.UnmarshalJSON(data)
-		_ = s.UnmarshalJSON(data)
-	})
-}
-
-func itoa(n int64) string { b, _ := json.Marshal(n); return string(b) }

@@ -11,7 +11,15 @@ import (
 // /canarytoken/fetch) to learn its node_id, then ranges over Incidents.All
 // with opts.NodeID set to it (opts may set State, Since, times, Limit; its
 // NodeID is replaced). Errors, including an unknown token, are yielded once.
-// Use IncidentsOf when the *Token is at hand, to skip the fetch.
+// When the *Token is at hand, skip the fetch: range over Incidents.All with
+// NodeID set to its NodeID.
+//
+// Canary API docs: https://docs.canary.tools/incidents/queries.html#all-incidents
+//
+//meta:operation GET /api/v1/canarytoken/fetch
+//meta:operation GET /api/v1/incidents/all
+//meta:operation GET /api/v1/incidents/unacknowledged
+//meta:operation GET /api/v1/incidents/acknowledged
 func (s *TokensService) Incidents(ctx context.Context, id string, opts *ListIncidentsOptions) iter.Seq2[*Incident, error] {
 	return func(yield func(*Incident, error) bool) {
 		if err := requireID("id", id); err != nil {
@@ -23,7 +31,7 @@ func (s *TokensService) Incidents(ctx context.Context, id string, opts *ListInci
 			yield(nil, err)
 			return
 		}
-		for inc, err := range s.IncidentsOf(ctx, tok, opts) {
+		for inc, err := range s.incidentsOf(ctx, tok, opts) {
 			if !yield(inc, err) || err != nil {
 				return
 			}
@@ -31,9 +39,9 @@ func (s *TokensService) Incidents(ctx context.Context, id string, opts *ListInci
 	}
 }
 
-// IncidentsOf iterates over the incidents of tok through its NodeID, like
+// incidentsOf iterates over the incidents of tok through its NodeID, like
 // Incidents without fetching the token first.
-func (s *TokensService) IncidentsOf(ctx context.Context, tok *Token, opts *ListIncidentsOptions) iter.Seq2[*Incident, error] {
+func (s *TokensService) incidentsOf(ctx context.Context, tok *Token, opts *ListIncidentsOptions) iter.Seq2[*Incident, error] {
 	var o ListIncidentsOptions
 	if opts != nil {
 		o = *opts

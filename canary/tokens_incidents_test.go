@@ -22,7 +22,7 @@ func TestTokensIncidentsUsesNodeID(t *testing.T) {
 		})
 
 	var keys []string
-	for inc, err := range f.c.Tokens.Incidents(context.Background(), "<token_code>", &ListIncidentsOptions{State: All, NodeID: "ignored", Limit: 1}) {
+	for inc, err := range f.c.Tokens.Incidents(context.Background(), "<token_code>", &ListIncidentsOptions{State: StateAll, NodeID: "ignored", Limit: 1}) {
 		require.NoError(t, err)
 		keys = append(keys, inc.Key)
 		assert.Equal(t, "<node_id>", inc.NodeID)
@@ -54,8 +54,8 @@ func TestTokensIncidentsErrors(t *testing.T) {
 		field string
 	}{
 		{"empty id", f.c.Tokens.Incidents(context.Background(), "", nil), "id"},
-		{"nil token", f.c.Tokens.IncidentsOf(context.Background(), nil, nil), "tok"},
-		{"token without node_id", f.c.Tokens.IncidentsOf(context.Background(), &Token{ID: "abc"}, nil), "tok.NodeID"},
+		{"nil token", f.c.Tokens.incidentsOf(context.Background(), nil, nil), "tok"},
+		{"token without node_id", f.c.Tokens.incidentsOf(context.Background(), &Token{ID: "abc"}, nil), "tok.NodeID"},
 	}
 	for _, tt := range tests {
 		n := 0

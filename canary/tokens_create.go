@@ -48,7 +48,7 @@ type CreateTokenRequest struct {
 	Expiry              string
 	AzureIDCertFileName string   // azure-id (required)
 	TokenedUsernames    []string // active-directory-login (required)
-	IdPAppType          string   // idp-app (required), e.g. "github", "okta"
+	IDPAppType          string   // idp-app (required), e.g. "github", "okta"
 	PWAAppName          string   // pwa (required)
 	PWAIcon             string   // pwa (required)
 	Industry            string   // mysql-dump: corporate, consulting, education, financial, industrial, legal, medical or tech
@@ -145,7 +145,7 @@ func (r *CreateTokenRequest) params() []param {
 		{name: "expiry", value: r.Expiry, kinds: []Kind{KindAWSID}, field: "Expiry"},
 		{name: "azure_id_cert_file_name", value: r.AzureIDCertFileName, kinds: []Kind{KindAzureID}, required: true, field: "AzureIDCertFileName"},
 		{name: "tokened_usernames", value: strings.Join(r.TokenedUsernames, ","), kinds: []Kind{KindActiveDirectoryLogin}, required: true, field: "TokenedUsernames"},
-		{name: "idp_app_type", value: r.IdPAppType, kinds: []Kind{KindIdPApp}, required: true, field: "IdPAppType"},
+		{name: "idp_app_type", value: r.IDPAppType, kinds: []Kind{KindIDPApp}, required: true, field: "IDPAppType"},
 		{name: "pwa_app_name", value: r.PWAAppName, kinds: []Kind{KindPWA}, required: true, field: "PWAAppName"},
 		{name: "pwa_icon", value: r.PWAIcon, kinds: []Kind{KindPWA}, required: true, field: "PWAIcon"},
 		{name: "industry", value: r.Industry, kinds: []Kind{KindMySQLDump}, field: "Industry"},
@@ -402,6 +402,10 @@ func sizeOf(r io.Reader) int64 {
 // is multipart/form-data and the file is streamed. A create is never retried
 // unless RetryPolicy.RetryNonIdempotent is set: the Console has no
 // idempotency keys, so a retry could create the token twice.
+//
+// Canary API docs: https://docs.canary.tools/canarytokens/actions.html#create-canarytoken
+//
+//meta:operation POST /api/v1/canarytoken/create
 func (s *TokensService) Create(ctx context.Context, req CreateTokenRequest) (*Token, error) {
 	p, err := req.prepare()
 	if err != nil {

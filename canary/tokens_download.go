@@ -28,6 +28,10 @@ type Download struct {
 // Download fetches a token's file (GET /canarytoken/download). The body is
 // streamed, not buffered: close it when done. Kinds without a file answer
 // with an error that matches ErrUnsupported.
+//
+// Canary API docs: https://docs.canary.tools/canarytokens/actions.html#download-canarytoken
+//
+//meta:operation GET /api/v1/canarytoken/download
 func (s *TokensService) Download(ctx context.Context, id string) (*Download, error) {
 	if err := requireID("id", id); err != nil {
 		return nil, err

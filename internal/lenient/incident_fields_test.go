@@ -59,25 +59,3 @@ func TestPair(t *testing.T) {
 	require.ErrorIs(t, p.UnmarshalJSON([]byte(`"Username"`)), ErrNotPair)
 	require.ErrorIs(t, p.UnmarshalJSON([]byte(`{"a":1}`)), ErrNotPair)
 }
-
-// FuzzIncidentFields checks that the webhook and incident helpers never
-// panic and that SoftInt agrees with Int wherever Int succeeds.
-func FuzzIncidentFields(f *testing.F) {
-	for _, s := range []string{`21`, `"443"`, `["Dst Port", 80]`, `["Username"]`, `[["a","b"]]`, `{"a":1}`, `null`, `"\u00e9"`, `[`, `"1e300"`, `["x", {"y": [1, null]}]`} {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		var soft SoftInt
-		require.NoError(t, soft.UnmarshalJSON(data))
-		var strict Int
-		if strict.UnmarshalJSON(data) == nil {
-			require.Equal(t, int64(strict), int64(soft))
-		}
-		var text Text
-		_ = text.UnmarshalJSON(data)
-		var p Pair
-		if p.UnmarshalJSON(data) == nil && !p.HasValue {
-			require.Empty(t, p.Value)
-		}
-	})
-}

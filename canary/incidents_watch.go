@@ -1,11 +1,14 @@
 package canary
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/decoykit/decoykit/internal/rest"
 )
 
 // WatchOptions configures Incidents.Watch. The zero value watches every
@@ -16,7 +19,7 @@ type WatchOptions struct {
 	// pass the last one here to resume after a restart without missing or
 	// repeating anything. 0 starts from the beginning of the feed.
 	Since int64
-	// State picks the feed to watch (default All).
+	// State picks the feed to watch; the zero value means StateAll.
 	State IncidentState
 	// NodeID and FlockID narrow the watch to one device or token, or one
 	// flock.
@@ -26,8 +29,10 @@ type WatchOptions struct {
 	Interval time.Duration
 	// PageSize is the page size of each poll (default DefaultPageSize).
 	PageSize int
-	// MinBackoff and MaxBackoff bound the wait after a failed poll, doubling
-	// from MinBackoff with each consecutive failure (defaults 5s and 5m). A
+	// MinBackoff and MaxBackoff bound the wait after a failed poll: a
+	// jittered wait whose ceiling doubles from MinBackoff with each
+	// consecutive failure, never less than MinBackoff/2 nor more than
+	// MaxBackoff (defaults 5s and 5m), as the client's own retries wait. A
 	// successful poll resets it. Failures that retrying cannot fix (a wrong
 	// auth token, a rejected parameter) end Watch instead.
 	MinBackoff, MaxBackoff time.Duration
@@ -53,7 +58,7 @@ func (o *WatchOptions) normalize() (WatchOptions, error) {
 	if w.Since < 0 {
 		return w, invalid("Since", "must not be negative (it is an updated_id)")
 	}
-	if _, err := w.State.check("State", All); err != nil {
+	if _, err := w.State.check("State"); err != nil {
 		return w, err
 	}
 	if _, err := pageLimit("PageSize", w.PageSize); err != nil {
@@ -107,6 +112,12 @@ func (e errHandler) Unwrap() error { return e.err }
 // ctx.Err() when ctx ends, the handler's error (wrapped) when handle fails,
 // or the error that retrying cannot fix (ErrUnauthorized, a
 // *ValidationError, ...).
+//
+// Canary API docs: https://docs.canary.tools/incidents/queries.html#all-incidents
+//
+//meta:operation GET /api/v1/incidents/all
+//meta:operation GET /api/v1/incidents/unacknowledged
+//meta:operation GET /api/v1/incidents/acknowledged
 func (s *IncidentsService) Watch(ctx context.Context, opts *WatchOptions, handle func(ctx context.Context, inc *Incident) error) error {
 	if handle == nil {
 		return invalid("handle", "must not be nil: it receives each incident")
@@ -131,19 +142,15 @@ func (s *IncidentsService) Watch(ctx context.Context, opts *WatchOptions, handle
 		wait := o.Interval
 		if err != nil {
 			failures++
-			wait = backoff(o.MinBackoff, o.MaxBackoff, failures)
+			wait = rest.Backoff(o.MinBackoff, o.MaxBackoff, failures)
 			if o.OnError != nil {
 				o.OnError(err, wait)
 			}
 		} else {
 			failures = 0
 		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		case <-t.C:
+		if err := rest.Sleep(ctx, wait); err != nil {
+			return err
 		}
 	}
 }
@@ -163,7 +170,7 @@ func (s *IncidentsService) poll(ctx context.Context, o *WatchOptions, checkpoint
 	flush := func() error {
 		// Deliver one page in updated_id order; the Console sends pages in
 		// ascending order, this guards the order within a page.
-		slices.SortStableFunc(page, func(a, b *Incident) int { return cmpInt64(a.UpdatedID, b.UpdatedID) })
+		slices.SortStableFunc(page, func(a, b *Incident) int { return cmp.Compare(a.UpdatedID, b.UpdatedID) })
 		for _, inc := range page {
 			if ctx.Err() != nil {
 				break // stopped: the rest comes again after a restart
@@ -204,16 +211,6 @@ func (s *IncidentsService) poll(ctx context.Context, o *WatchOptions, checkpoint
 	return pageErr
 }
 
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
 // transient reports whether a failed poll is worth retrying.
 func transient(err error) bool {
 	var ve *ValidationError
@@ -225,12 +222,4 @@ func transient(err error) bool {
 		return ae.Is(ErrServer) || ae.Is(ErrRateLimited) || ae.StatusCode == 408
 	}
 	return true // network errors, malformed pages, a repeated cursor
-}
-
-func backoff(minWait, maxWait time.Duration, failures int) time.Duration {
-	d := minWait
-	for i := 1; i < failures && d < maxWait; i++ {
-		d *= 2
-	}
-	return min(d, maxWait)
 }
