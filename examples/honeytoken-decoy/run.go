@@ -283,15 +283,15 @@ func mint(ctx context.Context, g *honeytoken.Generator, store honeytoken.Store, 
 		return nil, err
 	}
 	for _, f := range []struct {
-		path string
-		kind honeytoken.Kind
-		toks []honeytoken.Token
+		path      string
+		placement honeytoken.Placement
+		toks      []honeytoken.Token
 	}{
 		{envPath, honeytoken.EnvFile, []honeytoken.Token{m.github, m.openai}},
 		{cfgPath, honeytoken.JSONFile, []honeytoken.Token{m.stripe}},
 		{awsPath, honeytoken.AWSCredentialsFile, []honeytoken.Token{m.aws}},
 	} {
-		b, err := honeytoken.Render(f.kind, f.toks...)
+		b, err := honeytoken.Render(f.placement, f.toks...)
 		if err != nil {
 			return nil, err
 		}
