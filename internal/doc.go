@@ -7,4 +7,6 @@
 //   - lenient: JSON scalars that accept the Console's strings-for-numbers quirks
 //   - multipartx: a streaming multipart/form-data body
 //   - redact: secret and URL redaction for errors and logs
+//   - textsafe: the one rule for printing outside text (escape or replace
+//     control, bidi and zero-width runes), used by decoy and audit
 package internal
