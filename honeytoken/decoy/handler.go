@@ -19,7 +19,10 @@ import (
 // Each token found is recorded as a Hit; every request, with or without a
 // token, gets the configured Response (default Unauthorized()).
 //
-// A nil det detects nothing.
+// A nil det detects nothing. Handler panics with the option's
+// [*ValidationError] (e.g. "decoy: option WithClock: must not be nil") when an
+// option is invalid, as http.ServeMux.Handle does for a bad pattern: options
+// are fixed in code, so this is a programmer error caught at start-up.
 func Handler(det Detector, opts ...Option) http.Handler {
 	return newHandler(det, nil, newConfig(true, opts))
 }
@@ -32,7 +35,8 @@ func Handler(det Detector, opts ...Option) http.Handler {
 // with the decoy Response (default Unauthorized()), or passed to next after
 // recording with WithPassThrough.
 //
-// A nil det detects nothing.
+// A nil det detects nothing. Like Handler, Middleware panics with the
+// option's [*ValidationError] when an option is invalid.
 func Middleware(det Detector, next http.Handler, opts ...Option) http.Handler {
 	return newHandler(det, next, newConfig(false, opts))
 }
