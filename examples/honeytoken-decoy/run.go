@@ -159,7 +159,7 @@ func serve(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
-		_ = d.Close(ctx)
+		_ = d.Close()
 		return err
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
@@ -181,7 +181,7 @@ func serve(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	sctx, cancel := context.WithTimeout(context.Background(), o.shutdownGrace)
 	defer cancel()
 	_ = srv.Shutdown(sctx)
-	if err := d.Close(sctx); err != nil && runErr == nil {
+	if err := d.Shutdown(sctx); err != nil && runErr == nil {
 		runErr = err
 	}
 	st := d.Stats()

@@ -21,7 +21,8 @@
 // production: it never blocks the request path, merges a flood of the same
 // token from the same address within a window into one [Alert] with a count,
 // delivers alerts to [Notifier]s from a bounded queue with retries and backoff,
-// counts and logs anything it has to drop, and drains on Close. Notifiers
+// counts and logs anything it has to drop, and closes like http.Server:
+// Shutdown(ctx) drains what is queued, Close stops at once. Notifiers
 // included: [LogNotifier] (slog), [Webhook] (generic JSON with custom headers),
 // [Slack] (incoming webhook) and [JSONLines] (a file).
 package decoy
