@@ -364,7 +364,7 @@ func (p *hitPrinter) Record(h decoy.Hit) {
 		where += " (" + h.Found.Encoding + ")"
 	}
 	fmt.Fprintf(p.w, "HIT %s %s in %s from %s: %s %s, planted in %s\n",
-		h.Format, h.Token, where, h.RemoteIP, h.Method, h.Path, h.Placement)
+		h.Format, h.Token, where, h.RemoteIP, h.Method, h.Path, h.Location)
 	p.mu.Unlock()
 	p.next.Record(h)
 }

@@ -104,6 +104,13 @@ func (c *DispatcherConfig) defaults() {
 	}
 }
 
+// GeoLocator looks up where an address is. decoy ships none and makes no
+// network lookups itself; plug in a local database (e.g. MaxMind) here. The
+// Dispatcher calls it once per alert, off the request path.
+type GeoLocator interface {
+	Locate(ctx context.Context, ip netip.Addr) (Geo, error)
+}
+
 // Stats counts what a Dispatcher did. Deliveries count (alert, notifier)
 // pairs.
 type Stats struct {

@@ -288,7 +288,7 @@ func TestDispatcherCloseStopsNow(t *testing.T) {
 		})
 		d, err := NewDispatcher(DispatcherConfig{Window: -1, Workers: 1, MinBackoff: time.Minute, Logger: newTextLogger(&logs)}, n)
 		require.NoError(t, err)
-		defer d.Close() // compiles, like http.Server's
+		defer d.Close()                    // compiles, like http.Server's
 		d.Record(hitFor("A", "192.0.2.1")) // taken by the worker
 		<-started
 		d.Record(hitFor("B", "192.0.2.1")) // queued

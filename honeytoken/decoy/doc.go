@@ -10,7 +10,7 @@
 // answered by the decoy response (or passed on, with [WithPassThrough]).
 //
 // Each honeytoken found becomes a [Hit]: the token's id and format, where in the
-// request it was found, its placement and memo from a [Registry], the client
+// request it was found, its location and memo from a [Registry], the client
 // address (X-Forwarded-For is only believed from [WithTrustedProxies]), the
 // user agent, method, path, selected headers with secrets masked, and an
 // optional geolocation filled by a [GeoLocator] you supply. Every string taken

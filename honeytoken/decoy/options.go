@@ -85,7 +85,7 @@ func WithRecorder(rec Recorder) Option {
 	return func(c *config) error { c.rec = rec; return nil }
 }
 
-// WithRegistry looks hits up in reg to add the token's placement, memo and
+// WithRegistry looks hits up in reg to add the token's location, memo and
 // labels. The lookup runs on the request path of a request that carries a
 // honeytoken (never on a clean one) with the request's context.
 func WithRegistry(reg Registry) Option {

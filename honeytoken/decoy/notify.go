@@ -2,7 +2,6 @@ package decoy
 
 import (
 	"context"
-	"errors"
 	"time"
 )
 
@@ -37,24 +36,3 @@ type NotifierFunc func(ctx context.Context, a Alert) error
 
 // Notify calls f(ctx, a).
 func (f NotifierFunc) Notify(ctx context.Context, a Alert) error { return f(ctx, a) }
-
-// Permanent marks err as not worth retrying (e.g. the receiver answered 400
-// or 404): the Dispatcher gives up on that notifier for that alert at once and
-// logs it.
-func Permanent(err error) error {
-	if err == nil {
-		return nil
-	}
-	return &permanentError{err}
-}
-
-type permanentError struct{ err error }
-
-func (e *permanentError) Error() string { return e.err.Error() }
-func (e *permanentError) Unwrap() error { return e.err }
-
-// IsPermanent reports whether err was marked with Permanent.
-func IsPermanent(err error) bool {
-	var p *permanentError
-	return errors.As(err, &p)
-}
