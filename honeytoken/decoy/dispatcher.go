@@ -12,14 +12,21 @@ import (
 	"github.com/decoykit/decoykit/internal/rest"
 )
 
-// Dispatcher defaults.
+// Dispatcher defaults: what a zero field of DispatcherConfig means.
 const (
-	DefaultQueueSize      = 1024
-	DefaultWindow         = 10 * time.Second
-	DefaultWorkers        = 4
-	DefaultMaxAttempts    = 8
-	DefaultMinBackoff     = 200 * time.Millisecond
-	DefaultMaxBackoff     = 30 * time.Second
+	// DefaultQueueSize is DispatcherConfig.QueueSize's default.
+	DefaultQueueSize = 1024
+	// DefaultWindow is DispatcherConfig.Window's default.
+	DefaultWindow = 10 * time.Second
+	// DefaultWorkers is DispatcherConfig.Workers' default.
+	DefaultWorkers = 4
+	// DefaultMaxAttempts is DispatcherConfig.MaxAttempts' default.
+	DefaultMaxAttempts = 8
+	// DefaultMinBackoff is DispatcherConfig.MinBackoff's default.
+	DefaultMinBackoff = 200 * time.Millisecond
+	// DefaultMaxBackoff is DispatcherConfig.MaxBackoff's default.
+	DefaultMaxBackoff = 30 * time.Second
+	// DefaultAttemptTimeout is DispatcherConfig.AttemptTimeout's default.
 	DefaultAttemptTimeout = 10 * time.Second
 )
 
@@ -39,10 +46,14 @@ type DispatcherConfig struct {
 	// Workers is the number of alerts delivered concurrently (default 4).
 	Workers int
 	// MaxAttempts is how many times one notifier is tried for one alert
-	// (default 8); MinBackoff and MaxBackoff bound the jittered exponential
-	// wait between attempts (defaults 200ms and 30s).
-	MaxAttempts            int
-	MinBackoff, MaxBackoff time.Duration
+	// (default 8).
+	MaxAttempts int
+	// MinBackoff is the shortest jittered exponential wait between attempts
+	// (default 200ms).
+	MinBackoff time.Duration
+	// MaxBackoff is the longest wait between attempts (default 30s; never
+	// below MinBackoff).
+	MaxBackoff time.Duration
 	// AttemptTimeout bounds one Notify call (default 10s).
 	AttemptTimeout time.Duration
 	// Logger receives drops, failed deliveries and retries (default: silent).

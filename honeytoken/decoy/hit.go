@@ -61,11 +61,14 @@ type Hit struct {
 	RemoteIP netip.Addr `json:"remote_ip"`
 	// PeerIP is the connection's peer when it differs from RemoteIP.
 	PeerIP netip.Addr `json:"peer_ip,omitzero"`
-	// UserAgent, Method, Host and Path describe the request.
+	// UserAgent is the request's User-Agent header.
 	UserAgent string `json:"user_agent,omitempty"`
-	Method    string `json:"method"`
-	Host      string `json:"host,omitempty"`
-	Path      string `json:"path"`
+	// Method is the request's method.
+	Method string `json:"method"`
+	// Host is the request's Host header.
+	Host string `json:"host,omitempty"`
+	// Path is the request's URL path (unescaped).
+	Path string `json:"path"`
 	// Headers holds selected request headers (see WithRecordHeaders), with
 	// credential values masked.
 	Headers map[string]string `json:"headers,omitempty"`
@@ -104,13 +107,13 @@ type Place struct {
 
 // Geo is a geolocation of a client address, as a GeoLocator reports it.
 type Geo struct {
-	Country   string  `json:"country,omitempty"` // ISO 3166-1 alpha-2
-	Region    string  `json:"region,omitempty"`
-	City      string  `json:"city,omitempty"`
-	ASN       uint32  `json:"asn,omitempty"`
-	Org       string  `json:"org,omitempty"`
-	Latitude  float64 `json:"latitude,omitempty"`
-	Longitude float64 `json:"longitude,omitempty"`
+	Country   string  `json:"country,omitempty"`   // ISO 3166-1 alpha-2 country code
+	Region    string  `json:"region,omitempty"`    // region or state name
+	City      string  `json:"city,omitempty"`      // city name
+	ASN       uint32  `json:"asn,omitempty"`       // autonomous system number
+	Org       string  `json:"org,omitempty"`       // organisation owning the address (the AS's name)
+	Latitude  float64 `json:"latitude,omitempty"`  // in degrees
+	Longitude float64 `json:"longitude,omitempty"` // in degrees
 }
 
 // Recorder receives hits. Record is called on the request path: it must not

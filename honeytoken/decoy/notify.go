@@ -16,11 +16,12 @@ type Alert struct {
 	// Count is the number of hits of the same token from the same address the
 	// alert stands for (1 or more).
 	Count int `json:"count"`
-	// FirstSeen and LastSeen are when the Dispatcher recorded the first and the
-	// last of them (the window is [FirstSeen, FirstSeen+Window); Hit.Time is the
-	// first request's own time).
+	// FirstSeen is when the Dispatcher recorded the first of them (the window
+	// is [FirstSeen, FirstSeen+Window); Hit.Time is the first request's own
+	// time).
 	FirstSeen time.Time `json:"first_seen"`
-	LastSeen  time.Time `json:"last_seen"`
+	// LastSeen is when the Dispatcher recorded the last of them.
+	LastSeen time.Time `json:"last_seen"`
 }
 
 // Notifier delivers an alert somewhere. The Dispatcher calls Notify from its
