@@ -30,7 +30,7 @@ var intCodec = Codec[int]{
 	Decode: func(b []byte) (Page[int], error) {
 		var p rawPage
 		err := json.Unmarshal(b, &p)
-		return Page[int]{Items: p.Items, Next: p.Next}, err
+		return Page[int](p), err
 	},
 }
 
