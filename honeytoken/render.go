@@ -28,7 +28,7 @@ const (
 	// GitHubActions is a workflow whose job env block holds the tokens.
 	GitHubActions Placement = "github-actions"
 	// KubernetesSecret is a v1 Secret manifest (stringData, so scanners see the
-	// values: gitleaks misses some base64-encoded ones, research §9).
+	// values: gitleaks v8.30.1 misses some base64-encoded ones).
 	KubernetesSecret Placement = "kubernetes-secret"
 	// CurlSnippet is a documentation snippet: one shell command per token, such as
 	// curl -H "Authorization: Bearer …".

@@ -232,7 +232,7 @@ func TestWriteFile(t *testing.T) {
 	require.Error(t, WriteFile(filepath.Join(dir, "missing", "x"), nil, WriteOptions{}))
 }
 
-// genericAPIKey is gitleaks' generic-api-key rule as research §1.9 describes it: an
+// genericAPIKey is gitleaks' generic-api-key rule (config/gitleaks.toml, v8.30.1): an
 // identifier holding a keyword, an operator, then the value and the boundary suffix.
 // It is the only gitleaks rule that can report an AWS secret access key.
 var genericAPIKey = regexp.MustCompile(`(?i)[\w.-]{0,50}?(?:access|auth|api|credential|creds|key|passw(?:or)?d|secret|token)(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}([\w.=-]{10,150}|[a-z0-9][a-z0-9+/]{11,}={0,3})(?:[\x60'"\s;]|\\[nr]|$)`)
