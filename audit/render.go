@@ -7,9 +7,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/decoykit/decoykit/canary"
+	"github.com/decoykit/decoykit/internal/textsafe"
 )
 
 // timeLayout is how reports print times (always UTC).
@@ -33,28 +33,11 @@ func yesNo(b bool) string {
 	return "no"
 }
 
-// clean makes text from the Console (memos, kinds, IPs) safe to print:
-// control characters, which could drive a terminal, and bidirectional
-// overrides, which could reorder what is shown, become spaces or "?".
-func clean(s string) string {
-	if strings.IndexFunc(s, unsafeRune) < 0 {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\n' || r == '\r' || r == '\t':
-			return ' '
-		case unsafeRune(r):
-			return '?'
-		}
-		return r
-	}, s)
-}
-
-func unsafeRune(r rune) bool {
-	return unicode.IsControl(r) || (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069) ||
-		r == 0x200E || r == 0x200F || r == 0x061C || r == unicode.ReplacementChar
-}
+// clean makes text from the Console (memos, kinds, IPs) safe to print, by the
+// module's one rule for outside text (internal/textsafe): control characters,
+// which could drive a terminal, and bidirectional overrides, which could
+// reorder what is shown, become spaces or "?".
+func clean(s string) string { return textsafe.Replace(s) }
 
 // errWriter remembers the first write error so renderers can write freely
 // and check once.

@@ -7,8 +7,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// Research §2.1 vectors (VERIFIED there). Prefix and body are kept apart so that the
-// source holds no credential-shaped string.
+// Published vectors: the first two from localstack's
+// extract_account_id_from_access_key_id docstring, the third from aidansteele
+// ("AWS access key format", 2020-09-26). Prefix and body are kept apart so that
+// the source holds no credential-shaped string.
 func TestAWSAccountIDVectors(t *testing.T) {
 	t.Parallel()
 	tests := []struct{ prefix, body, account string }{

@@ -8,7 +8,7 @@ import (
 
 func TestGitHubChecksumVectors(t *testing.T) {
 	t.Parallel()
-	// therootcompany/base62-token.js README vector, re-computed in research §2.2
+	// therootcompany/base62-token.js README vector, re-computed with Go's hash/crc32
 	// (zero-padded: the checksum starts with '0').
 	tests := []struct{ entropy, checksum string }{
 		{"zQWBuTSOoRi4A9spHcVY5ncnsDkxkJ", "0mLq17"},

@@ -195,7 +195,7 @@ func TestGeneratorNeverPrintsKey(t *testing.T) {
 	assert.False(t, errors.Is(err, ErrUnknownFormat))
 }
 
-// Found by FuzzScan: BEGIN and END lines that overlap must not panic.
+// Found by fuzzing Scan (now FuzzRecognizeScan): BEGIN and END lines that overlap must not panic.
 func TestRecognizeOverlappingPEMLines(t *testing.T) {
 	t.Parallel()
 	g := newTestGenerator(t, "pem-overlap")

@@ -4,7 +4,8 @@ import (
 	"encoding/base64"
 )
 
-// GitLab routable tokens (research §2.6; gitlab-org/gitlab MR !169322):
+// GitLab routable tokens (gitlab-org/gitlab MR !169322,
+// lib/authn/token_field/generator/routable_token.rb):
 // glpat- + base64url(16 random bytes ‖ payload ‖ len(payload)) + "." +
 // base36(len(base64 part)) padded to 2 + base36(CRC32(everything before)) padded to 7.
 // The 16 random bytes carry the ciphertext; the payload is the routing data

@@ -16,10 +16,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// unique is gitleaks' "unique token" suffix (research §1.8).
+// unique is gitleaks' "unique token" boundary suffix (config/gitleaks.toml, v8.30.1).
 const unique = "(?:[\\x60'\"\\s;]|\\\\[nr]|$)"
 
-// formatRules holds, per format, the regexes from research §2 (gitleaks rules
+// formatRules holds, per format, the regexes (gitleaks rules
 // expanded from config/gitleaks.toml, and the issuer's real shape) and the entropy
 // threshold gitleaks applies to the match.
 var formatRules = map[Format]struct {

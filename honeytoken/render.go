@@ -7,35 +7,37 @@ import (
 	"strings"
 )
 
-// Kind is a placement file format for [Render].
-type Kind string
+// Placement is a file layout [Render] writes tokens into: a .env file, a JSON or
+// YAML config, an AWS credentials file, and so on. It is distinct from a
+// token [Format], which is the shape of one credential.
+type Placement string
 
-// Placement kinds.
+// The placements [Render] writes.
 const (
 	// EnvFile is a dotenv file: NAME=value lines.
-	EnvFile Kind = "env"
+	EnvFile Placement = "env"
 	// JSONFile is a flat JSON object of snake_case keys.
-	JSONFile Kind = "json"
+	JSONFile Placement = "json"
 	// YAMLFile is a flat YAML mapping of snake_case keys.
-	YAMLFile Kind = "yaml"
+	YAMLFile Placement = "yaml"
 	// AWSCredentialsFile is ~/.aws/credentials; it takes AWS tokens only.
-	AWSCredentialsFile Kind = "aws-credentials"
+	AWSCredentialsFile Placement = "aws-credentials"
 	// AWSConfigFile is ~/.aws/config with credentials in the profile blocks; it
 	// takes AWS tokens only.
-	AWSConfigFile Kind = "aws-config"
+	AWSConfigFile Placement = "aws-config"
 	// GitHubActions is a workflow whose job env block holds the tokens.
-	GitHubActions Kind = "github-actions"
+	GitHubActions Placement = "github-actions"
 	// KubernetesSecret is a v1 Secret manifest (stringData, so scanners see the
-	// values: gitleaks misses some base64-encoded ones, research §9).
-	KubernetesSecret Kind = "kubernetes-secret"
+	// values: gitleaks v8.30.1 misses some base64-encoded ones).
+	KubernetesSecret Placement = "kubernetes-secret"
 	// CurlSnippet is a documentation snippet: one shell command per token, such as
 	// curl -H "Authorization: Bearer …".
-	CurlSnippet Kind = "curl"
+	CurlSnippet Placement = "curl"
 )
 
-// Kinds lists the placement kinds.
-func Kinds() []Kind {
-	return []Kind{EnvFile, JSONFile, YAMLFile, AWSCredentialsFile, AWSConfigFile, GitHubActions, KubernetesSecret, CurlSnippet}
+// Placements lists every [Placement] [Render] writes.
+func Placements() []Placement {
+	return []Placement{EnvFile, JSONFile, YAMLFile, AWSCredentialsFile, AWSConfigFile, GitHubActions, KubernetesSecret, CurlSnippet}
 }
 
 // envNames are the variable names real projects use for each format; a pair has
@@ -121,11 +123,11 @@ func quote(s string) string {
 	return strings.TrimSuffix(b.String(), "\n")
 }
 
-// Render writes tokens into a placement file of the given kind. Each value is
+// Render writes tokens into a placement file laid out as placement. Each value is
 // followed by a quote, a space or a newline, so that scanners' boundary rules fire.
-// It returns a [*ValidationError] for an unknown kind, no tokens, a token without a
+// It returns a [*ValidationError] for an unknown placement, no tokens, a token without a
 // value, or a non-AWS token in an AWS file.
-func Render(kind Kind, tokens ...Token) ([]byte, error) {
+func Render(placement Placement, tokens ...Token) ([]byte, error) {
 	if len(tokens) == 0 {
 		return nil, &ValidationError{Field: "tokens", Reason: "give at least one token to render"}
 	}
@@ -136,7 +138,7 @@ func Render(kind Kind, tokens ...Token) ([]byte, error) {
 	}
 	var b strings.Builder
 	es := entries(tokens)
-	switch kind {
+	switch placement {
 	case EnvFile:
 		for _, e := range es {
 			v := e.value
@@ -160,7 +162,7 @@ func Render(kind Kind, tokens ...Token) ([]byte, error) {
 			b.WriteString(strings.ToLower(e.name) + ": " + quote(e.value) + "\n")
 		}
 	case AWSCredentialsFile, AWSConfigFile:
-		if err := renderAWS(&b, kind, tokens); err != nil {
+		if err := renderAWS(&b, placement, tokens); err != nil {
 			return nil, err
 		}
 	case GitHubActions:
@@ -182,18 +184,18 @@ func Render(kind Kind, tokens ...Token) ([]byte, error) {
 			curlFor(&b, &tokens[i])
 		}
 	default:
-		return nil, &ValidationError{Field: "kind", Reason: fmt.Sprintf("unknown kind %q; use one of honeytoken.Kinds()", kind)}
+		return nil, &ValidationError{Field: "placement", Reason: fmt.Sprintf("unknown placement %q; use one of honeytoken.Placements()", placement)}
 	}
 	return []byte(b.String()), nil
 }
 
 var awsProfiles = []string{"default", "ci", "backup", "admin"}
 
-func renderAWS(b *strings.Builder, kind Kind, tokens []Token) error {
+func renderAWS(b *strings.Builder, placement Placement, tokens []Token) error {
 	for i, t := range tokens {
 		if t.Format != AWSAccessKey && t.Format != AWSTemporaryKey {
 			return &ValidationError{Field: fmt.Sprintf("tokens[%d]", i),
-				Reason: fmt.Sprintf("is a %s token; %s holds AWS key pairs only (use EnvFile for the others)", t.Format, kind)}
+				Reason: fmt.Sprintf("is a %s token; %s holds AWS key pairs only (use EnvFile for the others)", t.Format, placement)}
 		}
 		profile := fmt.Sprintf("profile-%d", i+1)
 		if i < len(awsProfiles) {
@@ -206,14 +208,14 @@ func renderAWS(b *strings.Builder, kind Kind, tokens []Token) error {
 			b.WriteString("\n")
 		}
 		switch {
-		case kind == AWSConfigFile && profile != "default":
+		case placement == AWSConfigFile && profile != "default":
 			b.WriteString("[profile " + profile + "]\n")
 		default:
 			b.WriteString("[" + profile + "]\n")
 		}
 		b.WriteString("aws_access_key_id = " + t.Value + "\n")
 		b.WriteString("aws_secret_access_key = " + t.Secret + "\n")
-		if kind == AWSConfigFile {
+		if placement == AWSConfigFile {
 			b.WriteString("region = us-east-1\noutput = json\n")
 		}
 	}

@@ -18,11 +18,11 @@ import (
 
 var update = flag.Bool("update", false, "rewrite testdata/render/*.golden (placeholders only, never token values)")
 
-// parsed maps variable name -> value, as read back by each kind's real parser.
-func parseRendered(t *testing.T, kind Kind, b []byte) map[string]string {
+// parsed maps variable name -> value, as read back by each placement's real parser.
+func parseRendered(t *testing.T, placement Placement, b []byte) map[string]string {
 	t.Helper()
 	out := map[string]string{}
-	switch kind {
+	switch placement {
 	case EnvFile:
 		f, err := ini.LoadSources(ini.LoadOptions{IgnoreInlineComment: true}, b)
 		require.NoError(t, err)
@@ -72,10 +72,10 @@ func parseRendered(t *testing.T, kind Kind, b []byte) map[string]string {
 	return out
 }
 
-func renderTokens(t *testing.T, g *Generator, kind Kind) []Token {
+func renderTokens(t *testing.T, g *Generator, placement Placement) []Token {
 	t.Helper()
 	formats := g.Formats()
-	if kind == AWSCredentialsFile || kind == AWSConfigFile {
+	if placement == AWSCredentialsFile || placement == AWSConfigFile {
 		formats = []Format{AWSAccessKey, AWSTemporaryKey, AWSAccessKey}
 	}
 	var toks []Token
@@ -90,18 +90,18 @@ func renderTokens(t *testing.T, g *Generator, kind Kind) []Token {
 func TestRenderParsesWithRealParsers(t *testing.T) {
 	t.Parallel()
 	g := newTestGenerator(t, "render", WithCustomFormat(CustomFormat{Name: "acme", Prefix: "acme_live_", Length: 32, Alphabet: Base62}))
-	for _, kind := range Kinds() {
-		t.Run(string(kind), func(t *testing.T) {
+	for _, placement := range Placements() {
+		t.Run(string(placement), func(t *testing.T) {
 			t.Parallel()
-			toks := renderTokens(t, g, kind)
-			b, err := Render(kind, toks...)
+			toks := renderTokens(t, g, placement)
+			b, err := Render(placement, toks...)
 			require.NoError(t, err)
 			text := string(b)
 
 			// Every value and secret is present, followed by a boundary character.
 			for _, tok := range toks {
 				for _, v := range []string{tok.Value, tok.Secret} {
-					if v == "" || tok.Format == PrivateKey && kind != CurlSnippet {
+					if v == "" || tok.Format == PrivateKey && placement != CurlSnippet {
 						continue
 					}
 					i := strings.Index(text, v)
@@ -120,8 +120,8 @@ func TestRenderParsesWithRealParsers(t *testing.T) {
 				assert.True(t, got[k], "Scan missed %s", k)
 			}
 
-			if kind != CurlSnippet {
-				parsed := parseRendered(t, kind, b)
+			if placement != CurlSnippet {
+				parsed := parseRendered(t, placement, b)
 				values := map[string]bool{}
 				for _, v := range parsed {
 					values[v] = true
@@ -133,15 +133,15 @@ func TestRenderParsesWithRealParsers(t *testing.T) {
 					}
 				}
 			}
-			checkGolden(t, kind, text, toks)
+			checkGolden(t, placement, text, toks)
 		})
 	}
 }
 
-// checkGolden compares the rendering with testdata/render/<kind>.golden after
+// checkGolden compares the rendering with testdata/render/<placement>.golden after
 // replacing every token value by a placeholder, so that the committed golden files
 // hold no credential-shaped string.
-func checkGolden(t *testing.T, kind Kind, text string, toks []Token) {
+func checkGolden(t *testing.T, placement Placement, text string, toks []Token) {
 	t.Helper()
 	for i, tok := range toks {
 		ph := "<" + string(tok.Format) + "#" + string(rune('a'+i)) + ">"
@@ -151,7 +151,7 @@ func checkGolden(t *testing.T, kind Kind, text string, toks []Token) {
 			text = strings.ReplaceAll(text, tok.Secret, "<"+string(tok.Format)+"#"+string(rune('a'+i))+".secret>")
 		}
 	}
-	path := filepath.Join("testdata", "render", string(kind)+".golden")
+	path := filepath.Join("testdata", "render", string(placement)+".golden")
 	if *update {
 		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
 		require.NoError(t, os.WriteFile(path, []byte(text), 0o644))
@@ -170,20 +170,20 @@ func TestRenderErrors(t *testing.T) {
 	gh, err := g.Generate(GitHubClassic, Meta{})
 	require.NoError(t, err)
 	tests := []struct {
-		name string
-		kind Kind
-		toks []Token
-		want string
+		name      string
+		placement Placement
+		toks      []Token
+		want      string
 	}{
 		{"no tokens", EnvFile, nil, "at least one"},
-		{"unknown kind", Kind("toml"), []Token{gh}, "Kinds()"},
+		{"unknown placement", Placement("toml"), []Token{gh}, "Placements()"},
 		{"empty value", EnvFile, []Token{{Format: NPM}}, "Generator.Generate"},
 		{"github in aws file", AWSCredentialsFile, []Token{gh}, "AWS key pairs only"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := Render(tt.kind, tt.toks...)
+			_, err := Render(tt.placement, tt.toks...)
 			var ve *ValidationError
 			require.ErrorAs(t, err, &ve)
 			assert.Contains(t, err.Error(), tt.want)
@@ -232,7 +232,7 @@ func TestWriteFile(t *testing.T) {
 	require.Error(t, WriteFile(filepath.Join(dir, "missing", "x"), nil, WriteOptions{}))
 }
 
-// genericAPIKey is gitleaks' generic-api-key rule as research §1.9 describes it: an
+// genericAPIKey is gitleaks' generic-api-key rule (config/gitleaks.toml, v8.30.1): an
 // identifier holding a keyword, an operator, then the value and the boundary suffix.
 // It is the only gitleaks rule that can report an AWS secret access key.
 var genericAPIKey = regexp.MustCompile(`(?i)[\w.-]{0,50}?(?:access|auth|api|credential|creds|key|passw(?:or)?d|secret|token)(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}([\w.=-]{10,150}|[a-z0-9][a-z0-9+/]{11,}={0,3})(?:[\x60'"\s;]|\\[nr]|$)`)
@@ -241,13 +241,13 @@ func TestRenderedAWSSecretsMatchGenericRule(t *testing.T) {
 	t.Parallel()
 	g := newTestGenerator(t, "generic-rule")
 	n := propertyCount() / 5
-	for _, kind := range []Kind{EnvFile, AWSCredentialsFile} {
-		t.Run(string(kind), func(t *testing.T) {
+	for _, placement := range []Placement{EnvFile, AWSCredentialsFile} {
+		t.Run(string(placement), func(t *testing.T) {
 			t.Parallel()
 			for range n {
 				tok, err := g.Generate(AWSAccessKey, Meta{})
 				require.NoError(t, err)
-				b, err := Render(kind, tok)
+				b, err := Render(placement, tok)
 				require.NoError(t, err)
 				found := false
 				for _, line := range strings.Split(string(b), "\n") {
@@ -255,7 +255,7 @@ func TestRenderedAWSSecretsMatchGenericRule(t *testing.T) {
 						found = found || m[1] == tok.Secret
 					}
 				}
-				require.True(t, found, "generic-api-key does not report the secret in %s", kind)
+				require.True(t, found, "generic-api-key does not report the secret in %s", placement)
 			}
 		})
 	}

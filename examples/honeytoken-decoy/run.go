@@ -159,7 +159,7 @@ func serve(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
-		_ = d.Close(ctx)
+		_ = d.Close()
 		return err
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
@@ -181,7 +181,7 @@ func serve(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	sctx, cancel := context.WithTimeout(context.Background(), o.shutdownGrace)
 	defer cancel()
 	_ = srv.Shutdown(sctx)
-	if err := d.Close(sctx); err != nil && runErr == nil {
+	if err := d.Shutdown(sctx); err != nil && runErr == nil {
 		runErr = err
 	}
 	st := d.Stats()
@@ -283,15 +283,15 @@ func mint(ctx context.Context, g *honeytoken.Generator, store honeytoken.Store, 
 		return nil, err
 	}
 	for _, f := range []struct {
-		path string
-		kind honeytoken.Kind
-		toks []honeytoken.Token
+		path      string
+		placement honeytoken.Placement
+		toks      []honeytoken.Token
 	}{
 		{envPath, honeytoken.EnvFile, []honeytoken.Token{m.github, m.openai}},
 		{cfgPath, honeytoken.JSONFile, []honeytoken.Token{m.stripe}},
 		{awsPath, honeytoken.AWSCredentialsFile, []honeytoken.Token{m.aws}},
 	} {
-		b, err := honeytoken.Render(f.kind, f.toks...)
+		b, err := honeytoken.Render(f.placement, f.toks...)
 		if err != nil {
 			return nil, err
 		}
@@ -364,7 +364,7 @@ func (p *hitPrinter) Record(h decoy.Hit) {
 		where += " (" + h.Found.Encoding + ")"
 	}
 	fmt.Fprintf(p.w, "HIT %s %s in %s from %s: %s %s, planted in %s\n",
-		h.Format, h.Token, where, h.RemoteIP, h.Method, h.Path, h.Placement)
+		h.Format, h.Token, where, h.RemoteIP, h.Method, h.Path, h.Location)
 	p.mu.Unlock()
 	p.next.Record(h)
 }

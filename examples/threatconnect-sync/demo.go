@@ -20,7 +20,8 @@ const (
 	demoSecret   = "demo-secret-key-for-tctest"
 )
 
-// demoHits is a hits file as honeytoken/decoy would write it.
+// demoHits is a hits file of bare hit objects (readHits also takes the alerts
+// honeytoken/decoy's JSONLines notifier writes).
 func demoHits(now time.Time) []byte {
 	hits := []Hit{
 		{TokenID: "ht_01", Format: "aws-access-key", Memo: "infra/.env on build server", RemoteIP: "203.0.113.50", UserAgent: "aws-cli/2.15.0", Time: now.Add(-72 * time.Hour)},

@@ -10,8 +10,9 @@ import (
 	"time"
 )
 
-// Hit is one honeytoken hit, as a line of the JSON Lines file given with
-// --hits (the format honeytoken/decoy's JSON notifier writes).
+// Hit is one honeytoken hit, read from a line of the JSON Lines file given
+// with --hits: either an alert as honeytoken/decoy's JSONLines notifier writes
+// it ({"id":…,"hit":{…},"count":…}), whose hit is taken, or a bare hit object.
 type Hit struct {
 	TokenID   string    `json:"token_id"`
 	Format    string    `json:"format"`
@@ -31,14 +32,21 @@ func readHits(r io.Reader, name string) ([]Hit, error) {
 	sc.Buffer(make([]byte, 64<<10), maxHitLine)
 	var hits []Hit
 	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" {
+		text := strings.TrimSpace(sc.Text())
+		if text == "" {
 			continue
 		}
-		var h Hit
-		dec := json.NewDecoder(strings.NewReader(line))
-		if err := dec.Decode(&h); err != nil {
+		var line struct {
+			Hit
+			Alert *Hit `json:"hit"` // a decoy.Alert line
+		}
+		dec := json.NewDecoder(strings.NewReader(text))
+		if err := dec.Decode(&line); err != nil {
 			return nil, fmt.Errorf("%s:%d: not a JSON hit object: %v", name, n, err)
+		}
+		h := line.Hit
+		if line.Alert != nil {
+			h = *line.Alert
 		}
 		if h.TokenID == "" {
 			return nil, fmt.Errorf("%s:%d: token_id is missing", name, n)

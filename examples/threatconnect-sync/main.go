@@ -99,7 +99,7 @@ func parseFlags(args []string, stderr io.Writer, getenv func(string) string) (op
 	fs.StringVar(&o.tcURL, "tc-url", threatconnect.DefaultBaseURL, "ThreatConnect API root")
 	fs.StringVar(&o.owner, "owner", "", "ThreatConnect owner (organization or community) to write to")
 	fs.DurationVar(&o.since, "since", 30*24*time.Hour, "backfill: incidents and hits newer than this (0 for all)")
-	fs.StringVar(&o.hitsFile, "hits", "", "JSON Lines file of honeytoken hits (token_id, format, memo, remote_ip, user_agent, time)")
+	fs.StringVar(&o.hitsFile, "hits", "", "JSON Lines file of honeytoken hits: honeytoken/decoy JSONLines alerts, or objects with token_id, format, memo, remote_ip, user_agent, time")
 	fs.StringVar(&o.stateFile, "state", "", "live: file holding the last handled incident updated_id, to resume without gaps")
 	fs.DurationVar(&o.interval, "interval", time.Minute, "live: wait between polls of the incident feed once caught up")
 	fs.BoolVar(&o.observations, "backfill-observations", false, "backfill: also record each indicator's sightings as observations (one request per indicator)")

@@ -123,7 +123,7 @@ func BenchmarkMiddleware(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		defer d.Close(context.Background())
+		defer d.Close()
 		h := Middleware(g, okHandler{}, WithRecorder(d))
 		for b.Loop() {
 			clear(w.h)
@@ -177,7 +177,7 @@ func BenchmarkDispatcher(b *testing.B) {
 					}
 				})
 			}
-			if err := d.Close(context.Background()); err != nil {
+			if err := d.Shutdown(context.Background()); err != nil {
 				b.Fatal(err)
 			}
 			b.StopTimer()

@@ -12,14 +12,21 @@ import (
 	"github.com/decoykit/decoykit/internal/rest"
 )
 
-// Dispatcher defaults.
+// Dispatcher defaults: what a zero field of DispatcherConfig means.
 const (
-	DefaultQueueSize      = 1024
-	DefaultWindow         = 10 * time.Second
-	DefaultWorkers        = 4
-	DefaultMaxAttempts    = 8
-	DefaultMinBackoff     = 200 * time.Millisecond
-	DefaultMaxBackoff     = 30 * time.Second
+	// DefaultQueueSize is DispatcherConfig.QueueSize's default.
+	DefaultQueueSize = 1024
+	// DefaultWindow is DispatcherConfig.Window's default.
+	DefaultWindow = 10 * time.Second
+	// DefaultWorkers is DispatcherConfig.Workers' default.
+	DefaultWorkers = 4
+	// DefaultMaxAttempts is DispatcherConfig.MaxAttempts' default.
+	DefaultMaxAttempts = 8
+	// DefaultMinBackoff is DispatcherConfig.MinBackoff's default.
+	DefaultMinBackoff = 200 * time.Millisecond
+	// DefaultMaxBackoff is DispatcherConfig.MaxBackoff's default.
+	DefaultMaxBackoff = 30 * time.Second
+	// DefaultAttemptTimeout is DispatcherConfig.AttemptTimeout's default.
 	DefaultAttemptTimeout = 10 * time.Second
 )
 
@@ -39,10 +46,14 @@ type DispatcherConfig struct {
 	// Workers is the number of alerts delivered concurrently (default 4).
 	Workers int
 	// MaxAttempts is how many times one notifier is tried for one alert
-	// (default 8); MinBackoff and MaxBackoff bound the jittered exponential
-	// wait between attempts (defaults 200ms and 30s).
-	MaxAttempts            int
-	MinBackoff, MaxBackoff time.Duration
+	// (default 8).
+	MaxAttempts int
+	// MinBackoff is the shortest jittered exponential wait between attempts
+	// (default 200ms).
+	MinBackoff time.Duration
+	// MaxBackoff is the longest wait between attempts (default 30s; never
+	// below MinBackoff).
+	MaxBackoff time.Duration
 	// AttemptTimeout bounds one Notify call (default 10s).
 	AttemptTimeout time.Duration
 	// Logger receives drops, failed deliveries and retries (default: silent).
@@ -104,6 +115,13 @@ func (c *DispatcherConfig) defaults() {
 	}
 }
 
+// GeoLocator looks up where an address is. decoy ships none and makes no
+// network lookups itself; plug in a local database (e.g. MaxMind) here. The
+// Dispatcher calls it once per alert, off the request path.
+type GeoLocator interface {
+	Locate(ctx context.Context, ip netip.Addr) (Geo, error)
+}
+
 // Stats counts what a Dispatcher did. Deliveries count (alert, notifier)
 // pairs.
 type Stats struct {
@@ -112,8 +130,8 @@ type Stats struct {
 	Alerts    uint64 `json:"alerts"`    // alerts created
 	Delivered uint64 `json:"delivered"` // deliveries that succeeded
 	Retries   uint64 `json:"retries"`   // failed attempts that were tried again
-	Failed    uint64 `json:"failed"`    // deliveries given up (attempts used up, a permanent error, or Close's deadline)
-	Dropped   uint64 `json:"dropped"`   // hits refused: queue full or dispatcher closed
+	Failed    uint64 `json:"failed"`    // deliveries given up (attempts used up, a permanent error, or cut short by Close or Shutdown's ctx)
+	Dropped   uint64 `json:"dropped"`   // hits refused (queue full, dispatcher closed) or discarded undelivered by Close
 	Pending   int    `json:"pending"`   // alerts open, waiting or being delivered now
 }
 
@@ -131,9 +149,10 @@ type Dispatcher struct {
 
 	ready   chan *Alert
 	wake    chan struct{}
-	closing chan struct{}
-	ctx     context.Context // cancelled when Close gives up waiting
+	closing chan struct{}   // closed by the first Close or Shutdown: no new hits, flush every window
+	ctx     context.Context // cancelled when delivery must stop (Close, or Shutdown's ctx ended)
 	cancel  context.CancelFunc
+	stopped atomic.Bool // set with cancel: queued alerts are dropped, not delivered
 	done    chan struct{}
 	workers sync.WaitGroup
 
@@ -151,8 +170,9 @@ type window struct {
 	deadline time.Time
 }
 
-// NewDispatcher starts a dispatcher delivering to notifiers. Call Close to
-// flush open windows, deliver what is queued and stop its goroutines.
+// NewDispatcher starts a dispatcher delivering to notifiers. Call Shutdown to
+// flush open windows, deliver what is queued and stop its goroutines, or Close
+// to stop at once.
 func NewDispatcher(cfg DispatcherConfig, notifiers ...Notifier) (*Dispatcher, error) {
 	if err := cfg.validate(notifiers); err != nil {
 		return nil, err
@@ -230,6 +250,15 @@ func (d *Dispatcher) drop(h Hit, reason string) {
 	d.cfg.Logger.LogAttrs(context.Background(), slog.LevelError, "decoy: hit dropped", attrs...)
 }
 
+// discard drops a queued alert when the dispatcher is stopped: each of its
+// hits counts as dropped, and the alert is logged at Error.
+func (d *Dispatcher) discard(a *Alert) {
+	d.dropped.Add(uint64(a.Count))
+	attrs := append([]slog.Attr{slog.String("reason", "dispatcher stopped"), slog.String("alert_id", a.ID),
+		slog.Int("count", a.Count)}, hitAttrs(a.Hit)...)
+	d.cfg.Logger.LogAttrs(context.Background(), slog.LevelError, "decoy: alert dropped", attrs...)
+}
+
 // flusher moves alerts whose window has ended to the workers.
 func (d *Dispatcher) flusher() {
 	defer d.workers.Done()
@@ -279,7 +308,11 @@ func (d *Dispatcher) flusher() {
 func (d *Dispatcher) worker() {
 	defer d.workers.Done()
 	for a := range d.ready {
-		d.deliver(a)
+		if d.stopped.Load() {
+			d.discard(a)
+		} else {
+			d.deliver(a)
+		}
 		d.mu.Lock()
 		d.pending--
 		d.mu.Unlock()
@@ -367,13 +400,45 @@ func (d *Dispatcher) Stats() Stats {
 		Retries: d.retries.Load(), Failed: d.failed.Load(), Dropped: d.dropped.Load(), Pending: p}
 }
 
-// Close stops accepting hits, ends every open window at once and waits until
-// every queued alert is delivered (or has failed) and the dispatcher's
-// goroutines have exited. If ctx ends first, retries stop, in-flight Notify
-// calls are cancelled, each undelivered alert is counted as failed and
-// logged, and ctx's error is returned. Close is idempotent. A Notifier must
-// return promptly once its ctx is cancelled: Close waits for in-flight calls.
-func (d *Dispatcher) Close(ctx context.Context) error {
+// Shutdown stops the dispatcher gracefully, like http.Server.Shutdown: it
+// stops accepting hits, ends every open window at once and waits until every
+// queued alert is delivered (or has failed) and the dispatcher's goroutines
+// have exited. If ctx ends first, Shutdown stops as Close does (retries stop,
+// in-flight Notify calls are cancelled and counted as failed, alerts not yet
+// handed to a notifier are dropped; each is logged) and returns ctx's error.
+// A Notifier must return promptly once its ctx is cancelled: Shutdown waits
+// for in-flight calls. Calling Shutdown again, or after Close, waits for the
+// same end.
+func (d *Dispatcher) Shutdown(ctx context.Context) error {
+	d.begin()
+	select {
+	case <-d.done:
+		d.cancel()
+		return nil
+	case <-ctx.Done():
+		d.stop()
+		<-d.done
+		return fmt.Errorf("decoy: dispatcher shut down before every alert was delivered: %w", ctx.Err())
+	}
+}
+
+// Close stops the dispatcher now, like http.Server.Close: it stops accepting
+// hits, cancels in-flight Notify calls (counted as failed) and drops every
+// alert not yet handed to a notifier, open windows included (their hits are
+// counted in Stats.Dropped; each is logged at Error). It returns once the
+// dispatcher's goroutines have exited, and always returns nil; Stats tells
+// what was lost. Use Shutdown to deliver what is queued first. Close is
+// idempotent and may be called during a Shutdown, which it cuts short.
+func (d *Dispatcher) Close() error {
+	d.begin()
+	d.stop()
+	<-d.done
+	return nil
+}
+
+// begin refuses new hits and, the first time, tells the flusher to hand every
+// open window to the workers and starts the goroutine that closes done.
+func (d *Dispatcher) begin() {
 	d.mu.Lock()
 	first := !d.closed
 	d.closed = true
@@ -385,13 +450,10 @@ func (d *Dispatcher) Close(ctx context.Context) error {
 			close(d.done)
 		}()
 	}
-	select {
-	case <-d.done:
-		d.cancel()
-		return nil
-	case <-ctx.Done():
-		d.cancel()
-		<-d.done
-		return fmt.Errorf("decoy: dispatcher closed before every alert was delivered: %w", ctx.Err())
-	}
+}
+
+// stop makes the workers drop what is queued and cancels deliveries.
+func (d *Dispatcher) stop() {
+	d.stopped.Store(true)
+	d.cancel()
 }

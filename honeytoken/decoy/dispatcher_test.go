@@ -64,9 +64,7 @@ func newTestDispatcher(t *testing.T, cfg DispatcherConfig, ns ...Notifier) *Disp
 	d, err := NewDispatcher(cfg, ns...)
 	require.NoError(t, err)
 	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		defer cancel()
-		_ = d.Close(ctx) // stops the goroutines even when an assertion failed early
+		_ = d.Close() // stops the goroutines even when an assertion failed early
 	})
 	return d
 }
@@ -110,7 +108,7 @@ func TestDispatcherDedupeWindow(t *testing.T) {
 		assert.Equal(t, 1, got[3].Count)
 		assert.Equal(t, start.Add(12*time.Second+time.Millisecond), got[3].FirstSeen)
 
-		require.NoError(t, d.Close(context.Background()))
+		require.NoError(t, d.Shutdown(context.Background()))
 		st := d.Stats()
 		assert.Equal(t, Stats{Hits: 6, Merged: 2, Alerts: 4, Delivered: 4}, st)
 	})
@@ -126,7 +124,7 @@ func TestDispatcherWithoutDedupeDeliversAtOnce(t *testing.T) {
 		}
 		synctest.Wait()
 		assert.Len(t, n.got(), 3)
-		require.NoError(t, d.Close(context.Background()))
+		require.NoError(t, d.Shutdown(context.Background()))
 	})
 }
 
@@ -141,7 +139,7 @@ func TestDispatcherRetriesWithBackoff(t *testing.T) {
 		}}
 		d := newTestDispatcher(t, DispatcherConfig{Window: -1, MinBackoff: time.Second, MaxBackoff: 3 * time.Second}, n)
 		d.Record(hitFor("A", "192.0.2.1"))
-		require.NoError(t, d.Close(context.Background()))
+		require.NoError(t, d.Shutdown(context.Background()))
 		got := n.got()
 		require.Len(t, got, 1)
 		tries := n.tries(got[0].ID)
@@ -176,7 +174,7 @@ func TestDispatcherGivesUpLoudly(t *testing.T) {
 				d := newTestDispatcher(t, DispatcherConfig{Window: -1, MaxAttempts: 3, Logger: newTextLogger(&logs)}, n)
 				h := hitFor("tok-1", "192.0.2.9")
 				d.Record(h)
-				require.NoError(t, d.Close(context.Background()))
+				require.NoError(t, d.Shutdown(context.Background()))
 				st := d.Stats()
 				assert.Equal(t, uint64(1), st.Failed)
 				assert.Equal(t, uint64(0), st.Delivered)
@@ -208,11 +206,11 @@ func TestDispatcherQueueFullDropsAndCounts(t *testing.T) {
 		assert.Contains(t, logs.String(), "reason=\"queue full\"")
 		assert.Contains(t, logs.String(), "token_id=C")
 		close(release)
-		require.NoError(t, d.Close(context.Background()))
+		require.NoError(t, d.Shutdown(context.Background()))
 		assert.Len(t, n.got(), 2)
 
 		d.Record(hitFor("D", "192.0.2.1"))
-		assert.Equal(t, uint64(2), d.Stats().Dropped, "a hit after Close is dropped, not lost silently")
+		assert.Equal(t, uint64(2), d.Stats().Dropped, "a hit after Shutdown is dropped, not lost silently")
 		assert.Contains(t, logs.String(), "dispatcher closed")
 		assert.Contains(t, logs.String(), "token_id=D")
 	})
@@ -233,11 +231,11 @@ func TestDispatcherRecordNeverBlocks(t *testing.T) {
 		assert.Equal(t, uint64(10000), st.Hits)
 		assert.Equal(t, uint64(10000-16), st.Dropped)
 		close(release)
-		require.NoError(t, d.Close(context.Background()))
+		require.NoError(t, d.Shutdown(context.Background()))
 	})
 }
 
-func TestDispatcherCloseFlushesOpenWindows(t *testing.T) {
+func TestDispatcherShutdownFlushesOpenWindows(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		n := &fakeNotifier{}
@@ -245,16 +243,17 @@ func TestDispatcherCloseFlushesOpenWindows(t *testing.T) {
 		d.Record(hitFor("A", "192.0.2.1"))
 		d.Record(hitFor("A", "192.0.2.1"))
 		start := time.Now()
-		require.NoError(t, d.Close(context.Background()))
-		assert.Equal(t, start, time.Now(), "Close does not wait for the window")
+		require.NoError(t, d.Shutdown(context.Background()))
+		assert.Equal(t, start, time.Now(), "Shutdown does not wait for the window")
 		got := n.got()
 		require.Len(t, got, 1)
 		assert.Equal(t, 2, got[0].Count)
-		require.NoError(t, d.Close(context.Background()), "Close is idempotent")
+		require.NoError(t, d.Shutdown(context.Background()), "Shutdown is idempotent")
+		require.NoError(t, d.Close(), "Close after Shutdown is a no-op")
 	})
 }
 
-func TestDispatcherCloseDeadline(t *testing.T) {
+func TestDispatcherShutdownDeadline(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		var logs bytes.Buffer
@@ -263,11 +262,64 @@ func TestDispatcherCloseDeadline(t *testing.T) {
 		d.Record(hitFor("A", "192.0.2.1"))
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		err := d.Close(ctx)
+		err := d.Shutdown(ctx)
 		require.ErrorIs(t, err, context.DeadlineExceeded)
 		assert.Equal(t, uint64(1), d.Stats().Failed)
 		assert.Contains(t, logs.String(), "dispatcher closed before delivery")
 		assert.Contains(t, logs.String(), "token_id=A")
+	})
+}
+
+// TestDispatcherCloseStopsNow checks Close like http.Server.Close: the alert
+// being delivered is cancelled (failed), the queued alert and the open window
+// are dropped with every hit they stand for, and each loss is logged.
+func TestDispatcherCloseStopsNow(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		var logs bytes.Buffer
+		started := make(chan struct{}, 1)
+		n := NotifierFunc(func(ctx context.Context, _ Alert) error {
+			started <- struct{}{}
+			select { // a slow receiver that honours ctx; synctest's fake clock
+			case <-time.After(time.Hour):
+			case <-ctx.Done():
+			}
+			return errors.New("HTTP 503")
+		})
+		d, err := NewDispatcher(DispatcherConfig{Window: -1, Workers: 1, MinBackoff: time.Minute, Logger: newTextLogger(&logs)}, n)
+		require.NoError(t, err)
+		defer d.Close()                    // compiles, like http.Server's
+		d.Record(hitFor("A", "192.0.2.1")) // taken by the worker
+		<-started
+		d.Record(hitFor("B", "192.0.2.1")) // queued
+		start := time.Now()
+		require.NoError(t, d.Close())
+		assert.Less(t, time.Since(start), time.Hour, "Close cancels in-flight deliveries")
+		st := d.Stats()
+		assert.Equal(t, uint64(1), st.Failed, "the in-flight alert")
+		assert.Equal(t, uint64(1), st.Dropped, "the queued alert")
+		assert.Zero(t, st.Pending)
+		assert.Contains(t, logs.String(), "alert dropped")
+		assert.Contains(t, logs.String(), "token_id=B")
+		assert.Contains(t, logs.String(), "dispatcher closed before delivery", "the cancelled one is logged too")
+		require.NoError(t, d.Close(), "Close is idempotent")
+		assert.NoError(t, d.Shutdown(context.Background()), "Shutdown after Close returns at once")
+	})
+}
+
+func TestDispatcherCloseDropsOpenWindows(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		n := &fakeNotifier{}
+		d := newTestDispatcher(t, DispatcherConfig{Window: time.Hour}, n)
+		for range 3 {
+			d.Record(hitFor("A", "192.0.2.1"))
+		}
+		require.NoError(t, d.Close())
+		assert.Empty(t, n.got())
+		st := d.Stats()
+		assert.Equal(t, uint64(3), st.Dropped, "an alert standing for 3 hits drops 3 hits")
+		assert.Equal(t, uint64(3), st.Hits)
 	})
 }
 
@@ -284,7 +336,7 @@ func TestDispatcherNotifiersAreIndependent(t *testing.T) {
 		}}
 		d := newTestDispatcher(t, DispatcherConfig{Window: -1}, good, bad, slow)
 		d.Record(hitFor("A", "192.0.2.1"))
-		require.NoError(t, d.Close(context.Background()))
+		require.NoError(t, d.Shutdown(context.Background()))
 		assert.Len(t, good.got(), 1)
 		assert.Empty(t, bad.got())
 		assert.Len(t, slow.got(), 1)
@@ -310,7 +362,7 @@ func TestDispatcherGeoLocator(t *testing.T) {
 		d := newTestDispatcher(t, DispatcherConfig{Window: -1, Geo: geo}, n)
 		d.Record(hitFor("A", "192.0.2.1"))
 		d.Record(hitFor("A", "192.0.2.2"))
-		require.NoError(t, d.Close(context.Background()))
+		require.NoError(t, d.Shutdown(context.Background()))
 		byIP := map[string]*Geo{}
 		for _, a := range n.got() {
 			byIP[a.Hit.RemoteIP.String()] = a.Hit.Geo

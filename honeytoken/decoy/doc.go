@@ -10,7 +10,7 @@
 // answered by the decoy response (or passed on, with [WithPassThrough]).
 //
 // Each honeytoken found becomes a [Hit]: the token's id and format, where in the
-// request it was found, its placement and memo from a [Registry], the client
+// request it was found, its location and memo from a [Registry], the client
 // address (X-Forwarded-For is only believed from [WithTrustedProxies]), the
 // user agent, method, path, selected headers with secrets masked, and an
 // optional geolocation filled by a [GeoLocator] you supply. Every string taken
@@ -21,7 +21,8 @@
 // production: it never blocks the request path, merges a flood of the same
 // token from the same address within a window into one [Alert] with a count,
 // delivers alerts to [Notifier]s from a bounded queue with retries and backoff,
-// counts and logs anything it has to drop, and drains on Close. Notifiers
+// counts and logs anything it has to drop, and closes like http.Server:
+// Shutdown(ctx) drains what is queued, Close stops at once. Notifiers
 // included: [LogNotifier] (slog), [Webhook] (generic JSON with custom headers),
 // [Slack] (incoming webhook) and [JSONLines] (a file).
 package decoy

@@ -99,7 +99,7 @@ func ExampleNotifier() {
 		r.Header.Set("Authorization", "Bearer "+tok.Value)
 		h.ServeHTTP(httptest.NewRecorder(), r)
 	}
-	_ = d.Close(context.Background()) // ends the window now and delivers
+	_ = d.Shutdown(context.Background()) // ends the window now and delivers
 	st := d.Stats()
 	fmt.Println("hits:", st.Hits, "alerts:", st.Alerts, "delivered:", st.Delivered)
 	// Output:

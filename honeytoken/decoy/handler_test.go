@@ -194,56 +194,6 @@ func TestEveryPlace(t *testing.T) {
 	}
 }
 
-func TestRegistryFillsPlacementAndMemo(t *testing.T) {
-	t.Parallel()
-	g := newGen(t, "registry")
-	tok, err := g.Generate(honeytoken.OpenAI, honeytoken.Meta{Location: "infra/.env", Memo: "CI runner", Labels: map[string]string{"team": "sre"}})
-	require.NoError(t, err)
-	store := honeytoken.NewMemoryStore()
-	require.NoError(t, store.Put(t.Context(), honeytoken.Record{Token: tok, Status: honeytoken.StatusActive}))
-	unknown := mint(t, g, honeytoken.OpenAI) // issued but never registered
-
-	var rec collector
-	h := Handler(g, WithRecorder(&rec), WithRegistry(store))
-	for _, v := range []string{tok.Value, unknown.Value} {
-		r := newReq(http.MethodGet, "/v1/models", "")
-		r.Header.Set("Authorization", "Bearer "+v)
-		h.ServeHTTP(httptest.NewRecorder(), r)
-	}
-	hits := rec.all()
-	require.Len(t, hits, 2)
-	assert.Equal(t, "infra/.env", hits[0].Placement)
-	assert.Equal(t, "CI runner", hits[0].Memo)
-	assert.Equal(t, map[string]string{"team": "sre"}, hits[0].Labels)
-	assert.Equal(t, honeytoken.StatusActive, hits[0].TokenStatus)
-	assert.Equal(t, unknown.ID, hits[1].TokenID, "an unregistered token is still a hit")
-	assert.Empty(t, hits[1].Placement)
-}
-
-func TestCredentialHeadersMaskedInHit(t *testing.T) {
-	t.Parallel()
-	g := newGen(t, "masking")
-	tok := mint(t, g, honeytoken.GitHubClassic)
-	var rec collector
-	h := Handler(g, WithRecorder(&rec), WithCredentialHeaders("X-Acme-Key"), WithRecordHeaders("X-Trace"))
-	r := newReq(http.MethodGet, "/v1/repos", "")
-	r.Header.Set("Authorization", "token "+tok.Value)
-	r.Header.Set("X-Acme-Key", "real-production-key-0123456789")
-	r.Header.Set("Cookie", "session=real-session-abcdef; theme=dark")
-	r.Header.Set("X-Trace", "t-1")
-	r.Header.Set("Referer", "https://app.example.test/settings?gh="+tok.Value)
-	h.ServeHTTP(httptest.NewRecorder(), r)
-	hits := rec.all()
-	require.Len(t, hits, 1)
-	hd := hits[0].Headers
-	assert.Equal(t, "token "+Mask(tok.Value), hd["Authorization"])
-	assert.Equal(t, redacted, hd["X-Acme-Key"], "a real credential next to a honeytoken is never recorded")
-	assert.Equal(t, "session=[REDACTED]; theme=[REDACTED]", hd["Cookie"])
-	assert.Equal(t, "t-1", hd["X-Trace"])
-	assert.Equal(t, "https://app.example.test/settings?gh="+Mask(tok.Value), hd["Referer"], "the token is masked wherever else it appears")
-	assert.Equal(t, "curl/8.5.0", hits[0].UserAgent)
-}
-
 func TestResponses(t *testing.T) {
 	t.Parallel()
 	g := newGen(t, "responses")

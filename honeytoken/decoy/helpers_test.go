@@ -4,8 +4,10 @@ import (
 	"crypto/sha256"
 	"io"
 	"log/slog"
+	"net/netip"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -54,3 +56,15 @@ func (c *collector) all() []Hit {
 func newTextLogger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
+
+func testAlert() Alert {
+	t0 := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	return Alert{ID: "alert-1", Count: 3, FirstSeen: t0, LastSeen: t0.Add(4 * time.Second), Hit: Hit{
+		ID: "hit-1", Time: t0, TokenID: "0011223344556677", Format: "github-classic", Part: "value", Strength: 64,
+		Token: "ghp_Ab12…", Found: Place{Kind: InAuthorization, Name: "Authorization"},
+		Location: "infra/.env", Memo: "CI runner", RemoteIP: netip.MustParseAddr("203.0.113.7"),
+		UserAgent: "curl/8.5.0", Method: "GET", Path: "/v1/user",
+	}}
+}
+
+// captured is one request a fake receiver got.

@@ -12,19 +12,6 @@ import (
 	"github.com/decoykit/decoykit/honeytoken"
 )
 
-// Detector recognises honeytokens. *honeytoken.Generator implements it; tests
-// and users can plug in their own (e.g. one that combines several generators).
-//
-// Recognize must not retain s after it returns: decoy may pass a string that
-// aliases a reused buffer (a decoded Basic credential or query value).
-// Scan's matches may alias text; decoy copies what it keeps.
-type Detector interface {
-	// Recognize reports whether s is exactly a honeytoken.
-	Recognize(s string) (honeytoken.Match, bool)
-	// Scan returns every honeytoken inside text, including encoded forms.
-	Scan(text string) []honeytoken.Match
-}
-
 // credential header kinds.
 const (
 	credNone = iota
@@ -149,8 +136,6 @@ func isWrap(c byte) bool {
 // sepTable marks the bytes that separate candidates inside a header or
 // parameter value.
 var sepTable = [256]bool{' ': true, '\t': true, ',': true, ';': true, '"': true, '\'': true, '\n': true, '\r': true}
-
-func isSep(c byte) bool { return sepTable[c] }
 
 // minCandidate is the shortest string worth a Recognize call (Recognize
 // rejects anything shorter than 8 bytes).

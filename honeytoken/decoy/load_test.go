@@ -184,7 +184,7 @@ func TestLoad(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	require.NoError(t, d.Close(ctx), "every alert delivered before the deadline")
+	require.NoError(t, d.Shutdown(ctx), "every alert delivered before the deadline")
 	api.Close()
 	hookSrv.Close()
 	apiClient.CloseIdleConnections()

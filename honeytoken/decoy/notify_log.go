@@ -8,7 +8,7 @@ import (
 // LogNotifier returns a Notifier that writes each alert to l as one
 // structured record at Warn ("honeytoken used"), with the alert id, count,
 // first and last time, token id, format, masked token, where it was found,
-// client address, method, path, user agent, placement and memo. Every value
+// client address, method, path, user agent, location and memo. Every value
 // from the request is already sanitised. A nil l uses slog.Default().
 func LogNotifier(l *slog.Logger) Notifier { return &logNotifier{l: l} }
 

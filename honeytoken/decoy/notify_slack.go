@@ -11,7 +11,7 @@ import (
 // Slack is a Notifier that posts each alert to a Slack incoming webhook as a
 // readable message: a headline with the masked token, the client address and
 // the count, then the details (format, where it was found, request, user
-// agent, placement, memo, time). Request content is escaped for Slack's
+// agent, location, memo, time). Request content is escaped for Slack's
 // markup, so it cannot mention a channel, forge a link or break formatting.
 type Slack struct{ p *poster }
 
@@ -84,8 +84,8 @@ func slackMessage(a Alert) slackPayload {
 		{"mrkdwn", "*User agent*\n" + slackEscape(orDash(h.UserAgent))},
 		{"mrkdwn", "*Seen*\n" + a.FirstSeen.UTC().Format(time.RFC3339) + lastSeen(a)},
 	}
-	if h.Placement != "" {
-		fields = append(fields, slackText{"mrkdwn", "*Planted at*\n" + slackEscape(h.Placement)})
+	if h.Location != "" {
+		fields = append(fields, slackText{"mrkdwn", "*Planted at*\n" + slackEscape(h.Location)})
 	}
 	if h.Memo != "" {
 		fields = append(fields, slackText{"mrkdwn", "*Memo*\n" + slackEscape(h.Memo)})

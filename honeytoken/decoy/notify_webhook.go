@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -19,40 +18,6 @@ import (
 
 // userAgent is sent by the webhook notifiers.
 const userAgent = "decoykit-decoy/1"
-
-// WebhookOption configures Webhook and Slack.
-type WebhookOption func(*webhookConfig)
-
-type webhookConfig struct {
-	headers http.Header
-	client  *http.Client
-	log     *slog.Logger
-}
-
-// WithWebhookHeader adds a header to every delivery, e.g. an Authorization or
-// a shared-secret header the receiver checks. Values are sent only to the
-// webhook's host and never appear in an error or a log line.
-func WithWebhookHeader(name, value string) WebhookOption {
-	return func(c *webhookConfig) {
-		if c.headers == nil {
-			c.headers = http.Header{}
-		}
-		c.headers.Add(name, value)
-	}
-}
-
-// WithWebhookClient sets the HTTP client (default: a pooled go-cleanhttp
-// client with a 10s timeout). It is copied, never changed.
-func WithWebhookClient(hc *http.Client) WebhookOption {
-	return func(c *webhookConfig) {
-		if hc != nil {
-			c.client = hc
-		}
-	}
-}
-
-// WithWebhookLogger logs each HTTP attempt at Debug (URL secrets masked).
-func WithWebhookLogger(l *slog.Logger) WebhookOption { return func(c *webhookConfig) { c.log = l } }
 
 // poster posts JSON to one URL through the shared sender, one attempt per
 // call: the Dispatcher owns retries and backoff.
@@ -71,8 +36,11 @@ type poster struct {
 func newPoster(name, rawURL string, opts []WebhookOption) (*poster, error) {
 	var cfg webhookConfig
 	for _, o := range opts {
-		if o != nil {
-			o(&cfg)
+		if o == nil {
+			continue
+		}
+		if err := o(&cfg); err != nil {
+			return nil, err
 		}
 	}
 	u, err := url.Parse(strings.TrimSpace(rawURL))
@@ -88,19 +56,9 @@ func newPoster(name, rawURL string, opts []WebhookOption) (*poster, error) {
 	case u.Fragment != "":
 		return nil, &ValidationError{"url", "must not carry a fragment"}
 	}
-	for k := range cfg.headers {
-		if k == "" || strings.ContainsAny(k, " :\r\n") {
-			return nil, &ValidationError{"header", "a header name must be a token (no space, colon or newline)"}
-		}
-	}
 	var secrets redact.Secrets
 	for _, vs := range cfg.headers {
-		for _, v := range vs {
-			if strings.ContainsAny(v, "\r\n") {
-				return nil, &ValidationError{"header", "a header value must not contain a newline"}
-			}
-			secrets = append(secrets, v)
-		}
+		secrets = append(secrets, vs...)
 	}
 	q := u.Query()
 	for _, vs := range q {

@@ -1,6 +1,7 @@
 package decoy
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -70,4 +71,16 @@ func (resp *Response) write(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(resp.Body)
 	}
+}
+
+// check rejects a response net/http cannot send (a status outside 200–599
+// panics in WriteHeader or makes no sense for a decoy) or a negative delay.
+func (resp *Response) check(option string) error {
+	if resp.Status != 0 && (resp.Status < 200 || resp.Status > 599) {
+		return invalidOption(option, fmt.Sprintf("Status %d is not 0 (401) or 200–599", resp.Status))
+	}
+	if resp.Delay < 0 {
+		return invalidOption(option, "Delay must not be negative")
+	}
+	return nil
 }

@@ -8,7 +8,6 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -16,35 +15,10 @@ import (
 	"github.com/decoykit/decoykit/honeytoken"
 )
 
-func TestSanitize(t *testing.T) {
+func TestSanitizeEscapesLikeTextsafe(t *testing.T) {
 	t.Parallel()
-	cases := []struct{ in, want string }{
-		{"curl/8.5.0", "curl/8.5.0"},
-		{"a\nb", `a\x0ab`},
-		{"a\r\nlevel=ERROR msg=forged", `a\x0d\x0alevel=ERROR msg=forged`},
-		{"\x1b[31mred\x1b[0m", `\x1b[31mred\x1b[0m`},
-		{"tab\there", `tab\x09here`},
-		{"del\x7f", `del\x7f`},
-		{`back\slash`, `back\\slash`},
-		{"bad utf8 \xff\xfe", `bad utf8 \xff\xfe`},
-		{"line\u2028sep", `line\u2028sep`},
-		{"bidi \u202eevil", `bidi \u202eevil`},
-		{"zero\u200bwidth", `zero\u200bwidth`},
-		{"C1 \u0085", `C1 \u0085`},
-		{"héllo wörld ✓", "héllo wörld ✓"},
-	}
-	for _, c := range cases {
-		t.Run(c.in, func(t *testing.T) {
-			t.Parallel()
-			assert.Equal(t, c.want, Sanitize(c.in, 0))
-		})
-	}
-	long := strings.Repeat("é", 1000)
-	got := Sanitize(long, 100)
-	assert.LessOrEqual(t, len(got), 100+len("…"))
-	assert.True(t, strings.HasSuffix(got, "…"))
-	assert.True(t, utf8.ValidString(got), "cut at a rune boundary")
-	assert.Equal(t, `\x0a\x0a…`, Sanitize("\n\n\n", 8), "an escape is never cut in half")
+	assert.Equal(t, `a\x0d\x0alevel=ERROR \u202e\\`, Sanitize("a\r\nlevel=ERROR \u202e\\", 0))
+	assert.Len(t, Sanitize(strings.Repeat("a", 600), 0), maxField+len("…"), "max <= 0 means 512")
 }
 
 func TestMask(t *testing.T) {
@@ -146,4 +120,54 @@ func TestLogInjection(t *testing.T) {
 	assert.NotContains(t, all, "<https://evil")
 	assert.Contains(t, all, "&lt;!channel&gt;")
 	assert.NotContains(t, all, tok.Value)
+}
+
+func TestRegistryFillsLocationAndMemo(t *testing.T) {
+	t.Parallel()
+	g := newGen(t, "registry")
+	tok, err := g.Generate(honeytoken.OpenAI, honeytoken.Meta{Location: "infra/.env", Memo: "CI runner", Labels: map[string]string{"team": "sre"}})
+	require.NoError(t, err)
+	store := honeytoken.NewMemoryStore()
+	require.NoError(t, store.Put(t.Context(), honeytoken.Record{Token: tok, Status: honeytoken.StatusActive}))
+	unknown := mint(t, g, honeytoken.OpenAI) // issued but never registered
+
+	var rec collector
+	h := Handler(g, WithRecorder(&rec), WithRegistry(store))
+	for _, v := range []string{tok.Value, unknown.Value} {
+		r := newReq(http.MethodGet, "/v1/models", "")
+		r.Header.Set("Authorization", "Bearer "+v)
+		h.ServeHTTP(httptest.NewRecorder(), r)
+	}
+	hits := rec.all()
+	require.Len(t, hits, 2)
+	assert.Equal(t, "infra/.env", hits[0].Location)
+	assert.Equal(t, "CI runner", hits[0].Memo)
+	assert.Equal(t, map[string]string{"team": "sre"}, hits[0].Labels)
+	assert.Equal(t, honeytoken.StatusActive, hits[0].TokenStatus)
+	assert.Equal(t, unknown.ID, hits[1].TokenID, "an unregistered token is still a hit")
+	assert.Empty(t, hits[1].Location)
+}
+
+func TestCredentialHeadersMaskedInHit(t *testing.T) {
+	t.Parallel()
+	g := newGen(t, "masking")
+	tok := mint(t, g, honeytoken.GitHubClassic)
+	var rec collector
+	h := Handler(g, WithRecorder(&rec), WithCredentialHeaders("X-Acme-Key"), WithRecordHeaders("X-Trace"))
+	r := newReq(http.MethodGet, "/v1/repos", "")
+	r.Header.Set("Authorization", "token "+tok.Value)
+	r.Header.Set("X-Acme-Key", "real-production-key-0123456789")
+	r.Header.Set("Cookie", "session=real-session-abcdef; theme=dark")
+	r.Header.Set("X-Trace", "t-1")
+	r.Header.Set("Referer", "https://app.example.test/settings?gh="+tok.Value)
+	h.ServeHTTP(httptest.NewRecorder(), r)
+	hits := rec.all()
+	require.Len(t, hits, 1)
+	hd := hits[0].Headers
+	assert.Equal(t, "token "+Mask(tok.Value), hd["Authorization"])
+	assert.Equal(t, redacted, hd["X-Acme-Key"], "a real credential next to a honeytoken is never recorded")
+	assert.Equal(t, "session=[REDACTED]; theme=[REDACTED]", hd["Cookie"])
+	assert.Equal(t, "t-1", hd["X-Trace"])
+	assert.Equal(t, "https://app.example.test/settings?gh="+Mask(tok.Value), hd["Referer"], "the token is masked wherever else it appears")
+	assert.Equal(t, "curl/8.5.0", hits[0].UserAgent)
 }

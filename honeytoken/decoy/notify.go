@@ -2,7 +2,6 @@ package decoy
 
 import (
 	"context"
-	"errors"
 	"time"
 )
 
@@ -17,11 +16,12 @@ type Alert struct {
 	// Count is the number of hits of the same token from the same address the
 	// alert stands for (1 or more).
 	Count int `json:"count"`
-	// FirstSeen and LastSeen are when the Dispatcher recorded the first and the
-	// last of them (the window is [FirstSeen, FirstSeen+Window); Hit.Time is the
-	// first request's own time).
+	// FirstSeen is when the Dispatcher recorded the first of them (the window
+	// is [FirstSeen, FirstSeen+Window); Hit.Time is the first request's own
+	// time).
 	FirstSeen time.Time `json:"first_seen"`
-	LastSeen  time.Time `json:"last_seen"`
+	// LastSeen is when the Dispatcher recorded the last of them.
+	LastSeen time.Time `json:"last_seen"`
 }
 
 // Notifier delivers an alert somewhere. The Dispatcher calls Notify from its
@@ -37,24 +37,3 @@ type NotifierFunc func(ctx context.Context, a Alert) error
 
 // Notify calls f(ctx, a).
 func (f NotifierFunc) Notify(ctx context.Context, a Alert) error { return f(ctx, a) }
-
-// Permanent marks err as not worth retrying (e.g. the receiver answered 400
-// or 404): the Dispatcher gives up on that notifier for that alert at once and
-// logs it.
-func Permanent(err error) error {
-	if err == nil {
-		return nil
-	}
-	return &permanentError{err}
-}
-
-type permanentError struct{ err error }
-
-func (e *permanentError) Error() string { return e.err.Error() }
-func (e *permanentError) Unwrap() error { return e.err }
-
-// IsPermanent reports whether err was marked with Permanent.
-func IsPermanent(err error) bool {
-	var p *permanentError
-	return errors.As(err, &p)
-}
