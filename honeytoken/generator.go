@@ -104,9 +104,9 @@ func WithRandom(r io.Reader) Option {
 // JWT signing and AWS secrets are derived from it.
 func NewGenerator(key []byte, opts ...Option) (*Generator, error) {
 	c := config{now: time.Now, rand: rand.Reader}
-	for i, o := range opts {
-		if o == nil {
-			return nil, &ValidationError{Field: fmt.Sprintf("opts[%d]", i), Reason: "is nil; pass options such as honeytoken.WithRetiredKeys"}
+	for _, o := range opts {
+		if o == nil { // skipped, as in every package's options
+			continue
 		}
 		if err := o(&c); err != nil {
 			return nil, err
