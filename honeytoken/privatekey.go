@@ -43,7 +43,9 @@ func privateKeySpec() *spec {
 	}
 	sp.recognize = func(ks *keySet, sc *scratch, s string) (id [8]byte, part Part, strength int, ok bool) {
 		body, ok := pemBody(s)
-		if !ok || len(body) > 128 {
+		// A key of ours is 48 DER bytes, exactly 64 base64 characters. Any other
+		// length is not ours, and a longer body would decode past der's 64 bytes.
+		if !ok || len(body) != base64.StdEncoding.EncodedLen(48) {
 			return id, 0, 0, false
 		}
 		src := sc.aux[512 : 512+len(body)]
