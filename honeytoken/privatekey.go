@@ -43,10 +43,12 @@ func privateKeySpec() *spec {
 	}
 	sp.recognize = func(ks *keySet, sc *scratch, s string) (id [8]byte, part Part, strength int, ok bool) {
 		n, ok := pemBody(s, sc.aux[512:])
-		if !ok || n > 128 {
+		// A key of ours is 48 DER bytes, exactly 64 base64 characters. Any other
+		// length is not ours.
+		if !ok || n != base64.StdEncoding.EncodedLen(48) {
 			return id, 0, 0, false
 		}
-		der := sc.aux[:96] // a body of up to 128 characters decodes to at most 96 bytes
+		der := sc.aux[:48]
 		m, err := base64.StdEncoding.Decode(der, sc.aux[512:512+n])
 		if err != nil || m != 48 || [16]byte(der[:16]) != ed25519PKCS8Header {
 			return id, 0, 0, false

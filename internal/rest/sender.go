@@ -213,6 +213,48 @@ func (s *Sender) Do(ctx context.Context, r Request) (*Response, error) {
 // Stream sends r and returns a 2xx response with its body open: the caller
 // must close it. Errors are as for Do.
 func (s *Sender) Stream(ctx context.Context, r Request) (*http.Response, error) {
+	return s.send(ctx, r, nil)
+}
+
+// BodyReadError is a failure to read a 2xx response's body to its end: the
+// connection was reset, or the body ended before its Content-Length or its
+// last chunk. It is a *TransportError's Err.
+type BodyReadError struct{ Err error }
+
+// Error describes the failed read.
+func (e *BodyReadError) Error() string { return "reading the response: " + e.Err.Error() }
+
+// Unwrap returns the read error.
+func (e *BodyReadError) Unwrap() error { return e.Err }
+
+// bodyReader tags every read error other than io.EOF as a *BodyReadError,
+// so Read can tell a cut body from the consumer's own errors.
+type bodyReader struct{ r io.Reader }
+
+func (b bodyReader) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err != nil && err != io.EOF {
+		err = &BodyReadError{Err: err}
+	}
+	return n, err
+}
+
+// Read sends r and hands the 2xx response, its body open, to read, which
+// must consume the body. When reading the body fails (a reset or a body cut
+// short: read's error wraps a *BodyReadError) the whole request is tried
+// again, as a transport failure would be, within the same retry budget and
+// backoff; any other error from read is returned as is. A caller that must
+// not act on half a response (a page whose items are yielded) acts only
+// after read has returned nil: read may run several times.
+func (s *Sender) Read(ctx context.Context, r Request, read func(*http.Response) error) error {
+	_, err := s.send(ctx, r, read)
+	return err
+}
+
+// send is the one retry loop. With read nil it returns the 2xx response
+// open; otherwise it calls read on it, closes it, and retries a failed body
+// read.
+func (s *Sender) send(ctx context.Context, r Request, read func(*http.Response) error) (*http.Response, error) {
 	p := s.cfg.Retry
 	canRetry := idempotent(r.Method) || r.Idempotent || p.RetryNonIdempotent
 	if r.Multipart != nil && !r.Multipart.Rewindable() {
@@ -273,7 +315,31 @@ func (s *Sender) Stream(ctx context.Context, r Request) (*http.Response, error) 
 			retryErr = serr
 		default:
 			s.log.LogAttrs(ctx, slog.LevelDebug, "http request", s.attrs(r, req, attempt, resp.StatusCode, elapsed, nil)...)
-			return resp, nil
+			if read == nil {
+				return resp, nil
+			}
+			resp.Body = struct {
+				io.Reader
+				io.Closer
+			}{bodyReader{resp.Body}, resp.Body}
+			rerr := read(resp)
+			_ = resp.Body.Close()
+			if rerr == nil {
+				return nil, nil
+			}
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			var berr *BodyReadError
+			if !errors.As(rerr, &berr) {
+				return nil, rerr
+			}
+			terr := &TransportError{Method: r.Method, Path: r.Path, Attempts: attempt, Err: berr, secrets: s.cfg.Secrets}
+			s.log.LogAttrs(ctx, slog.LevelDebug, "http response cut short", s.attrs(r, req, attempt, resp.StatusCode, elapsed, terr)...)
+			if !canRetry || attempt >= p.MaxAttempts {
+				return nil, terr
+			}
+			retryErr, wait = terr, p.backoff(attempt)
 		}
 		if p.OnRetry != nil {
 			p.OnRetry(RetryInfo{Method: r.Method, Path: r.Path, Attempt: attempt, StatusCode: status, Err: errOrNil(status, retryErr), Wait: wait})
