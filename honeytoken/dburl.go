@@ -47,13 +47,13 @@ func splitDBURL(s string) (string, bool) {
 
 func databaseURLSpec() *spec {
 	sp := &spec{format: DatabaseURL, code: formatCode(DatabaseURL), prefixes: []string{"postgres://", "postgresql://"},
-		bare: dbPassword.carrier.alpha.valid}
+		bare: func(s string) bool { return !hexOnly(s) && dbPassword.carrier.alpha.valid(s) }}
 	sp.generate = func(ks *keySet, sc *scratch, rnd *[16]byte, _ *genInput) (id [8]byte, value, secret string, ok bool) {
 		copy(id[:], rnd[:8])
 		var ct [16]byte
 		ks.seal(sc, sp.code, &id, &ct)
 		pw := dbPassword.render(ks, sc, &ct, sc.buf[:0], nil)
-		if shannon(string(pw)) <= entropyGeneric || hasStopWord(string(pw)) {
+		if shannon(string(pw)) <= entropyGeneric || hasStopWord(string(pw)) || hexOnly(string(pw)) {
 			return id, "", "", false
 		}
 		return id, string(appendDatabaseURL(sc.buf[:0], ks, sc, &ct)), "", true
@@ -67,7 +67,7 @@ func databaseURLSpec() *spec {
 		if !isURL {
 			pw = s
 		}
-		if len(pw) != dbPasswordLen || isURL && !dbURLFixedMatch(ks, s) {
+		if len(pw) != dbPasswordLen || hexOnly(pw) || isURL && !dbURLFixedMatch(ks, s) {
 			return id, 0, 0, false
 		}
 		var ct [16]byte
