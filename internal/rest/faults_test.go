@@ -38,7 +38,7 @@ func (b *failingBody) Read(p []byte) (int, error) {
 
 func (b *failingBody) Close() error { return nil }
 
-func cutResponse(err error) *http.Response {
+func cutOff(err error) *http.Response {
 	r := httpmock.NewStringResponse(200, "")
 	r.Body = &failingBody{head: `{"result":"success","tok`, err: err}
 	return r
@@ -57,7 +57,7 @@ func TestBodyReadFailureIsRetried(t *testing.T) {
 				var calls atomic.Int32
 				mt.RegisterResponder("GET", "=~/ping", func(*http.Request) (*http.Response, error) {
 					if calls.Add(1) == 1 {
-						return cutResponse(cause), nil
+						return cutOff(cause), nil
 					}
 					return httpmock.NewStringResponse(200, `{"result":"success"}`), nil
 				})
@@ -66,7 +66,7 @@ func TestBodyReadFailureIsRetried(t *testing.T) {
 				assert.Equal(t, `{"result":"success"}`, string(resp.Body))
 				assert.Equal(t, int32(2), calls.Load())
 				require.Len(t, infos, 1)
-				assert.ErrorIs(t, infos[0].Err, ErrBodyRead)
+				assert.ErrorAs(t, infos[0].Err, new(*BodyReadError))
 			})
 		})
 	}
@@ -77,13 +77,13 @@ func TestBodyReadFailureExhaustsTheBudget(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s, mt := newMocked(t, Policy{MaxAttempts: 3}, nil)
 		mt.RegisterResponder("GET", "=~/ping", func(*http.Request) (*http.Response, error) {
-			return cutResponse(io.ErrUnexpectedEOF), nil
+			return cutOff(io.ErrUnexpectedEOF), nil
 		})
 		_, err := s.Do(context.Background(), Request{Method: "GET", Path: "/ping"})
 		var te *TransportError
 		require.ErrorAs(t, err, &te)
 		assert.Equal(t, 3, te.Attempts)
-		assert.ErrorIs(t, err, ErrBodyRead)
+		assert.ErrorAs(t, err, new(*BodyReadError))
 		assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
 		assert.Equal(t, 3, mt.GetTotalCallCount())
 	})
@@ -94,11 +94,11 @@ func TestCreateIsSentOnceEvenWhenItsBodyIsCut(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s, mt := newMocked(t, Policy{MaxAttempts: 5}, nil)
 		mt.RegisterResponder("POST", "=~/create", func(*http.Request) (*http.Response, error) {
-			return cutResponse(syscall.ECONNRESET), nil
+			return cutOff(syscall.ECONNRESET), nil
 		})
 		mt.RegisterResponder("POST", "=~/fail", httpmock.NewStringResponder(500, ""))
 		_, err := s.Do(context.Background(), Request{Method: "POST", Path: "/canarytoken/create", Form: url.Values{}})
-		require.ErrorIs(t, err, ErrBodyRead)
+		require.ErrorAs(t, err, new(*BodyReadError))
 		_, err = s.Do(context.Background(), Request{Method: "POST", Path: "/fail", Form: url.Values{}})
 		var se *StatusError
 		require.ErrorAs(t, err, &se)
@@ -107,10 +107,10 @@ func TestCreateIsSentOnceEvenWhenItsBodyIsCut(t *testing.T) {
 		// Opting in retries both.
 		s2, mt2 := newMocked(t, Policy{MaxAttempts: 2, RetryNonIdempotent: true}, nil)
 		mt2.RegisterResponder("POST", "=~/create", func(*http.Request) (*http.Response, error) {
-			return cutResponse(syscall.ECONNRESET), nil
+			return cutOff(syscall.ECONNRESET), nil
 		})
 		_, err = s2.Do(context.Background(), Request{Method: "POST", Path: "/canarytoken/create", Form: url.Values{}})
-		require.ErrorIs(t, err, ErrBodyRead)
+		require.ErrorAs(t, err, new(*BodyReadError))
 		assert.Equal(t, 2, mt2.GetTotalCallCount())
 	})
 }
@@ -281,10 +281,10 @@ func TestIsRetryableBodyError(t *testing.T) {
 		want bool
 	}{
 		{"nil", nil, false},
-		{"read error", &bodyReadError{err: io.ErrUnexpectedEOF}, true},
-		{"wrapped read error", fmt.Errorf("decoding page: %w", &bodyReadError{err: syscall.ECONNRESET}), true},
-		{"transport error after retries", &TransportError{Err: &cause{kinds: []error{ErrBodyRead}}}, true},
-		{"cancelled", &bodyReadError{err: context.Canceled}, false},
+		{"read error", &BodyReadError{Err: io.ErrUnexpectedEOF}, true},
+		{"wrapped read error", fmt.Errorf("decoding page: %w", &BodyReadError{Err: syscall.ECONNRESET}), true},
+		{"transport error after retries", &TransportError{Err: &BodyReadError{Err: &cause{msg: "x"}}}, true},
+		{"cancelled", &BodyReadError{Err: context.Canceled}, false},
 		{"too large", fmt.Errorf("x: %w", ErrBodyTooLarge), false},
 		{"decode error", errors.New("invalid character 'x'"), false},
 		{"plain unexpected EOF (from a decoder, not the body)", io.ErrUnexpectedEOF, false},
@@ -303,7 +303,7 @@ func TestStreamMarksBodyErrors(t *testing.T) {
 	t.Parallel()
 	s, mt := newMocked(t, Policy{}, nil)
 	mt.RegisterResponder("GET", "=~/page", func(*http.Request) (*http.Response, error) {
-		return cutResponse(io.ErrUnexpectedEOF), nil
+		return cutOff(io.ErrUnexpectedEOF), nil
 	})
 	resp, err := s.Stream(context.Background(), Request{Method: "GET", Path: "/page"})
 	require.NoError(t, err)
@@ -319,7 +319,7 @@ func TestReadRetriesWithConsume(t *testing.T) {
 		var calls atomic.Int32
 		mt.RegisterResponder("GET", "=~/page", func(*http.Request) (*http.Response, error) {
 			if calls.Add(1) == 1 {
-				return cutResponse(syscall.ECONNRESET), nil
+				return cutOff(syscall.ECONNRESET), nil
 			}
 			return httpmock.NewStringResponse(200, `{"result":"success"}`), nil
 		})

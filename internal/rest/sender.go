@@ -163,9 +163,9 @@ type TransportError struct {
 	// fields can hold a URL or a request). errors.Is still matches the usual
 	// causes: context.Canceled, context.DeadlineExceeded,
 	// os.ErrDeadlineExceeded, io.ErrUnexpectedEOF, net.ErrClosed,
-	// syscall.ECONNRESET, ECONNREFUSED, ECONNABORTED, EPIPE,
-	// ErrCrossHostRedirect and ErrBodyRead; a timeout has a Timeout() true
-	// method, like a net.Error.
+	// syscall.ECONNRESET, ECONNREFUSED, ECONNABORTED, EPIPE and
+	// ErrCrossHostRedirect; a timeout has a Timeout() true method, like a
+	// net.Error. A body that failed mid-way is a *BodyReadError around it.
 	Err error
 }
 
@@ -187,7 +187,7 @@ func (e *TransportError) Timeout() bool {
 var causeKinds = []error{
 	context.Canceled, context.DeadlineExceeded, os.ErrDeadlineExceeded, io.ErrUnexpectedEOF,
 	net.ErrClosed, syscall.ECONNRESET, syscall.ECONNREFUSED, syscall.ECONNABORTED, syscall.EPIPE,
-	ErrCrossHostRedirect, ErrBodyRead,
+	ErrCrossHostRedirect,
 }
 
 // cause is a transport error reduced to its message, secrets masked, and
@@ -216,38 +216,40 @@ func cleanCause(ss redact.Secrets, prefix string, err error) *cause {
 	return c
 }
 
-// ErrBodyRead is matched (errors.Is) by a *TransportError whose response
-// body could not be read to the end: a connection reset or closed mid-body,
-// a body shorter than its Content-Length, a chunked body cut off.
-var ErrBodyRead = errors.New("reading the response body failed")
-
 // IsRetryableBodyError reports whether err, from reading a response body
-// returned by Stream, is a failure another attempt may cure (a reset, a
-// body cut short), as opposed to a cancelled context, an over-size body or
-// a decoding error. Read retries these by itself; a caller with its own
-// loop over Stream can use this to do the same.
+// returned by Stream or handed to Read's consumer, is a failure another
+// attempt may cure (a reset, a body cut short), as opposed to a cancelled
+// context, an over-size body or a decoding error. Read retries these by
+// itself; a caller with its own loop over Stream can use this to do the
+// same.
 func IsRetryableBodyError(err error) bool {
 	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, ErrBodyTooLarge) {
 		return false
 	}
-	var br *bodyReadError
-	return errors.As(err, &br) || errors.Is(err, ErrBodyRead)
+	var br *BodyReadError
+	return errors.As(err, &br)
 }
 
-// bodyReadError marks an error that came from reading a response body.
-type bodyReadError struct{ err error }
+// BodyReadError is a failure to read a 2xx response's body to its end: the
+// connection was reset, or the body ended before its Content-Length or its
+// last chunk. A *TransportError returned for it has one as its Err, holding
+// the cleaned cause.
+type BodyReadError struct{ Err error }
 
-func (e *bodyReadError) Error() string { return "reading the response: " + e.err.Error() }
-func (e *bodyReadError) Unwrap() error { return e.err }
+// Error describes the failed read.
+func (e *BodyReadError) Error() string { return "reading the response: " + e.Err.Error() }
 
-// markedBody marks every read error but io.EOF as a *bodyReadError, so a
+// Unwrap returns the read error.
+func (e *BodyReadError) Unwrap() error { return e.Err }
+
+// markedBody tags every read error but io.EOF as a *BodyReadError, so a
 // failure to read can be told from a failure to decode what was read.
 type markedBody struct{ rc io.ReadCloser }
 
 func (b *markedBody) Read(p []byte) (int, error) {
 	n, err := b.rc.Read(p)
 	if err != nil && err != io.EOF {
-		err = &bodyReadError{err: err}
+		err = &BodyReadError{Err: err}
 	}
 	return n, err
 }
@@ -302,7 +304,7 @@ func (s *Sender) Do(ctx context.Context, r Request) (*Response, error) {
 // is sent again within the same MaxAttempts and backoff as a transport
 // error, and consume is called again with the new response: it must start
 // over, dropping whatever it kept from the failed attempt. A body read
-// failure that is not retried is a *TransportError matching ErrBodyRead; a
+// failure that is not retried is a *TransportError with a *BodyReadError as its Err; a
 // body over a cap (ErrBodyTooLarge) is returned as "METHOD PATH: ..." wrapping
 // it; any other error of consume is returned as it is.
 func (s *Sender) Read(ctx context.Context, r Request, consume func(*http.Response) error) error {
@@ -398,16 +400,10 @@ func (s *Sender) send(ctx context.Context, r Request, consume func(*http.Respons
 			if !IsRetryableBodyError(cerr) {
 				return nil, cerr
 			}
-			inner := cerr
-			var bre *bodyReadError
-			if errors.As(cerr, &bre) {
-				inner = bre.err
-			}
-			c := cleanCause(s.cfg.Secrets, "reading the response: ", inner)
-			if !errors.Is(inner, ErrBodyRead) {
-				c.kinds = append(c.kinds, ErrBodyRead)
-			}
-			terr := &TransportError{Method: r.Method, Path: s.cfg.Secrets.String(r.Path), Attempts: attempt, Err: c}
+			var bre *BodyReadError
+			errors.As(cerr, &bre)
+			berr := &BodyReadError{Err: cleanCause(s.cfg.Secrets, "", bre.Err)}
+			terr := &TransportError{Method: r.Method, Path: s.cfg.Secrets.String(r.Path), Attempts: attempt, Err: berr}
 			s.log.LogAttrs(ctx, slog.LevelDebug, "reading the response failed", s.attrs(r, req, attempt, resp.StatusCode, elapsed, terr)...)
 			if !canRetry || attempt >= p.MaxAttempts {
 				return nil, terr
