@@ -36,3 +36,29 @@ func propertyCount() int {
 	}
 	return 10000
 }
+
+// foreignShapes returns, for every format of g, strings of exactly that format's
+// shape minted by another generator (right prefix, length, alphabet and a valid
+// public checksum): the worst case of the keyed check, which must reject them.
+// AWS formats add the secret access key and DatabaseURL its bare password, the
+// prefix-less shapes.
+func foreignShapes(t testing.TB, g *Generator) []struct{ name, s string } {
+	t.Helper()
+	other := newTestGenerator(t, "foreign-shapes")
+	var out []struct{ name, s string }
+	for _, f := range g.Formats() {
+		tok, err := other.Generate(f, Meta{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, struct{ name, s string }{string(f), tok.Value})
+		switch f {
+		case AWSAccessKey, AWSTemporaryKey:
+			out = append(out, struct{ name, s string }{string(f) + "/secret", tok.Secret})
+		case DatabaseURL:
+			pw, _ := splitDBURL(tok.Value)
+			out = append(out, struct{ name, s string }{string(f) + "/password", pw})
+		}
+	}
+	return out
+}
