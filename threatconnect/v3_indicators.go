@@ -211,8 +211,8 @@ func addCollections(b map[string]any, tags []string, tm MetadataMode, attrs []At
 	return nil
 }
 
-// indicatorKey checks an ID-or-summary path segment.
-func indicatorKey(key string) (string, error) {
+// checkIndicatorKey checks an ID-or-summary path segment.
+func checkIndicatorKey(key string) (string, error) {
 	k := strings.TrimSpace(key)
 	switch {
 	case k == "":
@@ -282,7 +282,7 @@ func (s *V3IndicatorsService) Create(ctx context.Context, ind Indicator, opts *V
 //
 //meta:operation GET /v3/indicators/{id or summary}
 func (s *V3IndicatorsService) Get(ctx context.Context, key string, opts *V3Options) (*Indicator, error) {
-	k, err := indicatorKey(key)
+	k, err := checkIndicatorKey(key)
 	if err != nil {
 		return nil, err
 	}
@@ -300,7 +300,7 @@ func (s *V3IndicatorsService) Get(ctx context.Context, key string, opts *V3Optio
 //
 //meta:operation PUT /v3/indicators/{id or summary}
 func (s *V3IndicatorsService) Update(ctx context.Context, key string, upd V3IndicatorUpdate, opts *V3Options) (*Indicator, error) {
-	k, err := indicatorKey(key)
+	k, err := checkIndicatorKey(key)
 	if err != nil {
 		return nil, err
 	}
@@ -346,7 +346,7 @@ func (s *V3IndicatorsService) Update(ctx context.Context, key string, upd V3Indi
 //
 //meta:operation DELETE /v3/indicators/{id or summary}
 func (s *V3IndicatorsService) Delete(ctx context.Context, key string, opts *V3Options) error {
-	k, err := indicatorKey(key)
+	k, err := checkIndicatorKey(key)
 	if err != nil {
 		return err
 	}

@@ -206,7 +206,8 @@ func (s *V3IndicatorsService) page(ctx context.Context, rq string) (*Page[*Indic
 // links lazily as the loop asks for more; opts.Cursor is ignored. Each
 // range starts again from the first page; a break stops at once; an error
 // (bad options included) is yielded once and ends the loop; a next link
-// seen before ends it with an error instead of looping.
+// seen before, or the same page served again, ends it with an error
+// matching ErrPaginationLoop instead of looping.
 //
 // ThreatConnect API docs: https://docs.threatconnect.com/en/latest/rest_api/v3/enable_pagination.html
 //
@@ -218,18 +219,29 @@ func (s *V3IndicatorsService) All(ctx context.Context, opts *V3ListOptions) iter
 		o.Fields = append([]Field(nil), opts.Fields...)
 	}
 	o.Cursor = ""
-	return pager.All(ctx, func(ctx context.Context, cursor string) (pager.Page[*Indicator], error) {
+	var last [2]indicatorKey
+	return loopChecked(pager.All(ctx, func(ctx context.Context, cursor string) (pager.Page[*Indicator], error) {
 		rq := cursor
 		if rq == "" {
 			var err error
 			if rq, err = o.firstQuery(); err != nil {
 				return pager.Page[*Indicator]{}, err
 			}
+			last = [2]indicatorKey{} // a new range over All
 		}
 		p, err := s.page(ctx, rq)
 		if err != nil {
 			return pager.Page[*Indicator]{}, err
 		}
+		// A server that ignores resultStart serves the same page again
+		// under ever new next links: a page that starts and ends like the
+		// last one is taken for a loop.
+		if sig, ok := pageSignature(p.Items); ok {
+			if sig == last {
+				return pager.Page[*Indicator]{}, &kindError{msg: "threatconnect: pagination loop: the server sent the same page again (it may ignore resultStart); stopped rather than loop for ever", kind: ErrPaginationLoop, err: pager.ErrRepeatedCursor}
+			}
+			last = sig
+		}
 		return pager.Page[*Indicator]{Items: p.Items, Next: p.NextCursor}, nil
-	})
+	}))
 }

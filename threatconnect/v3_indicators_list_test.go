@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -113,7 +114,7 @@ func TestV3AllFollowsNextOver2500(t *testing.T) {
 	assert.Equal(t, want, n)
 }
 
-func TestV3AllRefusesARepeatedNextLink(t *testing.T) {
+func TestV3AllRefusesARepeatedNextLinkOrPage(t *testing.T) {
 	t.Parallel()
 	c, _ := mockV3(t, http.StatusOK, `{"status":"Success","data":[{"id":1,"type":"Host","summary":"a.example"}],"next":"https://tc.example/api/v3/indicators?resultStart=1"}`)
 	var errs []error
@@ -126,8 +127,9 @@ func TestV3AllRefusesARepeatedNextLink(t *testing.T) {
 		n++
 	}
 	require.Len(t, errs, 1)
+	assert.ErrorIs(t, errs[0], threatconnect.ErrPaginationLoop)
 	assert.ErrorIs(t, errs[0], pager.ErrRepeatedCursor)
-	assert.Equal(t, 2, n)
+	assert.Equal(t, 1, n, "the same page again is a loop, not more items")
 }
 
 // TestV3SignsNextLinkAndTQLAsSent checks the signature of a TQL query and
@@ -172,3 +174,34 @@ func TestV3SignsNextLinkAndTQLAsSent(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func TestV3AllRefusesARepeatedNextLink(t *testing.T) {
+	t.Parallel()
+	// Two pages of different items whose next links go back and forth.
+	body := func(id int, next string) string {
+		return fmt.Sprintf(`{"status":"Success","data":[{"id":%d,"type":"Host","summary":"h%d.example"}],"next":"https://tc.example/api/v3/indicators?resultStart=%s"}`, id, id, next)
+	}
+	mt := httpmock.NewMockTransport()
+	calls := 0
+	mt.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
+		calls++
+		if calls%2 == 1 {
+			return httpmock.NewStringResponse(200, body(calls, "1")), nil
+		}
+		return httpmock.NewStringResponse(200, body(calls, "2")), nil
+	})
+	c, err := threatconnect.NewClient(threatconnect.WithBaseURL("https://tc.example/api"), threatconnect.WithAPIToken("APIV2:430:abc:123:xyz="),
+		threatconnect.WithHTTPClient(&http.Client{Transport: mt}))
+	require.NoError(t, err)
+	var last error
+	n := 0
+	for _, err := range c.V3.Indicators.All(context.Background(), nil) {
+		if err != nil {
+			last = err
+			break
+		}
+		n++
+	}
+	assert.ErrorIs(t, last, threatconnect.ErrPaginationLoop)
+	assert.Equal(t, 3, n, "first page, then resultStart=1, resultStart=2, then resultStart=1 again")
+}

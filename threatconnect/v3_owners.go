@@ -2,7 +2,6 @@ package threatconnect
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/decoykit/decoykit/internal/pager"
 )
@@ -40,5 +39,6 @@ func (s *V3OwnersService) List(ctx context.Context) ([]*Owner, error) {
 // errRepeatedNext is a next link seen before in the same listing, which
 // would loop forever.
 func errRepeatedNext(where string) error {
-	return fmt.Errorf("threatconnect: %s: %w", where, pager.ErrRepeatedCursor)
+	return &kindError{msg: "threatconnect: " + where + ": pagination loop: ThreatConnect repeated a next link; stopped rather than loop for ever",
+		kind: ErrPaginationLoop, err: pager.ErrRepeatedCursor}
 }
