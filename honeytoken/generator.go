@@ -49,6 +49,7 @@ type Generator struct {
 	order    []Format
 	dispatch [256][]*spec
 	byLen    map[int][]*spec // prefix-less candidates (AWS secrets, database passwords)
+	scan     scanTables      // how Scan finds each format (scan.go)
 	now      func() time.Time
 	rand     io.Reader
 }
@@ -147,6 +148,7 @@ func NewGenerator(key []byte, opts ...Option) (*Generator, error) {
 	}
 	g.byLen[40] = []*spec{g.specs[AWSAccessKey], g.specs[AWSTemporaryKey]} // secret access keys
 	g.byLen[dbPasswordLen] = []*spec{g.specs[DatabaseURL]}
+	g.scan = newScanTables(g)
 	return g, nil
 }
 
