@@ -114,6 +114,17 @@
 // afresh. Reads, deletes and other calls safe to repeat are retried; creates
 // are sent once unless RetryPolicy.RetryNonIdempotent says so.
 //
+// # Tracing
+//
+// The SDK has no tracing dependency. To trace its HTTP calls with
+// OpenTelemetry, give it an *http.Client whose Transport is otelhttp's:
+//
+//	hc := &http.Client{Transport: otelhttp.NewTransport(http.DefaultTransport)}
+//	tc, err := threatconnect.NewClient(threatconnect.WithHMAC(id, key), threatconnect.WithHTTPClient(hc))
+//
+// Every request, retries included, then gets its own span. Do not record
+// request headers: Authorization carries the HMAC signature or API token.
+//
 // # Testing
 //
 // Package threatconnect/tctest is an in-process fake of the API that checks
