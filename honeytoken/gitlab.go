@@ -4,39 +4,72 @@ import (
 	"encoding/base64"
 )
 
-// GitLab routable tokens (gitlab-org/gitlab MR !169322,
-// lib/authn/token_field/generator/routable_token.rb):
-// glpat- + base64url(16 random bytes ‖ payload ‖ len(payload)) + "." +
-// base36(len(base64 part)) padded to 2 + base36(CRC32(everything before)) padded to 7.
-// The 16 random bytes carry the ciphertext; the payload is the routing data
-// "c:<cell>\no:<organisation>\nu:<user>" (integers in base36).
+// GitLab routable tokens, as GitLab's own generator builds them
+// (gitlab-org/gitlab lib/authn/token_field/generator/routable_token.rb,
+// Authn::TokenField::Generator::RoutableToken; MR !169322):
+//
+//	glpat- + base64url_nopad(16 random bytes ‖ payload ‖ byte(len(payload)))
+//	       + "." + base36(TOKEN_VERSION = 1) padded to 2 ("01")
+//	       + "." + base36(len(base64 part)) padded to 2
+//	       + base36(CRC-32 of everything before, prefix included) padded to 7
+//
+// The payload is the sorted routing data joined by "\n"; a personal access
+// token routes by organisation and user ("o" is required), integers in base36.
+// gitlab.com tokens carry "o:1" (the default organisation) and a user id of
+// four or five base36 digits, so their base64 part is 36 to 38 characters. The
+// decoy's 16 "random" bytes are the carried ciphertext and its user id (five
+// base36 digits, a gitlab.com-sized id) is derived from it: 57 characters in all.
 
 const (
 	gitlabPrefix     = "glpat-"
-	gitlabPayloadLen = 21 // "c:1\no:" + 6 + "\nu:" + 6
+	gitlabVersion    = ".01."
+	gitlabPayload    = "o:1\nu:" // + 5 base36 digits of the user id
+	gitlabPayloadLen = len(gitlabPayload) + 5
 	gitlabRawLen     = 16 + gitlabPayloadLen + 1
 	gitlabB64Len     = (gitlabRawLen*8 + 5) / 6
-	gitlabLen        = len(gitlabPrefix) + gitlabB64Len + 1 + 2 + 7
+	gitlabLen        = len(gitlabPrefix) + gitlabB64Len + len(gitlabVersion) + 2 + 7
 )
+
+// gitlabUser is the user id's first base36 digit: 1-h, so the id lies between
+// 36^4 (1.7 million) and about 38 million, the range of gitlab.com's user ids.
+var gitlabUserLead = newAlphabet("123456789abcdefgh")
 
 func appendGitLab(dst []byte, ks *keySet, sc *scratch, ct *[16]byte) []byte {
 	var raw [gitlabRawLen]byte
 	copy(raw[:], ct[:])
 	p := raw[16:16]
-	p = append(p, "c:1\no:"...)
-	p = append(p, ks.site.gitlabOrg...)
-	p = append(p, "\nu:"...)
+	p = append(p, gitlabPayload...)
 	s := newStream(ks, sc, ct, 2)
-	p = s.appendChars(p, &base36Lower, 6)
+	p = append(p, s.char(&gitlabUserLead))
+	p = s.appendChars(p, &base36Lower, 4)
 	raw[16+len(p)] = byte(len(p))
 	start := len(dst)
 	dst = append(dst, gitlabPrefix...)
 	n := len(dst)
 	dst = append(dst, make([]byte, gitlabB64Len)...)
 	base64.RawURLEncoding.Encode(dst[n:], raw[:])
-	dst = append(dst, '.', Base36Lower[gitlabB64Len/36], Base36Lower[gitlabB64Len%36])
+	dst = append(dst, gitlabVersion...)
+	dst = append(dst, Base36Lower[gitlabB64Len/36], Base36Lower[gitlabB64Len%36])
 	return appendCRC36(dst, dst[start:])
 }
+
+// gitlabFixed marks the characters of a GitLab token that are the same in every
+// token (prefix, version, the base64 of "o:1\nu:"): real tokens share them, so
+// they are exempt from the avoidance check.
+var gitlabFixed = fixedMask(gitlabLen, func(fill byte) []byte {
+	var raw [gitlabRawLen]byte
+	for i := range raw {
+		raw[i] = fill
+	}
+	copy(raw[16:], gitlabPayload)
+	raw[gitlabRawLen-1] = byte(gitlabPayloadLen)
+	b := []byte(gitlabPrefix + base64.RawURLEncoding.EncodeToString(raw[:]) + gitlabVersion)
+	b = append(b, Base36Lower[gitlabB64Len/36], Base36Lower[gitlabB64Len%36])
+	for range 7 {
+		b = append(b, ^fill)
+	}
+	return b
+})
 
 func gitlabSpec() *spec {
 	sp := &spec{format: GitLabPAT, code: formatCode(GitLabPAT), prefixes: []string{gitlabPrefix}, maxLen: gitlabLen}
@@ -45,9 +78,9 @@ func gitlabSpec() *spec {
 		var ct [16]byte
 		ks.seal(sc, sp.code, &id, &ct)
 		v := appendGitLab(sc.buf[:0], ks, sc, &ct)
-		// gitlab-pat-routable needs entropy > 4 over the token, gitlab-pat > 3 over its first 26.
-		if shannon(string(v)) <= 4 || shannon(string(v[:26])) <= 3 ||
-			hasStopWord(string(v[6:27])) || !decodableInBase64(string(v)) {
+		// gitleaks' gitlab-pat matches the first 26 characters and needs entropy > 3
+		// there; the whole token must pass the avoidance check.
+		if shannon(string(v[:26])) <= 3 || avoided(string(v), gitlabFixed) || !decodableInBase64(string(v)) {
 			return id, "", "", false
 		}
 		return id, string(v), "", true

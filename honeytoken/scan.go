@@ -222,8 +222,8 @@ func unescapeName(pct, esc bool) string {
 type candState struct {
 	jwtEnd, jwtTries int
 	dbEnd, dbTries   int
-	pemEnd           [2]int // position of the next END line (normal, form-encoded)
-	pemSearched      [2]int // searched for it up to here
+	pemEnd           [4]int // position of the next END line (see pemEndFor)
+	pemSearched      [4]int // searched for it up to here
 }
 
 // maxTriesPerRun bounds how many candidates one run of JWT or URL characters
@@ -255,10 +255,7 @@ func (sc *scanner) candidate(f *frame, st *candState, i int, sp *spec) {
 			sc.try(f, i, st.dbEnd, sp)
 		}
 	case sp.format == PrivateKey:
-		v, end := 0, pemEnd
-		if s[i+10] == '+' {
-			v, end = 1, pemEndForm
-		}
+		v, end := pemEndFor(s[i:])
 		lim := min(len(s), i+1024)
 		if st.pemEnd[v] <= i { // no END known after i: search the part not searched yet
 			from := max(i, st.pemSearched[v])
