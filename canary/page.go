@@ -81,10 +81,10 @@ func pipelinedList[T any](ctx context.Context, c *Client, path string,
 		}
 		return c.getRaw(ctx, path, q)
 	}
-	return pager.Pipelined(ctx, fetch, pager.Codec[T]{
+	return loopChecked(pager.Pipelined(ctx, fetch, pager.Codec[T]{
 		Next:   nextCursor,
 		Decode: func(body []byte) (pager.Page[T], error) { return decode(path, body) },
-	})
+	}))
 }
 
 // errSeq is an iterator that yields err once.

@@ -147,7 +147,9 @@ func NewGenerator(key []byte, opts ...Option) (*Generator, error) {
 	for i := range g.dispatch {
 		slices.SortStableFunc(g.dispatch[i], func(a, b *spec) int { return maxPrefix(b) - maxPrefix(a) })
 	}
-	g.byLen[40] = []*spec{g.specs[AWSAccessKey], g.specs[AWSTemporaryKey]} // secret access keys
+	// Secret access keys: the AKIA spec recognises the secrets of both AKIA and
+	// ASIA keys with one keyed filter (see awsSpec).
+	g.byLen[40] = []*spec{g.specs[AWSAccessKey]}
 	g.byLen[dbPasswordLen] = []*spec{g.specs[DatabaseURL]}
 	return g, nil
 }

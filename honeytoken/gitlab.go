@@ -89,13 +89,31 @@ func gitlabSpec() *spec {
 		if len(s) != gitlabLen || s[:len(gitlabPrefix)] != gitlabPrefix {
 			return id, 0, 0, false
 		}
-		src := sc.aux[512 : 512+24]
+		// The base64 part decodes to ct, the routing payload "o:1\nu:" + the
+		// user id, and the payload length (public structure, compared without
+		// AES). The user id is derived from ct (one AES block): the keyed filter,
+		// checked before the tag; the full rendering is compared only after it.
+		src := sc.aux[512 : 512+gitlabB64Len]
 		copy(src, s[len(gitlabPrefix):])
-		var ct [16]byte
-		if n, err := base64.RawURLEncoding.Decode(sc.aux[:18], src); err != nil || n != 18 {
+		raw := sc.aux[:gitlabRawLen]
+		if n, err := base64.RawURLEncoding.Strict().Decode(raw, src); err != nil || n != gitlabRawLen {
 			return id, 0, 0, false
 		}
-		copy(ct[:], sc.aux[:16])
+		if string(raw[16:16+len(gitlabPayload)]) != gitlabPayload || raw[gitlabRawLen-1] != byte(gitlabPayloadLen) {
+			return id, 0, 0, false
+		}
+		st := newStream(ks, sc, (*[16]byte)(raw[:16]), 2)
+		u := raw[16+len(gitlabPayload) : gitlabRawLen-1]
+		if st.char(&gitlabUserLead) != u[0] {
+			return id, 0, 0, false
+		}
+		for _, c := range u[1:] {
+			if st.char(&base36Lower) != c {
+				return id, 0, 0, false
+			}
+		}
+		var ct [16]byte
+		copy(ct[:], raw[:16])
 		if !ks.open(sc, sp.code, &ct, &id) {
 			return id, 0, 0, false
 		}

@@ -19,9 +19,6 @@ import (
 // unreadable without the key. Recognition verifies the signature (HMAC-SHA256
 // under the derived key: nobody without the key can make one) and derives the id
 // from jti. Expired decoys are still recognised: use is what matters.
-//
-// Tokens issued before this layout carried the ciphertext in jti and a
-// "metadata" claim; they are still recognised.
 
 // JWTLifetime is how long a JWT decoy is valid when Meta.ExpiresAt is zero.
 const JWTLifetime = 365 * 24 * time.Hour
@@ -92,18 +89,45 @@ func b64Clean(v string) bool {
 	return true
 }
 
-// jwtHeader is the base64url of {"alg":"HS256","typ":"JWT"}: no - or _, as
-// gitleaks' jwt rule requires of the header.
-const jwtHeader = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"
+// The JOSE header names the signing key, as an issuer that rotates keys does:
+// {"alg":"HS256","kid":<a UUID derived from the generator key>,"typ":"JWT"}. Its
+// encoding is therefore a per-key constant, and Recognize compares it before
+// anything else: every other JWT (a service's own, another generator's decoy) is
+// rejected by one string comparison, without parsing or a signature check.
 
-// jwtFixed exempts the header from the avoidance check: every HS256 token has it.
-var jwtFixed = func() []bool {
-	m := make([]bool, len(jwtHeader)+1)
+// jwtHeader returns the kid for generator key master and the base64url JOSE
+// header golang-jwt writes for it. The kid is drawn again until the encoded
+// header is alphanumeric, as gitleaks' jwt rule requires of a header
+// (ey[a-zA-Z0-9]{17,}), and passes the avoidance check: it is in every token
+// of the key.
+func jwtHeader(master []byte) (kid, header string) {
+	for i := 0; ; i++ {
+		k := derive(master, "jwt/kid/"+strconv.Itoa(i))
+		var u [16]byte
+		copy(u[:], k[:16])
+		uuidV4(&u)
+		kid = formatUUID(&u)
+		t := jwt.New(jwt.SigningMethodHS256)
+		t.Header["kid"] = kid
+		ss, err := t.SigningString()
+		if err != nil { // a map of three strings always marshals
+			panic("honeytoken: encoding the JWT header: " + err.Error())
+		}
+		header, _, _ = strings.Cut(ss, ".")
+		if !strings.ContainsAny(header, "-_") && !avoided(header, nil) {
+			return kid, header
+		}
+	}
+}
+
+// allFixed returns a mask of n fixed characters.
+func allFixed(n int) []bool {
+	m := make([]bool, n)
 	for i := range m {
 		m[i] = true
 	}
 	return m
-}()
+}
 
 // uuidV4 turns 16 random bytes into a version 4, variant 10 UUID.
 func uuidV4(b *[16]byte) {
@@ -159,20 +183,6 @@ func (ks *keySet) jwtID(sc *scratch, code uint32, jti *[16]byte) (id [8]byte, su
 	return id, strconv.FormatUint(n, 10)
 }
 
-// jwtTracking is the legacy "metadata" claim and subject of a pre-UUIDv4 token.
-func jwtTracking(ks *keySet, sc *scratch, ct *[16]byte) (tracking string, sub string) {
-	s := newStream(ks, sc, ct, 5)
-	var t [16]byte
-	for i := range t {
-		t[i] = s.next()
-	}
-	d := s.appendChars(sc.aux[:0], &decimal, 8)
-	if d[0] == '0' {
-		d[0] = '1'
-	}
-	return hex.EncodeToString(t[:]), string(d)
-}
-
 func jwtSpec() *spec {
 	sp := &spec{format: JWT, code: formatCode(JWT), prefixes: []string{"eyJ"}}
 	sp.generate = func(ks *keySet, sc *scratch, rnd *[16]byte, in *genInput) (id [8]byte, value, secret string, ok bool) {
@@ -212,14 +222,18 @@ func jwtSpec() *spec {
 		if len(c.Scopes) > 0 {
 			claims["scope"] = strings.Join(c.Scopes, " ")
 		}
-		v, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(ks.jwt)
-		if err != nil || shannon(v) <= 3 || avoided(v, jwtFixed) {
+		t := jwt.NewWithClaims(jwt.SigningMethodHS256, claims)
+		t.Header["kid"] = ks.jwtKid
+		v, err := t.SignedString(ks.jwt)
+		if err != nil || shannon(v) <= 3 || avoided(v, ks.jwtFixed) {
 			return id, "", "", false
 		}
 		return id, v, "", true
 	}
 	sp.recognize = func(ks *keySet, sc *scratch, s string) (id [8]byte, part Part, strength int, ok bool) {
-		if len(s) < 40 || len(s) > 2048 || !strings.HasPrefix(s, "eyJ") || strings.Count(s, ".") != 2 {
+		h := ks.jwtHeader
+		if len(s) < 40 || len(s) > 2048 || len(s) <= len(h) || s[len(h)] != '.' || s[:len(h)] != h ||
+			strings.Count(s, ".") != 2 {
 			return id, 0, 0, false
 		}
 		tok, err := jwt.Parse(s, func(*jwt.Token) (any, error) { return ks.jwt, nil },
@@ -231,19 +245,7 @@ func jwtSpec() *spec {
 		claims, _ := tok.Claims.(jwt.MapClaims)
 		jti, _ := claims["jti"].(string)
 		var b [16]byte
-		if !parseUUID(jti, &b) {
-			return id, 0, 0, false
-		}
-		if legacy, has := claims["metadata"].(string); has {
-			if !ks.open(sc, sp.code, &b, &id) {
-				return id, 0, 0, false
-			}
-			if want, _ := jwtTracking(ks, sc, &b); !constEq([]byte(want), legacy) {
-				return id, 0, 0, false
-			}
-			return id, PartValue, 64, true
-		}
-		if b[6]>>4 != 4 || b[8]>>6 != 2 {
+		if !parseUUID(jti, &b) || b[6]>>4 != 4 || b[8]>>6 != 2 {
 			return id, 0, 0, false
 		}
 		id, _ = ks.jwtID(sc, sp.code, &b)

@@ -1,6 +1,7 @@
 package honeytoken
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"encoding/base64"
 	"encoding/binary"
@@ -38,6 +39,8 @@ const (
 	// the key count, the public key blob, the private section's length, the two
 	// check integers, the key type and the public key.
 	sshSeedAt = len(sshMagic) + 8 + 8 + 4 + 4 + (4 + 4 + len(sshKeyType) + 4 + 32) + 4 + 8 + (4 + len(sshKeyType)) + (4 + 32) + 4
+	// sshCheckAt is the offset of the private section's check integers.
+	sshCheckAt = sshSeedAt - 4 - (4 + 32) - (4 + len(sshKeyType)) - 8
 	// sshMaxBody bounds the base64 body Recognize decodes (a comment of up to 64 bytes).
 	sshMaxBody = 512
 )
@@ -130,7 +133,7 @@ func sshFixed(ks *keySet) []bool {
 			blob[sshSeedAt-4-32+i] = fill
 		}
 		for i := range 8 {
-			blob[sshSeedAt-4-32-4-4-len(sshKeyType)-8+i] = fill
+			blob[sshCheckAt+i] = fill
 		}
 		for i := range 64 {
 			blob[sshSeedAt+i] = fill
@@ -139,6 +142,12 @@ func sshFixed(ks *keySet) []bool {
 	}
 	v := render(0)
 	return fixedMask(len(v), render)
+}
+
+// sshBlobLen is the length of the openssh-key-v1 blob for a comment of n bytes.
+func sshBlobLen(n int) int {
+	priv := 8 + 4 + len(sshKeyType) + 4 + 32 + 4 + 64 + 4 + n
+	return sshCheckAt + priv + (8-priv%8)%8
 }
 
 func privateKeySpec() *spec {
@@ -157,27 +166,47 @@ func privateKeySpec() *spec {
 		return id, string(v), "", true
 	}
 	sp.recognize = func(ks *keySet, sc *scratch, s string) (id [8]byte, part Part, strength int, ok bool) {
-		if body, ok := pemBody(s, pemBegin, pemEnd, pemBeginForm, pemEndForm); ok {
-			return recognizePKCS8(ks, sc, sp.code, body)
+		if n, ok := pemBody(s, pemBegin, pemEnd, pemBeginForm, pemEndForm, sc.aux[512:]); ok {
+			return recognizePKCS8(ks, sc, sp.code, n)
 		}
-		body, ok := pemBody(s, sshBegin, sshEnd, sshBeginForm, sshEndForm)
-		if !ok || len(body) > sshMaxBody || len(body) < base64.StdEncoding.EncodedLen(sshSeedAt+16) {
+		n, ok := pemBody(s, sshBegin, sshEnd, sshBeginForm, sshEndForm, sc.aux[512:])
+		comment := ks.site.sshComment
+		size := sshBlobLen(len(comment))
+		// A key of ours has exactly this generator's blob length; any other
+		// length is not ours.
+		if !ok || n != base64.StdEncoding.EncodedLen(size) {
 			return id, 0, 0, false
 		}
-		src := sc.aux[512 : 512+len(body)]
-		copy(src, body)
-		blob := sc.aux[:base64.StdEncoding.DecodedLen(len(body))]
-		n, err := base64.StdEncoding.Strict().Decode(blob, src)
-		if err != nil || n < sshSeedAt+16 {
+		blob := sc.aux[:size]
+		if m, err := base64.StdEncoding.Strict().Decode(blob, sc.aux[512:512+n]); err != nil || m != size {
+			return id, 0, 0, false
+		}
+		// The comment is a per-generator constant (no AES); the seed's second half
+		// and the check integers, derived from ct (two AES blocks), are the keyed
+		// filter, checked before the tag.
+		at := sshSeedAt + 64
+		if binary.BigEndian.Uint32(blob[at:]) != uint32(len(comment)) || string(blob[at+4:at+4+len(comment)]) != comment {
 			return id, 0, 0, false
 		}
 		var ct [16]byte
 		copy(ct[:], blob[sshSeedAt:sshSeedAt+16])
+		st := newStream(ks, sc, &ct, 3)
+		for i := sshSeedAt + 16; i < sshSeedAt+32; i++ {
+			if st.next() != blob[i] {
+				return id, 0, 0, false
+			}
+		}
+		for i := range 4 {
+			if c := st.next(); c != blob[sshCheckAt+i] || c != blob[sshCheckAt+4+i] {
+				return id, 0, 0, false
+			}
+		}
 		if !ks.open(sc, sp.code, &ct, &id) {
 			return id, 0, 0, false
 		}
-		got := string(blob[:n])
-		if !constEq(appendOpenSSH(sc.buf[:0], ks, sc, &ct), got) {
+		// Ours: the rest (structure, public key, padding) must be exactly as
+		// rendered.
+		if !bytes.Equal(appendOpenSSH(sc.buf[:0], ks, sc, &ct), blob) {
 			return id, 0, 0, false
 		}
 		return id, PartValue, 64, true
@@ -189,39 +218,39 @@ func privateKeySpec() *spec {
 // 16-byte DER header followed by the 32-byte seed, ct ‖ 16 derived bytes.
 var ed25519PKCS8Header = [16]byte{0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20}
 
-func recognizePKCS8(ks *keySet, sc *scratch, code uint32, body string) (id [8]byte, part Part, strength int, ok bool) {
+// recognizePKCS8 checks the n-character PEM body in sc.aux[512:] as a legacy key.
+func recognizePKCS8(ks *keySet, sc *scratch, code uint32, n int) (id [8]byte, part Part, strength int, ok bool) {
 	// A key of ours is 48 DER bytes, exactly 64 base64 characters. Any other
-	// length is not ours, and a longer body would decode past der's 64 bytes.
-	if len(body) != base64.StdEncoding.EncodedLen(48) {
+	// length is not ours.
+	if n != base64.StdEncoding.EncodedLen(48) {
 		return id, 0, 0, false
 	}
-	src := sc.aux[512 : 512+len(body)]
-	copy(src, body)
-	der := sc.aux[:64]
-	n, err := base64.StdEncoding.Strict().Decode(der, src)
-	if err != nil || n != 48 || [16]byte(der[:16]) != ed25519PKCS8Header {
+	der := sc.aux[:48]
+	m, err := base64.StdEncoding.Strict().Decode(der, sc.aux[512:512+n])
+	if err != nil || m != 48 || [16]byte(der[:16]) != ed25519PKCS8Header {
 		return id, 0, 0, false
 	}
+	// The seed's second half is derived from ct (one AES block): the keyed
+	// filter, checked before the tag.
 	var ct [16]byte
 	copy(ct[:], der[16:32])
+	st := newStream(ks, sc, &ct, 3)
+	for i := 32; i < 48; i++ {
+		if st.next() != der[i] {
+			return id, 0, 0, false
+		}
+	}
 	if !ks.open(sc, code, &ct, &id) {
-		return id, 0, 0, false
-	}
-	s := newStream(ks, sc, &ct, 3)
-	var want [16]byte
-	for i := range want {
-		want[i] = s.next()
-	}
-	if !constEq(want[:], string(der[32:48])) {
 		return id, 0, 0, false
 	}
 	return id, PartValue, 64, true
 }
 
-// pemBody returns the base64 text between the begin and end lines (or their
-// form-encoded forms). Line breaks (real, CRLF, or written as the two characters
-// \n inside a quoted .env or JSON value) are removed.
-func pemBody(s, begin, end, beginForm, endForm string) (string, bool) {
+// pemBody writes the base64 text between the begin and end lines (or their
+// form-encoded forms) into dst (which must hold sshMaxBody bytes) and returns
+// its length. Line breaks (real, CRLF, or written as the two characters \n
+// inside a quoted .env or JSON value) and blanks are removed.
+func pemBody(s, begin, end, beginForm, endForm string, dst []byte) (int, bool) {
 	s = strings.TrimSpace(s)
 	var body string
 	switch {
@@ -230,12 +259,11 @@ func pemBody(s, begin, end, beginForm, endForm string) (string, bool) {
 	case strings.HasPrefix(s, beginForm) && strings.HasSuffix(s, endForm) && len(s) >= len(beginForm)+len(endForm):
 		body = s[len(beginForm) : len(s)-len(endForm)]
 	default:
-		return "", false
+		return 0, false
 	}
-	if len(body) > 2*sshMaxBody {
-		return "", false
+	if len(dst) < sshMaxBody {
+		return 0, false
 	}
-	var b [2 * sshMaxBody]byte
 	n := 0
 	for i := 0; i < len(body); i++ {
 		switch c := body[i]; {
@@ -243,9 +271,12 @@ func pemBody(s, begin, end, beginForm, endForm string) (string, bool) {
 			i++
 		case c == '\n' || c == '\r' || c == ' ' || c == '\t':
 		default:
-			b[n] = c
+			if n == sshMaxBody {
+				return 0, false // longer than any key of ours
+			}
+			dst[n] = c
 			n++
 		}
 	}
-	return string(b[:n]), true
+	return n, true
 }

@@ -102,14 +102,15 @@ func NewClient(opts ...Option) (*Client, error) {
 		logger:  logger,
 	}
 	sender, err := rest.New(rest.Config{
-		Name:       "threatconnect",
-		BaseURL:    base,
-		HTTPClient: hc,
-		UserAgent:  ua,
-		Retry:      cfg.retry.internal(),
-		Logger:     logger,
-		Secrets:    secrets,
-		Authorize:  cfg.authorizer(),
+		Name:         "threatconnect",
+		BaseURL:      base,
+		HTTPClient:   hc,
+		UserAgent:    ua,
+		Retry:        cfg.retry.internal(),
+		Logger:       logger,
+		Secrets:      secrets,
+		Authorize:    cfg.authorizer(),
+		MaxBodyBytes: cfg.maxBody,
 	})
 	if err != nil {
 		return nil, err
@@ -316,6 +317,9 @@ func (c *Client) mapError(method, path string, err error) error {
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("threatconnect: %s %s: %w", method, path, err)
+	}
+	if kind := transportKind(err); kind != nil {
+		return &kindError{msg: "threatconnect: " + err.Error(), kind: kind, err: err}
 	}
 	return fmt.Errorf("threatconnect: %w", err)
 }

@@ -51,7 +51,30 @@
 // and plain-text error bodies become an *APIError, which matches
 // ErrUnauthorized, ErrClockSkew, ErrNotFound, ErrInvalidRequest,
 // ErrRateLimited and ErrServer with errors.Is. Bad input is a
-// *ValidationError, returned before any request is sent.
+// *ValidationError, returned before any request is sent. Failures below
+// HTTP match these sentinels:
+//
+//   - ErrResponseTooLarge: a body over WithMaxResponseBytes (256 MiB by
+//     default).
+//   - ErrRedirectRefused: a redirect to another host or from https to http,
+//     which is never followed.
+//   - ErrPaginationLoop: Indicators.All was served the same page twice (a
+//     server that ignores resultStart), and stopped.
+//
+// No error, nor anything down its Unwrap chain, holds the secret key or the
+// API token: the sender masks them before an error is built and keeps no
+// reference to the transport's own error values, so printing any of them
+// with %v, %+v or %#v, or logging them through slog, cannot reveal a secret.
+// A failed connection still matches its cause with errors.Is
+// (context.DeadlineExceeded, syscall.ECONNREFUSED, io.ErrUnexpectedEOF, ...).
+//
+// # Retries
+//
+// Connection errors, a response body that fails mid-way and HTTP 429, 500,
+// 502, 503 and 504 are retried with jittered exponential backoff, honouring
+// Retry-After, within RetryPolicy.MaxAttempts; each attempt is signed
+// afresh. Reads, deletes and other calls safe to repeat are retried; creates
+// are sent once unless RetryPolicy.RetryNonIdempotent says so.
 //
 // # Testing
 //

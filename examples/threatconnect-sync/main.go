@@ -43,6 +43,7 @@ import (
 	"time"
 
 	"github.com/decoykit/decoykit/canary"
+	"github.com/decoykit/decoykit/internal/clihelp"
 	"github.com/decoykit/decoykit/threatconnect"
 )
 
@@ -88,10 +89,9 @@ type options struct {
 	tcID, tcKey, tcToken string
 }
 
-func parseFlags(args []string, stderr io.Writer, getenv func(string) string) (options, error) {
-	var o options
+func newFlags(o *options) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard)
 	fs.BoolVar(&o.demo, "demo", false, "run against in-process fakes of the Canary Console and ThreatConnect, print what was created, exit")
 	fs.StringVar(&o.mode, "mode", "live", "live (watch incidents, one indicator at a time) or backfill (batch upload of past incidents)")
 	fs.StringVar(&o.canaryDomain, "canary-domain", "", "Canary Console domain hash (abc123 for abc123.canary.tools)")
@@ -105,16 +105,42 @@ func parseFlags(args []string, stderr io.Writer, getenv func(string) string) (op
 	fs.BoolVar(&o.observations, "backfill-observations", false, "backfill: also record each indicator's sightings as observations (one request per indicator)")
 	fs.Float64Var(&o.rating, "rating", 4, "threat rating of every indicator (0-5)")
 	fs.IntVar(&o.confidence, "confidence", 80, "confidence of every indicator (0-100)")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: %s [--demo] [--mode live|backfill] --owner NAME (--canary-domain D | --canary-url U) [flags]\n", name)
-		fmt.Fprintln(stderr, "secrets come from CANARY_AUTH_TOKEN and TC_ACCESS_ID + TC_SECRET_KEY (or TC_API_TOKEN)")
-		fs.PrintDefaults()
-	}
+	return fs
+}
+
+func usage(w io.Writer) {
+	_ = clihelp.Write(w, clihelp.Help{
+		Usage: name + " [--demo] [--mode live|backfill] --owner NAME (--canary-domain D | --canary-url U) [flags]",
+		Summary: "Turn Canary incidents and honeytoken hits into ThreatConnect indicators.\n" +
+			"Secrets come from the environment, never from flags.",
+		Flags: newFlags(&options{}),
+		Env: []clihelp.Entry{
+			{Name: "CANARY_AUTH_TOKEN", Text: "the Canary Console's API auth token"},
+			{Name: "TC_ACCESS_ID", Text: "ThreatConnect API access ID (HMAC), with TC_SECRET_KEY"},
+			{Name: "TC_SECRET_KEY", Text: "ThreatConnect API secret key (HMAC)"},
+			{Name: "TC_API_TOKEN", Text: "ThreatConnect API token, instead of TC_ACCESS_ID + TC_SECRET_KEY"},
+		},
+		Exit: []clihelp.Entry{
+			{Name: "0", Text: "success (live mode: also when interrupted with Ctrl-C)"},
+			{Name: "1", Text: "failure: Canary or ThreatConnect refused a request or could not be reached"},
+			{Name: "2", Text: "usage error: bad flags, a missing secret"},
+		},
+		Footer: "Try: " + name + " --demo",
+	})
+}
+
+func parseFlags(args []string, getenv func(string) string) (options, error) {
+	var o options
+	fs := newFlags(&o)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return o, err
 		}
-		return o, &usageError{err.Error()}
+		msg := err.Error()
+		if f, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+			msg = "unknown flag " + f
+		}
+		return o, &usageError{msg}
 	}
 	if fs.NArg() > 0 {
 		return o, usagef("unexpected argument %q", fs.Arg(0))
@@ -159,8 +185,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 			code = exitFailure
 		}
 	}()
-	o, err := parseFlags(args, stderr, getenv)
+	o, err := parseFlags(args, getenv)
 	if errors.Is(err, flag.ErrHelp) {
+		usage(stdout)
 		return exitOK
 	}
 	if err != nil {
@@ -195,7 +222,7 @@ func runReal(ctx context.Context, o options, out io.Writer) error {
 	}
 	cc, err := canary.NewClient(copts...)
 	if err != nil {
-		return &usageError{err.Error()}
+		return &usageError{cliSpeak(err)}
 	}
 	auth := threatconnect.WithAPIToken(o.tcToken)
 	if o.tcToken == "" {
@@ -203,7 +230,7 @@ func runReal(ctx context.Context, o options, out io.Writer) error {
 	}
 	tc, err := threatconnect.NewClient(threatconnect.WithBaseURL(o.tcURL), auth, threatconnect.WithUserAgent(name))
 	if err != nil {
-		return &usageError{err.Error()}
+		return &usageError{cliSpeak(err)}
 	}
 	var hits []Hit
 	if o.hitsFile != "" {
@@ -224,8 +251,11 @@ func runReal(ctx context.Context, o options, out io.Writer) error {
 			since = time.Now().Add(-o.since)
 		}
 		rep, err := s.backfill(ctx, since, hits)
+		if err != nil {
+			return err // the summary is printed only after success
+		}
 		printBackfill(out, rep, -1)
-		return err
+		return nil
 	}
 	checkpoint := int64(0)
 	if o.stateFile != "" {
@@ -241,12 +271,27 @@ func runReal(ctx context.Context, o options, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "watching Canary incidents after updated_id %d (Ctrl-C to stop):\n", checkpoint)
 	n, err := s.live(ctx, checkpoint, o.interval, o.stateFile, nil)
-	fmt.Fprintf(out, "published %d incident(s)\n", n)
-	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
-		return nil // interrupted: a normal way to stop watching
+	if err != nil && !(errors.Is(err, context.Canceled) && ctx.Err() != nil) {
+		return fmt.Errorf("after publishing %d incident(s): %w", n, err)
 	}
-	return err
+	// Done, or interrupted: a normal way to stop watching.
+	fmt.Fprintf(out, "published %d incident(s)\n", n)
+	return nil
 }
+
+// goNames turns the SDKs' field and Go option names into this program's
+// flags and variables, so a configuration error speaks the command line.
+var goNames = strings.NewReplacer(
+	"canary: invalid domain", "--canary-domain", "canary: invalid base URL", "--canary-url",
+	"canary: invalid auth token", "CANARY_AUTH_TOKEN",
+	"threatconnect: invalid base URL", "--tc-url", "threatconnect: invalid access ID", "TC_ACCESS_ID",
+	"threatconnect: invalid secret key", "TC_SECRET_KEY", "threatconnect: invalid API token", "TC_API_TOKEN",
+	"WithBaseURL", "--canary-url", "WithDomain", "--canary-domain", "WithAuthToken", "CANARY_AUTH_TOKEN",
+	"WithHMAC", "TC_ACCESS_ID and TC_SECRET_KEY", "WithAPIToken", "TC_API_TOKEN",
+)
+
+// cliSpeak is a client configuration error in the command line's words.
+func cliSpeak(err error) string { return goNames.Replace(err.Error()) }
 
 func printBackfill(out io.Writer, rep backfillReport, requests int) {
 	r := rep.Result
