@@ -45,20 +45,6 @@ const (
 	sshMaxBody = 512
 )
 
-// pemEndFor returns which END line closes the BEGIN line s starts with (0-3: the
-// OpenSSH and PKCS #8 lines, plain and form-encoded), for Scan.
-func pemEndFor(s string) (int, string) {
-	switch {
-	case strings.HasPrefix(s, sshBegin):
-		return 0, sshEnd
-	case strings.HasPrefix(s, sshBeginForm):
-		return 1, sshEndForm
-	case strings.HasPrefix(s, pemBeginForm):
-		return 3, pemEndForm
-	}
-	return 2, pemEnd
-}
-
 func appendU32(dst []byte, v int) []byte { return binary.BigEndian.AppendUint32(dst, uint32(v)) }
 
 func appendSSHString(dst []byte, s []byte) []byte { return append(appendU32(dst, len(s)), s...) }

@@ -10,8 +10,12 @@
 //	--mode backfill   every incident newer than --since, merged per source and
 //	                  uploaded through the batch API (a handful of requests)
 //	--mode live       watch the incident feed and publish each new incident as
-//	                  it arrives (create, tags, attribute, observation),
-//	                  resuming from the checkpoint in --state
+//	                  it arrives, resuming from the checkpoint in --state:
+//	                  with --api v3 (the default) an Event group for the
+//	                  incident, then one upsert per indicator carrying its
+//	                  tags, Description attribute and the association; with
+//	                  --api v2 a create, then a request per tag and attribute;
+//	                  then an observation
 //
 // Try it with no accounts at all: --demo runs both modes against an
 // in-process fake Canary Console (canarytest) and a fake ThreatConnect
@@ -74,6 +78,7 @@ func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(f
 type options struct {
 	demo                 bool
 	mode                 string
+	api                  string
 	canaryDomain         string
 	canaryURL            string
 	tcURL                string
@@ -94,6 +99,7 @@ func newFlags(o *options) *flag.FlagSet {
 	fs.SetOutput(io.Discard)
 	fs.BoolVar(&o.demo, "demo", false, "run against in-process fakes of the Canary Console and ThreatConnect, print what was created, exit")
 	fs.StringVar(&o.mode, "mode", "live", "live (watch incidents, one indicator at a time) or backfill (batch upload of past incidents)")
+	fs.StringVar(&o.api, "api", "v3", "live: the ThreatConnect API to write through: v3 (one upsert per indicator with its tags, attribute and the incident as an associated Event group) or v2 (a request per tag and attribute); backfill always uses v2's batch API")
 	fs.StringVar(&o.canaryDomain, "canary-domain", "", "Canary Console domain hash (abc123 for abc123.canary.tools)")
 	fs.StringVar(&o.canaryURL, "canary-url", "", "Canary Console API root, instead of --canary-domain")
 	fs.StringVar(&o.tcURL, "tc-url", threatconnect.DefaultBaseURL, "ThreatConnect API root")
@@ -148,6 +154,9 @@ func parseFlags(args []string, getenv func(string) string) (options, error) {
 	if o.mode != "live" && o.mode != "backfill" {
 		return o, usagef("--mode must be live or backfill, not %q", o.mode)
 	}
+	if o.api != "v2" && o.api != "v3" {
+		return o, usagef("--api must be v2 or v3, not %q", o.api)
+	}
 	if o.rating < 0 || o.rating > 5 {
 		return o, usagef("--rating must be between 0 and 5")
 	}
@@ -195,7 +204,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return exitUsage
 	}
 	if o.demo {
-		err = runDemo(ctx, stdout, scores{o.rating, o.confidence})
+		err = runDemo(ctx, stdout, scores{o.rating, o.confidence}, o.api)
 	} else {
 		err = runReal(ctx, o, stdout)
 	}
@@ -244,7 +253,7 @@ func runReal(ctx context.Context, o options, out io.Writer) error {
 			return err
 		}
 	}
-	s := &syncer{canary: cc, tc: tc, owner: o.owner, scores: scores{o.rating, o.confidence}, out: out, backfillObservations: o.observations}
+	s := &syncer{canary: cc, tc: tc, owner: o.owner, scores: scores{o.rating, o.confidence}, out: out, backfillObservations: o.observations, api: o.api}
 	if o.mode == "backfill" {
 		var since time.Time
 		if o.since > 0 {

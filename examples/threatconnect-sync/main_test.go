@@ -57,6 +57,7 @@ func TestUsageErrors(t *testing.T) {
 		{"help", []string{"--help"}, nil, exitOK, ""},
 		{"unknown flag", []string{"--nope"}, nil, exitUsage, "unknown flag -nope"},
 		{"bad mode", []string{"--demo", "--mode", "sometimes"}, nil, exitUsage, "--mode must be live or backfill"},
+		{"bad api", []string{"--demo", "--api", "v4"}, nil, exitUsage, "--api must be v2 or v3"},
 		{"rating out of range", []string{"--demo", "--rating", "9"}, nil, exitUsage, "--rating must be between 0 and 5"},
 		{"confidence out of range", []string{"--demo", "--confidence", "101"}, nil, exitUsage, "--confidence"},
 		{"stray argument", []string{"--demo", "extra"}, nil, exitUsage, `unexpected argument "extra"`},
