@@ -80,6 +80,7 @@ type estateState struct {
 	audit     []*auditEntry // ascending id
 	auditSeq  int64
 	ignored   map[string][]int // ip -> ports (0: any)
+	apiKeys   []*apiKey
 }
 
 func newEstateState() *estateState {
@@ -1024,4 +1025,140 @@ func (s *Server) ignoreIP(w http.ResponseWriter, r *request) {
 func (s *Server) settings(w http.ResponseWriter, _ *request) {
 	s.writeJSON(w, http.StatusOK, map[string]any{"auth_token": s.cfg.authToken, "console_domain": "canarytest.example",
 		"whitelist_enabled": true, "result": "success"})
+}
+
+// Flock API keys.
+
+// apiKey is a flock API key.
+type apiKey struct {
+	token, typ, keyID, note, flockID string
+	created, lastUsed                time.Time
+}
+
+var apiKeyTypes = map[string]bool{"read-only": true, "canarytoken-deploy": true, "breadcrumb-deploy": true, "analyst": true, "admin": true}
+
+func apiKeyJSON(k *apiKey, withLastUsed bool) map[string]any {
+	m := map[string]any{"auth_token": k.token, "auth_token_type": k.typ, "created": stdTime(k.created),
+		"created_by": "Global-API-Token[key_id:ffffffff]", "key_id": k.keyID, "managed_flocks": []string{k.flockID},
+		"note": k.note, "watched_flocks": []string{}}
+	if withLastUsed {
+		var lu any
+		if !k.lastUsed.IsZero() {
+			lu = stdTime(k.lastUsed)
+		}
+		m["last_used"] = lu
+	}
+	return m
+}
+
+func (s *Server) addAPIKey(w http.ResponseWriter, r *request) {
+	note := r.params.Get("note")
+	if strings.TrimSpace(note) == "" {
+		s.fail(w, http.StatusBadRequest, "Missing required parameter note")
+		return
+	}
+	typ := r.params.Get("auth_token_type")
+	if typ == "" {
+		typ = "admin"
+	}
+	if !apiKeyTypes[typ] {
+		s.fail(w, http.StatusBadRequest, "Parameter auth_token_type was invalid.")
+		return
+	}
+	var out map[string]any
+	s.withWrite(func(st *state) {
+		f := s.lookupFlock(w, r, st, "flock_id")
+		if f == nil {
+			return
+		}
+		k := &apiKey{token: st.randHex(20), typ: typ, keyID: st.randHex(4), note: note, flockID: f.id, created: s.now()}
+		st.est.apiKeys = append(st.est.apiKeys, k)
+		st.addAudit("flock_api_key_add", "User 'API Token' added a "+typ+" API key to the flock "+f.name, f.id, s.now())
+		out = apiKeyJSON(k, false)
+	})
+	if out != nil {
+		s.writeJSON(w, http.StatusOK, map[string]any{"flock_api_key": out, "result": "success"})
+	}
+}
+
+func (s *Server) listAPIKeys(w http.ResponseWriter, r *request) {
+	var out []map[string]any
+	s.withRead(func(st *state) {
+		f := s.lookupFlock(w, r, st, "flock_id")
+		if f == nil {
+			return
+		}
+		out = []map[string]any{}
+		for _, k := range st.est.apiKeys {
+			if k.flockID == f.id {
+				out = append(out, apiKeyJSON(k, true))
+			}
+		}
+	})
+	if out != nil {
+		s.writeJSON(w, http.StatusOK, map[string]any{"flock_api_keys": out, "result": "success"})
+	}
+}
+
+func (s *Server) removeAPIKey(w http.ResponseWriter, r *request) {
+	tok := r.params.Get("remove_auth_token")
+	found := false
+	s.withWrite(func(st *state) {
+		for i, k := range st.est.apiKeys {
+			if subtle.ConstantTimeCompare([]byte(k.token), []byte(tok)) == 1 {
+				st.est.apiKeys = append(st.est.apiKeys[:i], st.est.apiKeys[i+1:]...)
+				found = true
+				return
+			}
+		}
+	})
+	if !found {
+		s.fail(w, http.StatusNotFound, "API key not found")
+		return
+	}
+	s.writeJSON(w, http.StatusOK, ok)
+}
+
+// deployPaths are what a canarytoken-deploy key may call.
+var deployPaths = map[string]bool{"/ping": true, "/canarytoken/create": true, "/canarytoken/download": true, "/canarytoken/fetch": true}
+
+// flockKeyAuthorized authenticates a request made with a flock API key.
+// The fake enforces the canarytoken-deploy scope (create, fetch and
+// download tokens in the key's flock); keys of the other types are refused.
+func (s *Server) flockKeyAuthorized(w http.ResponseWriter, r *request, token string) (known, allowed bool) {
+	var key *apiKey
+	s.withWrite(func(st *state) {
+		for _, k := range st.est.apiKeys {
+			if subtle.ConstantTimeCompare([]byte(k.token), []byte(token)) == 1 {
+				key = k
+				k.lastUsed = s.now()
+			}
+		}
+	})
+	if key == nil {
+		return false, false
+	}
+	if key.typ != "canarytoken-deploy" || !deployPaths[r.path] {
+		s.fail(w, http.StatusForbidden, "Unauthorized")
+		return true, false
+	}
+	switch r.path {
+	case "/canarytoken/create":
+		if f := r.params.Get("flock_id"); f != "" && f != key.flockID {
+			s.fail(w, http.StatusForbidden, "Unauthorized")
+			return true, false
+		}
+		r.params.Set("flock_id", key.flockID)
+	case "/canarytoken/download", "/canarytoken/fetch":
+		var inFlock bool
+		s.withRead(func(st *state) {
+			t := st.tokenByID[r.params.Get("canarytoken")]
+			inFlock = t == nil || t.flockID == key.flockID
+		})
+		if !inFlock {
+			s.fail(w, http.StatusForbidden, "Unauthorized")
+			return true, false
+		}
+	}
+	return true, true
 }
