@@ -41,8 +41,11 @@
 //
 // # Retries
 //
-// Connection errors and HTTP 429, 502, 503 and 504 are retried with jittered
-// exponential backoff, honouring Retry-After, cut short by ctx. Only calls
+// Connection errors, page bodies cut short (a reset or a short body in the
+// middle of a listing: the page is fetched again, and its items are yielded
+// only once it has decoded whole) and HTTP 429, 500, 502, 503 and 504 are
+// retried with jittered exponential backoff, honouring Retry-After, cut
+// short by ctx. Only calls
 // that are safe to repeat are retried: reads, enable/disable, memo updates,
 // acknowledgements. Creates are never sent twice unless
 // RetryPolicy.RetryNonIdempotent says so.

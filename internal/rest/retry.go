@@ -59,10 +59,13 @@ func (p Policy) WithDefaults() Policy {
 	return p
 }
 
-// retryableStatus reports whether a status code is worth another attempt.
+// retryableStatus reports whether a status code is worth another attempt:
+// 429, and 500, 502, 503 and 504 (a passing server fault, as the Console's
+// own example scripts and the AWS SDKs treat it on calls safe to repeat).
 func retryableStatus(code int) bool {
 	switch code {
-	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
+		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return true
 	}
 	return false
