@@ -2,7 +2,6 @@ package canary
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"iter"
@@ -95,14 +94,12 @@ func fetchPage[T any](ctx context.Context, c *Client, path string, q url.Values,
 		return nil
 	})
 	switch {
-	case err == nil && derr != nil:
+	case err != nil:
+		return nil, c.mapError(r, err)
+	case derr != nil:
 		return nil, derr
-	case err == nil:
-		return page, nil
-	case errors.Is(err, rest.ErrBodyTooLarge):
-		return nil, fmt.Errorf("canary: %s %s: %w (%d bytes)", r.Method, r.Path, err, limit)
 	}
-	return nil, c.mapError(r, err)
+	return page, nil
 }
 
 // pageBufs recycles page bodies: the decoders copy what they keep (strings,
@@ -260,13 +257,13 @@ var cursorMember = foldedNames("cursor")
 // one, so memory stays a few pages whatever the listing's length. Order,
 // exactly-once delivery, break (which cancels and waits for what is in
 // flight) and ctx are as in pager.All; a repeated cursor ends the loop with
-// pager.ErrRepeatedCursor.
+// ErrPaginationLoop.
 func listAll[T any](ctx context.Context, c *Client, path string, query func(cursor string) (url.Values, error), decode pageDecoder[T]) iter.Seq2[T, error] {
 	if _, err := query(""); err != nil {
 		return errSeq[T](err)
 	}
 	l := &lister[T]{c: c, path: path, query: query, decode: decode}
-	return func(yield func(T, error) bool) {
+	return loopChecked(func(yield func(T, error) bool) {
 		var zero T
 		if err := ctx.Err(); err != nil {
 			yield(zero, err)
@@ -298,7 +295,7 @@ func listAll[T any](ctx context.Context, c *Client, path string, query func(curs
 				return
 			}
 		}
-	}
+	})
 }
 
 type lister[T any] struct {

@@ -132,25 +132,39 @@ func (a *alphabet) appendCarrier(dst []byte, ct *[16]byte, r uint64) []byte {
 	return dst
 }
 
-// readCarrier decodes m digits of s into the low 128 bits of N (the ciphertext).
-// It reports false if a character is outside the alphabet or N overflows. Digits
-// are taken a chunk at a time (b^chunk fits in a uint64), so the 192-bit
-// multiply-add runs a few times instead of once per digit.
-func (a *alphabet) readCarrier(s string, ct *[16]byte) bool {
+// readCarrier decodes m digits of s into N: its low 128 bits (the ciphertext)
+// into ct, and returns its high word hi (the offset r mod a.r that
+// appendCarrier added, which the caller can check against the stream before any
+// tag check). It reports false if a character is outside the alphabet or N
+// overflows. Digits are taken a chunk at a time (b^chunk fits in a uint64), so
+// the 192-bit multiply-add runs a few times instead of once per digit.
+func (a *alphabet) readCarrier(s string, ct *[16]byte) (hi uint64, ok bool) {
 	if len(s) < a.m {
-		return false
+		return 0, false
 	}
 	b := uint64(len(a.chars))
 	var n0, n1, n2 uint64
 	for i := 0; i < a.m; {
 		k := min(a.chunk, a.m-i)
+		// Four digits at a time as d0·b³ + d1·b² + d2·b + d3: the products are
+		// independent, so the dependency chain is one multiply-add per four
+		// digits instead of one per digit.
 		var c uint64
-		for _, ch := range []byte(s[i : i+k]) {
-			d := a.idx[ch]
-			if d < 0 {
-				return false
-			}
+		bad := int16(0) // negative once any byte is outside the alphabet
+		ds := s[i : i+k]
+		j := 0
+		for ; j+4 <= len(ds); j += 4 {
+			d0, d1, d2, d3 := a.idx[ds[j]], a.idx[ds[j+1]], a.idx[ds[j+2]], a.idx[ds[j+3]]
+			bad |= d0 | d1 | d2 | d3
+			c = c*a.pow[4] + uint64(d0)*a.pow[3] + uint64(d1)*a.pow[2] + uint64(d2)*b + uint64(d3)
+		}
+		for ; j < len(ds); j++ {
+			d := a.idx[ds[j]]
+			bad |= d
 			c = c*b + uint64(d)
+		}
+		if bad < 0 {
+			return 0, false
 		}
 		i += k
 		mul := a.pow[k]
@@ -162,14 +176,14 @@ func (a *alphabet) readCarrier(s string, ct *[16]byte) bool {
 		n1, carry = bits.Add64(lo1, hi0, carry)
 		n2, carry = bits.Add64(lo2, hi1, carry)
 		if hi2 != 0 || carry != 0 {
-			return false
+			return 0, false
 		}
 	}
 	for i := range 8 {
 		ct[i] = byte(n1 >> (56 - 8*i))
 		ct[8+i] = byte(n0 >> (56 - 8*i))
 	}
-	return true
+	return n2, true
 }
 
 // valid reports whether every byte of s is in a.

@@ -91,10 +91,29 @@ func awsSecretGate(s string) bool {
 			letters = false
 		}
 	}
-	if letters || hasAnyFoldPrefix(s, "test", "pass", "pwd", "token", "changeit", "changeme") {
+	// allHex: a 40-digit hash (a git commit id) is never a decoy, so Scan skips them.
+	if letters || allHex(s) || hasAnyFoldPrefix(s, "test", "pass", "pwd", "token", "changeit", "changeme") {
 		return false
 	}
 	return shannon(s) > entropyGeneric && !hasStopWord(s) && decodableInBase64(s)
+}
+
+// decodeBase64Std40 decodes 40 characters of standard base64 (no padding)
+// into raw, reporting false on any other character. Every 40-character string
+// of the alphabet decodes (240 bits, no padding bits), so the decoding is a
+// bijection and raw determines s.
+func decodeBase64Std40(s string, raw *[30]byte) bool {
+	if len(s) != 40 {
+		return false
+	}
+	bad := int16(0)
+	for i, j := 0, 0; i < 40; i, j = i+4, j+3 {
+		a, b, c, d := base64Std.idx[s[i]], base64Std.idx[s[i+1]], base64Std.idx[s[i+2]], base64Std.idx[s[i+3]]
+		bad |= a | b | c | d
+		v := uint32(a)<<18 | uint32(b)<<12 | uint32(c)<<6 | uint32(d)
+		raw[j], raw[j+1], raw[j+2] = byte(v>>16), byte(v>>8), byte(v)
+	}
+	return bad >= 0
 }
 
 func hasAnyFoldPrefix(s string, ps ...string) bool {
@@ -117,6 +136,11 @@ func hasAnyFoldPrefix(s string, ps ...string) bool {
 
 func awsSpec(f Format, prefix string) *spec {
 	sp := &spec{format: f, code: formatCode(f), prefixes: []string{prefix}, maxLen: 20, bare: base64Std.valid}
+	sibling := AWSTemporaryKey
+	if f == AWSTemporaryKey {
+		sibling = AWSAccessKey
+	}
+	siblingCode := formatCode(sibling)
 	sp.generate = func(ks *keySet, sc *scratch, rnd *[16]byte, _ *genInput) (id [8]byte, value, secret string, ok bool) {
 		var v uint64
 		for i := range 5 {
@@ -164,21 +188,31 @@ func awsSpec(f Format, prefix string) *spec {
 			}
 			return ks.awsID(sc, sp.code, v), PartValue, 40, true
 		case 40:
-			raw := sc.aux[:30]
-			src := sc.aux[512 : 512+len(s)]
-			copy(src, s)
-			if n, err := base64.StdEncoding.Decode(raw, src); err != nil || n != 30 {
+			// A secret access key: base64(ct ‖ 14 bytes derived from ct). The
+			// derived bytes are the keyed filter (one AES block, 112 bits);
+			// only a secret that passes has its tag checked. The secret does
+			// not say whether its key id is AKIA or ASIA, so both tags are
+			// tried here and sc.format reports the sibling's.
+			var raw [30]byte
+			if !decodeBase64Std40(s, &raw) {
 				return id, 0, 0, false
 			}
 			var ct [16]byte
 			copy(ct[:], raw[:16])
-			if !ks.open(sc, sp.code, &ct, &id) {
-				return id, 0, 0, false
+			st := newStream(ks, sc, &ct, 1)
+			st.blk = ks.awsSecret
+			for i := 16; i < 30; i++ {
+				if st.next() != raw[i] {
+					return id, 0, 0, false
+				}
 			}
-			if !constEq(appendAWSSecret(sc.buf[:0], ks, sc, &ct), s) {
-				return id, 0, 0, false
+			if ks.open(sc, sp.code, &ct, &id) {
+				return id, PartSecret, 64, true
 			}
-			return id, PartSecret, 64, true
+			if ks.open(sc, siblingCode, &ct, &id) {
+				sc.format = sibling
+				return id, PartSecret, 64, true
+			}
 		}
 		return id, 0, 0, false
 	}

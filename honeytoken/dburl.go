@@ -53,29 +53,48 @@ func databaseURLSpec() *spec {
 		var ct [16]byte
 		ks.seal(sc, sp.code, &id, &ct)
 		pw := dbPassword.render(ks, sc, &ct, sc.buf[:0], nil)
-		if shannon(string(pw)) <= entropyGeneric || hasStopWord(string(pw)) {
+		// allHex: a 32-digit trace id or hash is never a decoy, so Scan skips them.
+		if shannon(string(pw)) <= entropyGeneric || hasStopWord(string(pw)) || allHex(string(pw)) {
 			return id, "", "", false
 		}
 		return id, string(appendDatabaseURL(sc.buf[:0], ks, sc, &ct)), "", true
 	}
 	// recognize accepts the exact URL (PartValue) or the password alone
-	// (PartSecret), which is what a database sees at login.
+	// (PartSecret), which is what a database sees at login. The URL's user and
+	// host are per-generator constants, compared before any AES; the password's
+	// derived characters (dbPassword.derivedMatch) are the keyed filter.
 	sp.recognize = func(ks *keySet, sc *scratch, s string) (id [8]byte, part Part, strength int, ok bool) {
 		pw, isURL := splitDBURL(s)
 		if !isURL {
 			pw = s
 		}
-		if len(pw) != dbPasswordLen {
+		if len(pw) != dbPasswordLen || isURL && !dbURLFixedMatch(ks, s) {
 			return id, 0, 0, false
 		}
 		var ct [16]byte
-		if !dbPassword.carrier.alpha.readCarrier(pw, &ct) || !ks.open(sc, sp.code, &ct, &id) {
+		hi, ok := dbPassword.carrier.alpha.readCarrier(pw, &ct)
+		if !ok || !dbPassword.derivedMatch(ks, sc, &ct, hi, pw) || !ks.open(sc, sp.code, &ct, &id) {
 			return id, 0, 0, false
 		}
 		if isURL {
 			return id, PartValue, 64, constEq(appendDatabaseURL(sc.buf[:0], ks, sc, &ct), s)
 		}
-		return id, PartSecret, 64, constEq(dbPassword.render(ks, sc, &ct, sc.buf[:0], nil), s)
+		return id, PartSecret, 64, true
 	}
 	return sp
+}
+
+// dbURLFixedMatch reports whether URL s has this generator's user and host.
+func dbURLFixedMatch(ks *keySet, s string) bool {
+	rest, ok := strings.CutPrefix(s, "postgres://")
+	if !ok {
+		return false // generated URLs use postgres://
+	}
+	u := ks.site.dbUser
+	if len(rest) < len(u)+1+dbPasswordLen+1 || rest[:len(u)] != u || rest[len(u)] != ':' {
+		return false
+	}
+	rest = rest[len(u)+1+dbPasswordLen:]
+	h := ks.site.dbHost
+	return len(rest) > len(h)+1 && rest[0] == '@' && rest[1:1+len(h)] == h
 }

@@ -49,6 +49,7 @@ type Generator struct {
 	order    []Format
 	dispatch [256][]*spec
 	byLen    map[int][]*spec // prefix-less candidates (AWS secrets, database passwords)
+	scan     scanTables      // how Scan finds each format (scan.go)
 	now      func() time.Time
 	rand     io.Reader
 }
@@ -145,8 +146,11 @@ func NewGenerator(key []byte, opts ...Option) (*Generator, error) {
 	for i := range g.dispatch {
 		slices.SortStableFunc(g.dispatch[i], func(a, b *spec) int { return maxPrefix(b) - maxPrefix(a) })
 	}
-	g.byLen[40] = []*spec{g.specs[AWSAccessKey], g.specs[AWSTemporaryKey]} // secret access keys
+	// Secret access keys: the AKIA spec recognises the secrets of both AKIA and
+	// ASIA keys with one keyed filter (see awsSpec).
+	g.byLen[40] = []*spec{g.specs[AWSAccessKey]}
 	g.byLen[dbPasswordLen] = []*spec{g.specs[DatabaseURL]}
+	g.scan = newScanTables(g)
 	return g, nil
 }
 

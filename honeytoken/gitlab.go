@@ -56,13 +56,22 @@ func gitlabSpec() *spec {
 		if len(s) != gitlabLen || s[:len(gitlabPrefix)] != gitlabPrefix {
 			return id, 0, 0, false
 		}
-		src := sc.aux[512 : 512+24]
+		// The first 24 characters are the 18 leading bytes: ct, then "c:".
+		// The routing payload's organisation, a per-generator constant, follows
+		// in the next 8 characters ("1\no:" and the org's first characters of
+		// 6 bytes): comparing them rejects another generator's token without
+		// any AES; the full rendering is compared only after the tag.
+		src := sc.aux[512 : 512+32]
 		copy(src, s[len(gitlabPrefix):])
-		var ct [16]byte
-		if n, err := base64.RawURLEncoding.Decode(sc.aux[:18], src); err != nil || n != 18 {
+		raw := sc.aux[:24]
+		if n, err := base64.RawURLEncoding.Decode(raw, src); err != nil || n != 24 {
 			return id, 0, 0, false
 		}
-		copy(ct[:], sc.aux[:16])
+		if string(raw[16:22]) != "c:1\no:" || string(raw[22:24]) != ks.site.gitlabOrg[:2] {
+			return id, 0, 0, false
+		}
+		var ct [16]byte
+		copy(ct[:], raw[:16])
 		if !ks.open(sc, sp.code, &ct, &id) {
 			return id, 0, 0, false
 		}

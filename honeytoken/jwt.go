@@ -2,6 +2,7 @@ package honeytoken
 
 import (
 	"encoding/hex"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,6 +18,37 @@ import (
 
 // JWTLifetime is how long a JWT decoy is valid when Meta.ExpiresAt is zero.
 const JWTLifetime = 365 * 24 * time.Hour
+
+// The JOSE header names the signing key, as an issuer that rotates keys does:
+// {"alg":"HS256","kid":<a UUID derived from the generator key>,"typ":"JWT"}. Its
+// encoding is therefore a per-key constant, and Recognize compares it before
+// anything else: every other JWT (a service's own, another generator's decoy) is
+// rejected by one string comparison, without parsing or a signature check.
+
+// jwtHeader returns the kid for generator key master and the base64url JOSE
+// header golang-jwt writes for it. The kid is drawn again until the encoded
+// header is alphanumeric, as gitleaks' jwt rule requires of a header
+// (ey[a-zA-Z0-9]{17,}).
+func jwtHeader(master []byte) (kid, header string) {
+	for i := 0; ; i++ {
+		k := derive(master, "jwt/kid/"+strconv.Itoa(i))
+		var u [16]byte
+		copy(u[:], k[:16])
+		u[6] = u[6]&0x0f | 0x40 // version 4
+		u[8] = u[8]&0x3f | 0x80 // RFC 4122 variant
+		kid = formatUUID(&u)
+		t := jwt.New(jwt.SigningMethodHS256)
+		t.Header["kid"] = kid
+		ss, err := t.SigningString()
+		if err != nil { // a map of three strings always marshals
+			panic("honeytoken: encoding the JWT header: " + err.Error())
+		}
+		header, _, _ = strings.Cut(ss, ".")
+		if !strings.ContainsAny(header, "-_") {
+			return kid, header
+		}
+	}
+}
 
 func formatUUID(ct *[16]byte) string {
 	var b [36]byte
@@ -78,14 +110,18 @@ func jwtSpec() *spec {
 			"jti":      formatUUID(&ct),
 			"metadata": tracking,
 		}
-		v, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(ks.jwt)
+		t := jwt.NewWithClaims(jwt.SigningMethodHS256, claims)
+		t.Header["kid"] = ks.jwtKid
+		v, err := t.SignedString(ks.jwt)
 		if err != nil || shannon(v) <= 3 {
 			return id, "", "", false
 		}
 		return id, v, "", true
 	}
 	sp.recognize = func(ks *keySet, sc *scratch, s string) (id [8]byte, part Part, strength int, ok bool) {
-		if len(s) < 40 || len(s) > 2048 || !strings.HasPrefix(s, "eyJ") || strings.Count(s, ".") != 2 {
+		h := ks.jwtHeader
+		if len(s) < 40 || len(s) > 2048 || len(s) <= len(h) || s[len(h)] != '.' || s[:len(h)] != h ||
+			strings.Count(s, ".") != 2 {
 			return id, 0, 0, false
 		}
 		tok, err := jwt.Parse(s, func(*jwt.Token) (any, error) { return ks.jwt, nil },

@@ -31,8 +31,15 @@ func TestJWTVerifiesWithGolangJWT(t *testing.T) {
 	assert.Equal(t, float64(fixedNow.Unix()), claims["iat"])
 	assert.NotContains(t, claims["jti"], tok.ID, "the id is not readable in the token")
 
-	// The header must not contain - or _ in base64 (gitleaks' jwt rule).
-	assert.Equal(t, "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9", strings.Split(tok.Value, ".")[0])
+	// The header names the key (a UUID kid, the same for every decoy of the
+	// key) and must not contain - or _ in base64 (gitleaks' jwt rule).
+	kid, _ := parsed.Header["kid"].(string)
+	assert.Regexp(t, `^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`, kid)
+	assert.Equal(t, map[string]any{"alg": "HS256", "kid": kid, "typ": "JWT"}, parsed.Header)
+	assert.Regexp(t, `^ey[a-zA-Z0-9]{17,}$`, strings.Split(tok.Value, ".")[0])
+	tok2, err := g.Generate(JWT, Meta{})
+	require.NoError(t, err)
+	assert.Equal(t, strings.Split(tok.Value, ".")[0], strings.Split(tok2.Value, ".")[0])
 
 	// A different generator's key does not verify it.
 	other := newTestGenerator(t, "jwt-other")

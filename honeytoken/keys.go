@@ -34,8 +34,9 @@ type keySet struct {
 	awsSecret  cipher.Block // AES-128: the derived half of an AWS secret access key
 	mac        cipher.Block // AES-128: the tag's CMAC key
 	macK1      [16]byte     // CMAC subkey K1 for a complete one-block message
-	scratch    sync.Pool    // *scratch buffers
 	jwt        []byte       // HS256 signing key
+	jwtKid     string       // the kid header of this key's JWTs
+	jwtHeader  string       // the encoded JOSE header of this key's JWTs (see jwt.go)
 	site       siteConsts
 }
 
@@ -53,15 +54,16 @@ func newKeySet(master []byte) *keySet {
 	ks.awsSecret, _ = aes.NewCipher(asec[:16])
 	ks.mac, _ = aes.NewCipher(mac[:16])
 	ks.macK1 = cmacSubkey(ks.mac)
-	ks.scratch.New = func() any { return &scratch{} }
 	ks.jwt = append([]byte(nil), jw[:]...)
 	ks.site = newSiteConsts(master)
+	ks.jwtKid, ks.jwtHeader = jwtHeader(master)
 	return ks
 }
 
 // scratch holds every buffer the hot paths pass to an interface method (AES),
 // so that they live on the heap once (pooled) instead of escaping per call: one
-// pool round trip per candidate.
+// pool round trip per candidate, whatever the number of keys. Nothing in it
+// depends on a key, so one pool serves every generator.
 type scratch struct {
 	in, out [16]byte // AES blocks
 	pt      [16]byte
@@ -69,10 +71,19 @@ type scratch struct {
 	sum     [16]byte   // the tag's output block
 	buf     [4096]byte // rendered token
 	aux     [1024]byte // decoded bytes
+	// format, when a recognizer sets it, is the format of the token it matched
+	// when that is not its spec's own (an ASIA key's secret, which has the shape
+	// of an AKIA key's; see awsSpec).
+	format Format
 }
 
-func (ks *keySet) getScratch() *scratch   { return ks.scratch.Get().(*scratch) }
-func (ks *keySet) putScratch(sc *scratch) { ks.scratch.Put(sc) }
+var scratchPool = sync.Pool{New: func() any { return &scratch{} }}
+
+func getScratch() *scratch   { return scratchPool.Get().(*scratch) }
+func putScratch(sc *scratch) { scratchPool.Put(sc) }
+
+func (ks *keySet) getScratch() *scratch   { return getScratch() }
+func (ks *keySet) putScratch(sc *scratch) { putScratch(sc) }
 
 // tagDomain fills the tag block's last four bytes, separating it from every
 // other use of AES in the package.

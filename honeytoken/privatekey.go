@@ -42,26 +42,28 @@ func privateKeySpec() *spec {
 		return id, b.String(), "", true
 	}
 	sp.recognize = func(ks *keySet, sc *scratch, s string) (id [8]byte, part Part, strength int, ok bool) {
-		body, ok := pemBody(s)
+		n, ok := pemBody(s, sc.aux[512:])
 		// A key of ours is 48 DER bytes, exactly 64 base64 characters. Any other
-		// length is not ours, and a longer body would decode past der's 64 bytes.
-		if !ok || len(body) != base64.StdEncoding.EncodedLen(48) {
+		// length is not ours.
+		if !ok || n != base64.StdEncoding.EncodedLen(48) {
 			return id, 0, 0, false
 		}
-		src := sc.aux[512 : 512+len(body)]
-		copy(src, body)
-		der := sc.aux[:64]
-		n, err := base64.StdEncoding.Decode(der, src)
-		if err != nil || n != 48 || [16]byte(der[:16]) != ed25519PKCS8Header {
+		der := sc.aux[:48]
+		m, err := base64.StdEncoding.Decode(der, sc.aux[512:512+n])
+		if err != nil || m != 48 || [16]byte(der[:16]) != ed25519PKCS8Header {
 			return id, 0, 0, false
 		}
+		// The seed's second half is derived from ct (one AES block): the keyed
+		// filter, checked before the tag.
 		var ct [16]byte
 		copy(ct[:], der[16:32])
-		if !ks.open(sc, sp.code, &ct, &id) {
-			return id, 0, 0, false
+		st := newStream(ks, sc, &ct, 3)
+		for i := 32; i < 48; i++ {
+			if st.next() != der[i] {
+				return id, 0, 0, false
+			}
 		}
-		want := appendPKCS8(sc.buf[:0], ks, sc, &ct)
-		if !constEq(want[32:], string(der[32:48])) {
+		if !ks.open(sc, sp.code, &ct, &id) {
 			return id, 0, 0, false
 		}
 		return id, PartValue, 64, true
@@ -69,26 +71,26 @@ func privateKeySpec() *spec {
 	return sp
 }
 
-// pemBody returns the base64 text between the BEGIN and END lines. Line breaks
-// (real, CRLF, or written as the two characters \n inside a quoted .env or JSON
-// value) are removed.
-func pemBody(s string) (string, bool) {
+// pemBody writes the base64 text between the BEGIN and END lines into dst
+// (which must hold 256 bytes) and returns its length. Line breaks (real, CRLF,
+// or written as the two characters \n inside a quoted .env or JSON value) and
+// blanks are removed.
+func pemBody(s string, dst []byte) (int, bool) {
 	s = strings.TrimSpace(s)
 	var body string
 	switch {
 	case len(s) < len(pemBegin)+len(pemEnd):
-		return "", false
+		return 0, false
 	case strings.HasPrefix(s, pemBegin) && strings.HasSuffix(s, pemEnd):
 		body = s[len(pemBegin) : len(s)-len(pemEnd)]
 	case strings.HasPrefix(s, pemBeginForm) && strings.HasSuffix(s, pemEndForm):
 		body = s[len(pemBeginForm) : len(s)-len(pemEndForm)]
 	default:
-		return "", false
+		return 0, false
 	}
-	if len(body) > 256 {
-		return "", false
+	if len(body) > 256 || len(dst) < 256 {
+		return 0, false
 	}
-	var b [256]byte
 	n := 0
 	for i := 0; i < len(body); i++ {
 		switch c := body[i]; {
@@ -96,9 +98,9 @@ func pemBody(s string) (string, bool) {
 			i++
 		case c == '\n' || c == '\r' || c == ' ' || c == '\t':
 		default:
-			b[n] = c
+			dst[n] = c
 			n++
 		}
 	}
-	return string(b[:n]), true
+	return n, true
 }

@@ -34,9 +34,12 @@ type Match struct {
 }
 
 // Recognize reports whether s is exactly a token this generator (or one of its
-// retired keys) issued, with its id and format. It needs no database; the cost per
-// candidate is constant (a few AES blocks per key), and a string with
-// no known prefix or shape is rejected without allocating.
+// retired keys) issued, with its id and format. It needs no database and does
+// not allocate unless it matches. A string with no known prefix or shape is
+// rejected at once; one of a format's exact shape (another generator's token, a
+// random string of the right length and alphabet) costs one keyed filter per
+// key, usually a single AES block, before the full check (decryption and the
+// 64-bit tag) that only the generator's own tokens reach.
 func (g *Generator) Recognize(s string) (Match, bool) {
 	if len(s) < 8 || len(s) > 4096 {
 		return Match{}, false
@@ -60,13 +63,24 @@ func (g *Generator) Recognize(s string) (Match, bool) {
 	return Match{}, false
 }
 
+// try is the keyed check of s as a token of sp under every key (current first,
+// then retired), the one entry point for Recognize and Scan. s must already
+// have sp's prefix or, for a prefix-less spec, its bare shape; try checks the
+// rest. It allocates only on a match (the id's hex), takes one pooled scratch
+// whatever the number of keys and costs, on a string that is not a token of
+// this generator, a keyed filter per key (see layout.derivedMatch).
 func (g *Generator) try(sp *spec, s string) (Match, bool) {
+	sc := getScratch()
+	defer putScratch(sc)
 	for i, ks := range g.keys {
-		sc := ks.getScratch()
+		sc.format = ""
 		id, part, strength, ok := sp.recognize(ks, sc, s)
-		ks.putScratch(sc)
 		if ok {
-			return Match{ID: hex.EncodeToString(id[:]), Format: sp.format, Part: part, Strength: strength,
+			f := sp.format
+			if sc.format != "" {
+				f = sc.format
+			}
+			return Match{ID: hex.EncodeToString(id[:]), Format: f, Part: part, Strength: strength,
 				Retired: i > 0}, true
 		}
 	}

@@ -28,7 +28,8 @@ type token struct {
 	// aws-id credentials and wireguard key, made at creation.
 	accessKeyID, secretAccessKey, username, wgPrivateKey string
 	qrPNG                                                []byte
-	incidents, unacked                                   int // live incidents
+	incidents, unacked                                   int    // live incidents
+	factoryAuth                                          string // the factory that made it, if any
 }
 
 // storedFile is an uploaded file.
@@ -64,6 +65,7 @@ type incident struct {
 	notified    bool
 	updatedID   int64
 	updated     time.Time
+	flockName   string
 	eventsRaw   []event
 }
 
@@ -80,6 +82,7 @@ type state struct {
 	queries    map[int64]any
 	queryOrder []int64
 	querySeq   int64
+	est        *estateState // devices, flocks, factories, audit trail, ignore list
 }
 
 func newState(seed uint64) *state {
@@ -89,6 +92,7 @@ func newState(seed uint64) *state {
 		incByHash: map[string]*incident{},
 		rng:       rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
 		queries:   map[int64]any{},
+		est:       newEstateState(),
 	}
 }
 

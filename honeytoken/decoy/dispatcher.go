@@ -2,6 +2,7 @@ package decoy
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/netip"
@@ -32,16 +33,19 @@ const (
 
 // DispatcherConfig configures a Dispatcher. Zero fields take the defaults.
 type DispatcherConfig struct {
-	// QueueSize bounds the alerts held at once: windows still open, alerts
-	// waiting for a worker and alerts being delivered (default 1024). A hit
-	// that would need a new alert when the queue is full is dropped, counted
-	// in Stats.Dropped and logged.
+	// QueueSize bounds the alerts held at once: alerts waiting for a worker,
+	// alerts being delivered, and one place per open window for its
+	// follow-up (default 1024). A hit that would need a new alert when the
+	// queue is full is dropped, counted in Stats.Dropped and logged.
 	QueueSize int
-	// Window is the de-duplication window: the first hit of a token from an
-	// address opens a window, later hits of the same token from the same
-	// address inside it only raise the alert's Count, and the alert is
-	// delivered when the window ends (default 10s). A negative Window turns
-	// de-duplication off: every hit is delivered at once as its own alert.
+	// Window is the de-duplication window (default 10s). The first hit of a
+	// token from an address is delivered at once as its own alert and opens
+	// a window; later hits of the same token from the same address inside
+	// the window are folded into one follow-up alert (Alert.FollowUpOf names
+	// the first alert, Alert.Count says how many hits it stands for),
+	// delivered when the window ends. A window with no later hit ends
+	// silently. A negative Window turns de-duplication off: every hit is
+	// delivered at once as its own alert.
 	Window time.Duration
 	// Workers is the number of alerts delivered concurrently (default 4).
 	Workers int
@@ -56,9 +60,11 @@ type DispatcherConfig struct {
 	MaxBackoff time.Duration
 	// AttemptTimeout bounds one Notify call (default 10s).
 	AttemptTimeout time.Duration
-	// Logger receives drops, failed deliveries and retries (default: silent).
-	// A dropped hit or an alert that could not be delivered is always logged
-	// here, so that no hit is lost without a trace.
+	// Logger receives drops, failed deliveries and retries (default:
+	// slog.Default(), read when NewDispatcher is called). A dropped hit or an
+	// alert that could not be delivered is always logged here at Error, so
+	// that no hit is lost without a trace; retries are logged at Debug. To
+	// silence it, pass slog.New(slog.DiscardHandler).
 	Logger *slog.Logger
 	// Geo, if set, fills Alert.Hit.Geo once per alert, off the request path.
 	Geo GeoLocator
@@ -111,7 +117,7 @@ func (c *DispatcherConfig) defaults() {
 		c.AttemptTimeout = DefaultAttemptTimeout
 	}
 	if c.Logger == nil {
-		c.Logger = slog.New(slog.DiscardHandler)
+		c.Logger = slog.Default()
 	}
 }
 
@@ -126,13 +132,13 @@ type GeoLocator interface {
 // pairs.
 type Stats struct {
 	Hits      uint64 `json:"hits"`      // hits recorded (accepted or dropped)
-	Merged    uint64 `json:"merged"`    // hits folded into an open alert by de-duplication
-	Alerts    uint64 `json:"alerts"`    // alerts created
+	Merged    uint64 `json:"merged"`    // hits folded into a follow-up alert by de-duplication
+	Alerts    uint64 `json:"alerts"`    // alerts created: first alerts and follow-ups
 	Delivered uint64 `json:"delivered"` // deliveries that succeeded
 	Retries   uint64 `json:"retries"`   // failed attempts that were tried again
 	Failed    uint64 `json:"failed"`    // deliveries given up (attempts used up, a permanent error, or cut short by Close or Shutdown's ctx)
 	Dropped   uint64 `json:"dropped"`   // hits refused (queue full, dispatcher closed) or discarded undelivered by Close
-	Pending   int    `json:"pending"`   // alerts open, waiting or being delivered now
+	Pending   int    `json:"pending"`   // places held in the queue now: alerts waiting or being delivered, and open windows
 }
 
 // Dispatcher is a Recorder that delivers hits to notifiers asynchronously. It
@@ -164,9 +170,13 @@ type windowKey struct {
 	ip    netip.Addr
 }
 
+// window is an open de-duplication window. Its first alert has been sent;
+// it holds one place in the queue for its follow-up, created by the second
+// hit of the window.
 type window struct {
 	key      windowKey
-	alert    *Alert
+	first    string // the first alert's ID
+	follow   *Alert // nil until a second hit
 	deadline time.Time
 }
 
@@ -196,11 +206,11 @@ func NewDispatcher(cfg DispatcherConfig, notifiers ...Notifier) (*Dispatcher, er
 	return d, nil
 }
 
-// Record queues h without blocking. A hit of a token already alerted from the
-// same address within the window raises that alert's count; otherwise a new
-// alert is queued, or, when the queue is full or the dispatcher is closed,
-// the hit is dropped: counted in Stats.Dropped and logged at Error with its
-// details.
+// Record queues h without blocking. The first hit of a token from an address
+// is queued for delivery at once as a new alert; a later hit inside its
+// window is folded into the window's follow-up alert. When the queue is full
+// or the dispatcher is closed, the hit is dropped: counted in Stats.Dropped
+// and logged at Error with its details.
 func (d *Dispatcher) Record(h Hit) {
 	d.hits.Add(1)
 	key := windowKey{h.TokenID, h.RemoteIP}
@@ -212,8 +222,14 @@ func (d *Dispatcher) Record(h Hit) {
 		return
 	}
 	if w := d.open[key]; w != nil && now.Before(w.deadline) {
-		w.alert.Count++
-		w.alert.LastSeen = now
+		if w.follow == nil {
+			// The window's reserved place in the queue becomes the follow-up.
+			w.follow = &Alert{ID: newID(), Hit: h, Count: 1, FirstSeen: now, LastSeen: now, FollowUpOf: w.first}
+			d.alerts.Add(1)
+		} else {
+			w.follow.Count++
+			w.follow.LastSeen = now
+		}
 		d.mu.Unlock()
 		d.merged.Add(1)
 		return
@@ -226,13 +242,17 @@ func (d *Dispatcher) Record(h Hit) {
 	d.pending++
 	a := &Alert{ID: newID(), Hit: h, Count: 1, FirstSeen: now, LastSeen: now}
 	d.alerts.Add(1)
-	if d.cfg.Window < 0 {
-		d.ready <- a // cannot block: len(ready) <= pending <= QueueSize = cap(ready)
+	d.ready <- a // cannot block: len(ready) <= pending <= QueueSize = cap(ready)
+	// A window needs a second place, for its follow-up. Without one (the
+	// queue is nearly full, or de-duplication is off) the next hit is
+	// alerted on its own.
+	if d.cfg.Window < 0 || d.pending >= d.cfg.QueueSize {
 		d.mu.Unlock()
 		return
 	}
-	w := &window{key: key, alert: a, deadline: now.Add(d.cfg.Window)}
-	d.open[key] = w // an expired window for key stays in order until the flusher sends it
+	d.pending++
+	w := &window{key: key, first: a.ID, deadline: now.Add(d.cfg.Window)}
+	d.open[key] = w // an expired window for key stays in order until the flusher ends it
 	d.order = append(d.order, w)
 	first := len(d.order) == 1
 	d.mu.Unlock()
@@ -259,7 +279,8 @@ func (d *Dispatcher) discard(a *Alert) {
 	d.cfg.Logger.LogAttrs(context.Background(), slog.LevelError, "decoy: alert dropped", attrs...)
 }
 
-// flusher moves alerts whose window has ended to the workers.
+// flusher ends windows: it moves the follow-up of each window that has ended
+// to the workers, or frees the window's place when it has none.
 func (d *Dispatcher) flusher() {
 	defer d.workers.Done()
 	timer := time.NewTimer(time.Hour)
@@ -277,7 +298,11 @@ func (d *Dispatcher) flusher() {
 			if d.open[w.key] == w {
 				delete(d.open, w.key)
 			}
-			d.ready <- w.alert // cannot block, as in Record
+			if w.follow != nil {
+				d.ready <- w.follow // cannot block, as in Record
+			} else {
+				d.pending--
+			}
 			n++
 		}
 		clear(d.order[:n])
@@ -398,6 +423,19 @@ func (d *Dispatcher) Stats() Stats {
 	d.mu.Unlock()
 	return Stats{Hits: d.hits.Load(), Merged: d.merged.Load(), Alerts: d.alerts.Load(), Delivered: d.delivered.Load(),
 		Retries: d.retries.Load(), Failed: d.failed.Load(), Dropped: d.dropped.Load(), Pending: p}
+}
+
+// String returns Stats as a JSON object, so that a Dispatcher is an
+// expvar.Var: expvar.Publish("decoy", d) serves its counters (hits, merged,
+// alerts, delivered, retries, failed, dropped, pending) at /debug/vars. decoy
+// does not import expvar itself, because importing expvar registers
+// /debug/vars on http.DefaultServeMux: publishing is the caller's choice.
+func (d *Dispatcher) String() string {
+	b, err := json.Marshal(d.Stats())
+	if err != nil { // cannot happen: Stats holds only numbers
+		return "{}"
+	}
+	return string(b)
 }
 
 // Shutdown stops the dispatcher gracefully, like http.Server.Shutdown: it

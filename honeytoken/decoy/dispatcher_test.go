@@ -3,7 +3,10 @@ package decoy
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"expvar"
+	"log/slog"
 	"net/netip"
 	"sync"
 	"testing"
@@ -69,48 +72,86 @@ func newTestDispatcher(t *testing.T, cfg DispatcherConfig, ns ...Notifier) *Disp
 	return d
 }
 
-func TestDispatcherDedupeWindow(t *testing.T) {
+// TestDispatcherFirstAlertAtOnceThenFollowUp: the first hit of a token from
+// an address is delivered with no wait at all; the later hits of its window
+// arrive as one follow-up carrying their count when the window ends.
+func TestDispatcherFirstAlertAtOnceThenFollowUp(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		n := &fakeNotifier{}
 		d := newTestDispatcher(t, DispatcherConfig{Window: 10 * time.Second}, n)
 		start := time.Now()
 		d.Record(hitFor("A", "192.0.2.1"))
-		time.Sleep(time.Second)
-		d.Record(hitFor("A", "192.0.2.1"))
-		d.Record(hitFor("A", "192.0.2.2")) // another source: its own alert
-		time.Sleep(time.Second)
-		d.Record(hitFor("B", "192.0.2.1")) // another token: its own alert
-		time.Sleep(7 * time.Second)
-		d.Record(hitFor("A", "192.0.2.1")) // t=9s, still inside A's window
-		time.Sleep(999 * time.Millisecond)
-		synctest.Wait()
-		assert.Empty(t, n.got(), "nothing is sent before a window ends")
-
-		time.Sleep(2 * time.Millisecond) // t=10.001s: A/.1 ends
 		synctest.Wait()
 		got := n.got()
-		require.Len(t, got, 1)
-		assert.Equal(t, "A", got[0].Hit.TokenID)
-		assert.Equal(t, 3, got[0].Count)
-		assert.Equal(t, start, got[0].FirstSeen)
-		assert.Equal(t, start.Add(9*time.Second), got[0].LastSeen)
+		require.Len(t, got, 1, "the first hit is delivered at once, not at the end of its window")
+		assert.Equal(t, start, time.Now(), "no (fake) time passed")
+		first := got[0]
+		assert.Equal(t, "A", first.Hit.TokenID)
+		assert.Equal(t, 1, first.Count)
+		assert.Empty(t, first.FollowUpOf)
+		assert.Equal(t, start, first.FirstSeen)
 
-		time.Sleep(2 * time.Second) // t=12.001s: A/.2 (t=11s) and B/.1 (t=12s) have ended
+		time.Sleep(time.Second)
+		d.Record(hitFor("A", "192.0.2.1")) // t=1s: folded
+		d.Record(hitFor("A", "192.0.2.2")) // another source: its own first alert, at once
+		time.Sleep(time.Second)
+		d.Record(hitFor("B", "192.0.2.1")) // t=2s: another token: its own first alert, at once
+		time.Sleep(7 * time.Second)
+		d.Record(hitFor("A", "192.0.2.1")) // t=9s, still inside A/.1's window: folded
+		time.Sleep(999 * time.Millisecond)
 		synctest.Wait()
-		require.Len(t, n.got(), 3)
+		got = n.got()
+		require.Len(t, got, 3, "three first alerts, no follow-up before its window ends")
+		assert.Equal(t, "192.0.2.2", got[1].Hit.RemoteIP.String())
+		assert.Equal(t, "B", got[2].Hit.TokenID)
 
-		d.Record(hitFor("A", "192.0.2.1")) // after the window: a new alert
-		time.Sleep(10 * time.Second)
+		time.Sleep(2 * time.Millisecond) // t=10.001s: A/.1's window ends
 		synctest.Wait()
 		got = n.got()
 		require.Len(t, got, 4)
-		assert.Equal(t, 1, got[3].Count)
-		assert.Equal(t, start.Add(12*time.Second+time.Millisecond), got[3].FirstSeen)
+		follow := got[3]
+		assert.Equal(t, first.ID, follow.FollowUpOf)
+		assert.NotEqual(t, first.ID, follow.ID)
+		assert.Equal(t, 2, follow.Count, "the two later hits")
+		assert.Equal(t, start.Add(time.Second), follow.FirstSeen)
+		assert.Equal(t, start.Add(9*time.Second), follow.LastSeen)
+
+		time.Sleep(2 * time.Second) // t=12.001s: A/.2 and B/.1 ended with no later hit: no follow-up
+		synctest.Wait()
+		require.Len(t, n.got(), 4)
+		assert.Zero(t, d.Stats().Pending, "an empty window frees its place")
+
+		d.Record(hitFor("A", "192.0.2.1")) // after the window: a new first alert, at once
+		synctest.Wait()
+		got = n.got()
+		require.Len(t, got, 5)
+		assert.Equal(t, 1, got[4].Count)
+		assert.Empty(t, got[4].FollowUpOf)
+		assert.Equal(t, start.Add(12*time.Second+time.Millisecond), got[4].FirstSeen)
 
 		require.NoError(t, d.Shutdown(context.Background()))
 		st := d.Stats()
-		assert.Equal(t, Stats{Hits: 6, Merged: 2, Alerts: 4, Delivered: 4}, st)
+		assert.Equal(t, Stats{Hits: 6, Merged: 2, Alerts: 5, Delivered: 5}, st)
+	})
+}
+
+// TestDispatcherQueueTooSmallForAWindow: with one place left, the first hit
+// is still delivered, without a window; the next hit is its own alert.
+func TestDispatcherQueueTooSmallForAWindow(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		n := &fakeNotifier{}
+		d := newTestDispatcher(t, DispatcherConfig{QueueSize: 1}, n)
+		d.Record(hitFor("A", "192.0.2.1"))
+		synctest.Wait()
+		d.Record(hitFor("A", "192.0.2.1"))
+		synctest.Wait()
+		got := n.got()
+		require.Len(t, got, 2)
+		assert.Empty(t, got[1].FollowUpOf)
+		require.NoError(t, d.Shutdown(context.Background()))
+		assert.Equal(t, Stats{Hits: 2, Alerts: 2, Delivered: 2}, d.Stats())
 	})
 }
 
@@ -240,14 +281,17 @@ func TestDispatcherShutdownFlushesOpenWindows(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		n := &fakeNotifier{}
 		d := newTestDispatcher(t, DispatcherConfig{Window: time.Hour}, n)
-		d.Record(hitFor("A", "192.0.2.1"))
-		d.Record(hitFor("A", "192.0.2.1"))
+		for range 3 {
+			d.Record(hitFor("A", "192.0.2.1"))
+		}
 		start := time.Now()
 		require.NoError(t, d.Shutdown(context.Background()))
 		assert.Equal(t, start, time.Now(), "Shutdown does not wait for the window")
 		got := n.got()
-		require.Len(t, got, 1)
-		assert.Equal(t, 2, got[0].Count)
+		require.Len(t, got, 2)
+		assert.Equal(t, 1, got[0].Count)
+		assert.Equal(t, got[0].ID, got[1].FollowUpOf)
+		assert.Equal(t, 2, got[1].Count, "the follow-up carries the later hits")
 		require.NoError(t, d.Shutdown(context.Background()), "Shutdown is idempotent")
 		require.NoError(t, d.Close(), "Close after Shutdown is a no-op")
 	})
@@ -312,14 +356,17 @@ func TestDispatcherCloseDropsOpenWindows(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		n := &fakeNotifier{}
 		d := newTestDispatcher(t, DispatcherConfig{Window: time.Hour}, n)
+		d.Record(hitFor("A", "192.0.2.1"))
+		synctest.Wait() // the first alert is delivered at once
 		for range 3 {
 			d.Record(hitFor("A", "192.0.2.1"))
 		}
 		require.NoError(t, d.Close())
-		assert.Empty(t, n.got())
+		assert.Len(t, n.got(), 1)
 		st := d.Stats()
-		assert.Equal(t, uint64(3), st.Dropped, "an alert standing for 3 hits drops 3 hits")
-		assert.Equal(t, uint64(3), st.Hits)
+		assert.Equal(t, uint64(3), st.Dropped, "a follow-up standing for 3 hits drops 3 hits")
+		assert.Equal(t, uint64(4), st.Hits)
+		assert.Zero(t, st.Pending)
 	})
 }
 
@@ -399,4 +446,42 @@ func TestNewDispatcherValidation(t *testing.T) {
 			assert.Equal(t, c.field, ve.Field)
 		})
 	}
+}
+
+// TestDispatcherLoggerDefaultsToSlogDefault: drops are always logged, so a
+// zero Logger is slog.Default(), not a silent one.
+func TestDispatcherLoggerDefaultsToSlogDefault(t *testing.T) {
+	t.Parallel()
+	cfg := DispatcherConfig{}
+	cfg.defaults()
+	assert.Same(t, slog.Default(), cfg.Logger)
+	own := slog.New(slog.DiscardHandler)
+	cfg = DispatcherConfig{Logger: own}
+	cfg.defaults()
+	assert.Same(t, own, cfg.Logger)
+}
+
+// TestDispatcherIsAnExpvarVar: expvar.Publish serves the counters as JSON.
+func TestDispatcherIsAnExpvarVar(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		n := &fakeNotifier{fail: func(_ Alert, attempt int) error {
+			if attempt == 1 {
+				return errors.New("HTTP 503")
+			}
+			return nil
+		}}
+		d := newTestDispatcher(t, DispatcherConfig{Window: time.Hour, Logger: slog.New(slog.DiscardHandler)}, n)
+		var v expvar.Var = d
+		name := "decoy-test-" + newID()
+		expvar.Publish(name, v)
+		for range 3 {
+			d.Record(hitFor("A", "192.0.2.1"))
+		}
+		require.NoError(t, d.Shutdown(context.Background()))
+		var got Stats
+		require.NoError(t, json.Unmarshal([]byte(expvar.Get(name).String()), &got))
+		assert.Equal(t, Stats{Hits: 3, Merged: 2, Alerts: 2, Delivered: 2, Retries: 2}, got)
+		assert.Equal(t, d.Stats(), got)
+	})
 }

@@ -18,11 +18,13 @@
 // and the honeytoken itself is masked except for a short prefix.
 //
 // Hits go to a [Recorder]. The [Dispatcher] is the recorder to use in
-// production: it never blocks the request path, merges a flood of the same
-// token from the same address within a window into one [Alert] with a count,
-// delivers alerts to [Notifier]s from a bounded queue with retries and backoff,
-// counts and logs anything it has to drop, and closes like http.Server:
-// Shutdown(ctx) drains what is queued, Close stops at once. Notifiers
+// production: it never blocks the request path, delivers the first hit of a
+// token from an address at once and folds the rest of a flood within a window
+// into one follow-up [Alert] with a count, delivers alerts to [Notifier]s from
+// a bounded queue with retries and backoff, counts and logs (to slog.Default()
+// unless told otherwise) anything it has to drop, and closes like
+// http.Server: Shutdown(ctx) drains what is queued, Close stops at once. Its
+// counters are an expvar.Var: expvar.Publish("decoy", dispatcher). Notifiers
 // included: [LogNotifier] (slog), [Webhook] (generic JSON with custom headers),
 // [Slack] (incoming webhook) and [JSONLines] (a file).
 package decoy

@@ -85,10 +85,15 @@ func ExampleNotifier() {
 	tok, _ := g.Generate(honeytoken.OpenAI, honeytoken.Meta{})
 
 	pager := decoy.NotifierFunc(func(ctx context.Context, a decoy.Alert) error {
-		fmt.Printf("page on-call: %s honeytoken used %d times from %s\n", a.Hit.Format, a.Count, a.Hit.RemoteIP)
+		if a.FollowUpOf == "" { // the first hit: delivered at once
+			fmt.Printf("page on-call: %s honeytoken used from %s\n", a.Hit.Format, a.Hit.RemoteIP)
+		} else { // the rest of the window, folded
+			fmt.Printf("follow-up: %d more uses from %s\n", a.Count, a.Hit.RemoteIP)
+		}
 		return nil // an error here is retried with backoff
 	})
-	d, err := decoy.NewDispatcher(decoy.DispatcherConfig{}, pager)
+	// One worker keeps the output in order; the default is 4.
+	d, err := decoy.NewDispatcher(decoy.DispatcherConfig{Workers: 1}, pager)
 	if err != nil {
 		panic(err)
 	}
@@ -99,10 +104,11 @@ func ExampleNotifier() {
 		r.Header.Set("Authorization", "Bearer "+tok.Value)
 		h.ServeHTTP(httptest.NewRecorder(), r)
 	}
-	_ = d.Shutdown(context.Background()) // ends the window now and delivers
+	_ = d.Shutdown(context.Background()) // ends the window now and delivers its follow-up
 	st := d.Stats()
 	fmt.Println("hits:", st.Hits, "alerts:", st.Alerts, "delivered:", st.Delivered)
 	// Output:
-	// page on-call: openai honeytoken used 3 times from 198.51.100.4
-	// hits: 3 alerts: 1 delivered: 1
+	// page on-call: openai honeytoken used from 198.51.100.4
+	// follow-up: 2 more uses from 198.51.100.4
+	// hits: 3 alerts: 2 delivered: 2
 }

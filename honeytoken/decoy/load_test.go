@@ -219,12 +219,28 @@ func TestLoad(t *testing.T) {
 	for k, as := range perKey {
 		n := 0
 		sort.Slice(as, func(i, j int) bool { return as[i].FirstSeen.Before(as[j].FirstSeen) })
+		firsts := map[string]Alert{}
+		var prev *Alert
 		for i, a := range as {
 			n += a.Count
-			assert.Less(t, a.LastSeen.Sub(a.FirstSeen), window, "a window never grows past its length")
-			if i > 0 {
-				assert.GreaterOrEqual(t, a.FirstSeen.Sub(as[i-1].FirstSeen), window, "one alert per key per window")
+			if a.FollowUpOf != "" {
+				continue
 			}
+			assert.Equal(t, 1, a.Count, "a first alert stands for its own hit")
+			firsts[a.ID] = a
+			if prev != nil {
+				assert.GreaterOrEqual(t, a.FirstSeen.Sub(prev.FirstSeen), window, "one first alert per key per window")
+			}
+			prev = &as[i]
+		}
+		for _, a := range as {
+			if a.FollowUpOf == "" {
+				continue
+			}
+			first, ok := firsts[a.FollowUpOf]
+			require.True(t, ok, "a follow-up names a first alert of the same key")
+			assert.Less(t, a.LastSeen.Sub(first.FirstSeen), window, "a window never grows past its length")
+			assert.False(t, a.FirstSeen.Before(first.FirstSeen))
 		}
 		assert.Equal(t, sent[k], n, "exactly once per hit for %v", k)
 	}

@@ -23,6 +23,9 @@ func (n *logNotifier) Notify(ctx context.Context, a Alert) error {
 	}
 	attrs := append([]slog.Attr{slog.String("alert_id", a.ID), slog.Int("count", a.Count),
 		slog.Time("first_seen", a.FirstSeen), slog.Time("last_seen", a.LastSeen)}, hitAttrs(a.Hit)...)
+	if a.FollowUpOf != "" {
+		attrs = append(attrs, slog.String("follow_up_of", a.FollowUpOf))
+	}
 	if a.Hit.Geo != nil && a.Hit.Geo.Country != "" {
 		attrs = append(attrs, slog.String("country", Sanitize(a.Hit.Geo.Country, 8)))
 	}

@@ -24,3 +24,15 @@ func TestLogNotifier(t *testing.T) {
 		assert.Contains(t, out, want)
 	}
 }
+
+func TestLogNotifierFollowUp(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	a := testAlert()
+	require.NoError(t, LogNotifier(newTextLogger(&buf)).Notify(context.Background(), a))
+	assert.NotContains(t, buf.String(), "follow_up_of", "a first alert names no other")
+	buf.Reset()
+	a.FollowUpOf = "alert-0"
+	require.NoError(t, LogNotifier(newTextLogger(&buf)).Notify(context.Background(), a))
+	assert.Contains(t, buf.String(), "follow_up_of=alert-0")
+}

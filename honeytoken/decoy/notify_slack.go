@@ -67,7 +67,12 @@ func slackMessage(a Alert) slackPayload {
 		times = fmt.Sprintf("%d hits", a.Count)
 	}
 	ip := h.RemoteIP.String()
-	headline := fmt.Sprintf("Honeytoken used: %s `%s` from %s (%s)", slackEscape(string(h.Format)),
+	what := "Honeytoken used"
+	if a.FollowUpOf != "" {
+		what = "Honeytoken used again"
+		times = strings.Replace(times, "hit", "more hit", 1)
+	}
+	headline := fmt.Sprintf("%s: %s `%s` from %s (%s)", what, slackEscape(string(h.Format)),
 		slackEscape(h.Token), slackEscape(ip), times)
 	found := string(h.Found.Kind)
 	if h.Found.Name != "" {

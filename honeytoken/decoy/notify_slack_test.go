@@ -33,3 +33,13 @@ func TestSlackMessage(t *testing.T) {
 	assert.Contains(t, fields, "*Memo*\nCI runner")
 	assert.Contains(t, fields, "*Seen*\n2026-11-25T10:00:00Z – 2026-11-25T10:00:04Z")
 }
+
+func TestSlackMessageFollowUp(t *testing.T) {
+	t.Parallel()
+	a := testAlert()
+	a.FollowUpOf = "alert-0"
+	assert.Equal(t, ":rotating_light: Honeytoken used again: github-classic `ghp_Ab12…` from 203.0.113.7 (3 more hits)", slackMessage(a).Text)
+	a.Count = 1
+	a.LastSeen = a.FirstSeen
+	assert.Equal(t, ":rotating_light: Honeytoken used again: github-classic `ghp_Ab12…` from 203.0.113.7 (1 more hit)", slackMessage(a).Text)
+}

@@ -59,9 +59,9 @@ func (p Policy) WithDefaults() Policy {
 	return p
 }
 
-// retryableStatus reports whether a status code is worth another attempt:
-// 429, and 500, 502, 503 and 504 (a passing server fault, as the Console's
-// own example scripts and the AWS SDKs treat it on calls safe to repeat).
+// retryableStatus reports whether a status code is worth another attempt. A
+// 500 is often a passing fault of one backend; the Console's own scripts retry
+// it, as the AWS SDKs do for idempotent calls.
 func retryableStatus(code int) bool {
 	switch code {
 	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,

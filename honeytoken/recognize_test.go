@@ -1,0 +1,106 @@
+package honeytoken
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestRecognizeAWSSecretFormat: one keyed check serves the secrets of AKIA and
+// ASIA keys (they share a shape); each is reported with its own format, under
+// the current and a retired key.
+func TestRecognizeAWSSecretFormat(t *testing.T) {
+	t.Parallel()
+	old := newTestGenerator(t, "aws-secret-format-old")
+	g := newTestGenerator(t, "aws-secret-format", WithRetiredKeys(testKey("aws-secret-format-old")))
+	for _, c := range []struct {
+		name    string
+		gen     *Generator
+		retired bool
+	}{{"current", g, false}, {"retired", old, true}} {
+		for _, f := range []Format{AWSAccessKey, AWSTemporaryKey} {
+			t.Run(c.name+"/"+string(f), func(t *testing.T) {
+				t.Parallel()
+				for range 50 {
+					tok, err := c.gen.Generate(f, Meta{})
+					require.NoError(t, err)
+					m, ok := g.Recognize(tok.Secret)
+					require.True(t, ok)
+					assert.Equal(t, Match{ID: tok.ID, Format: f, Part: PartSecret, Strength: 64, Retired: c.retired}, m)
+					ms := g.Scan("aws_secret_access_key = " + tok.Secret + "\n")
+					require.Len(t, ms, 1)
+					assert.Equal(t, f, ms[0].Format)
+				}
+			})
+		}
+	}
+}
+
+// TestRecognizeRejectsForeignShapes: strings of exactly each format's shape from
+// another generator pass every public check (prefix, length, alphabet,
+// checksum) and are rejected by the keyed check alone; the generator that
+// issued them recognises them.
+func TestRecognizeRejectsForeignShapes(t *testing.T) {
+	t.Parallel()
+	g := newTestGenerator(t, "foreign-shapes-victim")
+	issuer := newTestGenerator(t, "foreign-shapes")
+	for _, c := range foreignShapes(t, g) {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			_, ok := g.Recognize(c.s)
+			assert.False(t, ok)
+			_, ok = issuer.Recognize(c.s)
+			assert.True(t, ok, "the issuer recognises its own token")
+		})
+	}
+}
+
+// TestRecognizeRejectsDerivedMismatch: a token whose carrier is intact but one of
+// whose derived characters (fill, checksum, site constants) differs is rejected
+// by the layout's keyed filter, wherever the change is.
+func TestRecognizeRejectsDerivedMismatch(t *testing.T) {
+	t.Parallel()
+	g := newTestGenerator(t, "derived-mismatch")
+	n := 0
+	for f, sp := range builtinSpecs {
+		l := sp.layout
+		if l == nil {
+			continue
+		}
+		n++
+		t.Run(string(f), func(t *testing.T) {
+			t.Parallel()
+			tok, err := g.Generate(f, Meta{})
+			require.NoError(t, err)
+			_, ok := g.Recognize(tok.Value)
+			require.True(t, ok)
+			for i := range len(tok.Value) {
+				if i >= l.carrierAt && i < l.carrierAt+l.carrier.alpha.m {
+					continue // a carrier digit: another ciphertext
+				}
+				b := []byte(tok.Value)
+				b[i] = swapChar(b[i])
+				if b[i] == tok.Value[i] {
+					continue
+				}
+				_, ok := g.Recognize(string(b))
+				assert.False(t, ok, "%s with byte %d changed was accepted", sp.format, i)
+			}
+		})
+	}
+	require.NotZero(t, n, "no layout format")
+}
+
+// swapChar returns another character of the same class.
+func swapChar(c byte) byte {
+	switch {
+	case c >= '0' && c <= '9':
+		return '0' + (c-'0'+1)%10
+	case c >= 'a' && c <= 'z':
+		return 'a' + (c-'a'+1)%26
+	case c >= 'A' && c <= 'Z':
+		return 'A' + (c-'A'+1)%26
+	}
+	return c
+}
