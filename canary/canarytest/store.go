@@ -80,16 +80,22 @@ type state struct {
 	queries    map[int64]any
 	queryOrder []int64
 	querySeq   int64
+	flocks     map[string]bool // the flocks that exist
 }
 
-func newState(seed uint64) *state {
-	return &state{
+func newState(seed uint64, flocks []string) *state {
+	st := &state{
 		tokenByID: map[string]*token{},
 		incByKey:  map[string]*incident{},
 		incByHash: map[string]*incident{},
 		rng:       rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
 		queries:   map[int64]any{},
+		flocks:    map[string]bool{"flock:default": true},
 	}
+	for _, f := range flocks {
+		st.flocks[f] = true
+	}
+	return st
 }
 
 const alnum = "abcdefghijklmnopqrstuvwxyz0123456789"

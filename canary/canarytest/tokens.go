@@ -122,6 +122,7 @@ func (s *Server) newToken(st *state, sp *tokenSpec) *token {
 	if flock == "" {
 		flock = "flock:default"
 	}
+	st.flocks[flock] = true // AddToken and Seed create the flock
 	t := &token{
 		seq:       st.tokenSeq,
 		id:        st.randString(alnum, 25),
@@ -269,7 +270,18 @@ func (s *Server) createToken(w http.ResponseWriter, r *request) {
 		return
 	}
 	var out map[string]any
-	s.withWrite(func(st *state) { out = tokenJSON(s.newToken(st, sp), false, false) })
+	s.withWrite(func(st *state) {
+		// The Console refuses a flock it does not have; the message is the
+		// one it gives for a malformed flock_id (the docs quote no other).
+		if sp.flockID != "" && !st.flocks[sp.flockID] {
+			return
+		}
+		out = tokenJSON(s.newToken(st, sp), false, false)
+	})
+	if out == nil {
+		s.fail(w, http.StatusBadRequest, msgNoFlock)
+		return
+	}
 	s.writeJSON(w, http.StatusOK, map[string]any{"canarytoken": out, "result": "success"})
 }
 
