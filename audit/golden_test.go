@@ -259,3 +259,31 @@ func TestFromClientErrors(t *testing.T) {
 	assert.Contains(t, err.Error(), "audit: reading tokens")
 	assert.NotContains(t, err.Error(), wrong)
 }
+
+// TestRepeatSourcesAreNotPrintedTwice: with TopN 2 the top sources are
+// 203.0.113.7 and 198.51.100.23; of the repeat sources, 203.0.113.7 is
+// only named, and 192.0.2.44, outside the top, keeps its row.
+func TestRepeatSourcesAreNotPrintedTwice(t *testing.T) {
+	t.Parallel()
+	srv := goldenServer(t)
+	rep, err := audit.Full(context.Background(), audit.FromClient(srv.Client()),
+		&audit.Options{Now: func() time.Time { return goldenClock }, TopN: 2})
+	require.NoError(t, err)
+	require.Len(t, rep.Incidents.TopSources, 2)
+	require.Len(t, rep.Incidents.RepeatSources, 2, "the JSON keeps both lists whole")
+
+	var txt, md bytes.Buffer
+	require.NoError(t, rep.WriteText(&txt))
+	require.NoError(t, rep.WriteMarkdown(&md))
+	for name, out := range map[string]string{"text": txt.String(), "markdown": md.String()} {
+		rows := 0
+		for _, line := range strings.Split(out, "\n") {
+			if strings.Contains(line, "203.0.113.7") && strings.Contains(line, "2026-11-23 13:00:00 UTC") {
+				rows++
+			}
+		}
+		assert.Equal(t, 1, rows, "%s: 203.0.113.7 has one row", name)
+		assert.Regexp(t, `(?i)in (the )?top source ips above: .?203\.0\.113\.7`, out, name)
+		assert.Regexp(t, `192\.0\.2\.44.*2026-11-25 08:00:00 UTC`, out, "%s: a repeat source outside the top keeps its row", name)
+	}
+}

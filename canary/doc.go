@@ -71,6 +71,19 @@
 // from its first bytes before anything is sent, and its bytes are streamed,
 // so large files cost no memory.
 //
+// # Tracing and metrics
+//
+// The SDK has no tracing dependency. To trace its HTTP calls with
+// OpenTelemetry, give it an *http.Client whose Transport is otelhttp's:
+//
+//	hc := &http.Client{Transport: otelhttp.NewTransport(http.DefaultTransport)}
+//	c, err := canary.NewClient(canary.WithDomain("abc123"), canary.WithAuthToken(tok), canary.WithHTTPClient(hc))
+//
+// Every request, retries included, then gets its own span. Any
+// http.RoundTripper middleware works the same way (see the
+// WithHTTPClient tracing example). Do not record request headers: the auth
+// token travels in X-Canary-Auth-Token.
+//
 // # Lenient decoding
 //
 // The Console sends "True", "1586249623" and "80" as strings and numbers as

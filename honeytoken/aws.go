@@ -91,7 +91,8 @@ func awsSecretGate(s string) bool {
 			letters = false
 		}
 	}
-	if letters || hasAnyFoldPrefix(s, "test", "pass", "pwd", "token", "changeit", "changeme") {
+	// allHex: a 40-digit hash (a git commit id) is never a decoy, so Scan skips them.
+	if letters || allHex(s) || hasAnyFoldPrefix(s, "test", "pass", "pwd", "token", "changeit", "changeme") {
 		return false
 	}
 	return shannon(s) > entropyGeneric && !hasStopWord(s) && decodableInBase64(s)

@@ -53,7 +53,8 @@ func databaseURLSpec() *spec {
 		var ct [16]byte
 		ks.seal(sc, sp.code, &id, &ct)
 		pw := dbPassword.render(ks, sc, &ct, sc.buf[:0], nil)
-		if shannon(string(pw)) <= entropyGeneric || hasStopWord(string(pw)) {
+		// allHex: a 32-digit trace id or hash is never a decoy, so Scan skips them.
+		if shannon(string(pw)) <= entropyGeneric || hasStopWord(string(pw)) || allHex(string(pw)) {
 			return id, "", "", false
 		}
 		return id, string(appendDatabaseURL(sc.buf[:0], ks, sc, &ct)), "", true

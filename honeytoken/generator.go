@@ -49,6 +49,7 @@ type Generator struct {
 	order    []Format
 	dispatch [256][]*spec
 	byLen    map[int][]*spec // prefix-less candidates (AWS secrets, database passwords)
+	scan     scanTables      // how Scan finds each format (scan.go)
 	now      func() time.Time
 	rand     io.Reader
 }
@@ -149,6 +150,7 @@ func NewGenerator(key []byte, opts ...Option) (*Generator, error) {
 	// ASIA keys with one keyed filter (see awsSpec).
 	g.byLen[40] = []*spec{g.specs[AWSAccessKey]}
 	g.byLen[dbPasswordLen] = []*spec{g.specs[DatabaseURL]}
+	g.scan = newScanTables(g)
 	return g, nil
 }
 

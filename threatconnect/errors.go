@@ -84,6 +84,9 @@ type APIError struct {
 	Message    string // the platform's message, or the HTTP status text
 	Method     string // e.g. "POST"
 	Path       string // the API path, e.g. "/v2/indicators/addresses" (never a query)
+	// ErrCode is the v3 error envelope's "errCode", such as "0x1001"
+	// ({"errCode":...,"message":...,"status":"Error"}); "" for v2 errors.
+	ErrCode string
 	// RetryAfter is the server's Retry-After, when it sent one.
 	RetryAfter time.Duration
 	// Body is the start of the response body (at most 1 MiB), with secrets
@@ -102,6 +105,9 @@ func (e *APIError) Error() string {
 		fmt.Fprintf(&b, "status %q: ", e.Status)
 	}
 	b.WriteString(e.Message)
+	if e.ErrCode != "" {
+		b.WriteString(" [errCode " + e.ErrCode + "]")
+	}
 	if hint := e.hint(); hint != "" {
 		b.WriteString(" (" + hint + ")")
 	}

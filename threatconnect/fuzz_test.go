@@ -57,3 +57,46 @@ func FuzzDecode(f *testing.F) {
 		_, _ = errorText(body)
 	})
 }
+
+// FuzzTQLString: any string value becomes one quoted TQL string literal
+// that reads back as the same value (no way out of the quotes), or an error
+// for what TQL cannot carry (control characters, invalid UTF-8).
+func FuzzTQLString(f *testing.F) {
+	for _, s := range []string{"", "canary", `a"b`, `a\b`, `\`, `"`, `\"`, `x" or tag = "y`, `it's`, "a\nb", "\xff", `\\"`, "ünï"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		q := TQLSummary.Eq(s)
+		if q.Err() != nil {
+			var ve *ValidationError
+			if !errors.As(q.Err(), &ve) {
+				t.Fatalf("error is %T, want *ValidationError", q.Err())
+			}
+			return
+		}
+		text := q.String()
+		const prefix = `summary = "`
+		if len(text) < len(prefix)+1 || text[:len(prefix)] != prefix || text[len(text)-1] != '"' {
+			t.Fatalf("not one comparison: %q", text)
+		}
+		// Read the literal back as a TQL lexer does: '\' escapes the next
+		// byte; an unescaped '"' ends the string.
+		body := text[len(prefix) : len(text)-1]
+		var got []byte
+		for i := 0; i < len(body); i++ {
+			switch body[i] {
+			case '\\':
+				i++
+				if i == len(body) {
+					t.Fatalf("dangling escape in %q", text)
+				}
+			case '"':
+				t.Fatalf("unescaped quote ends the string early in %q", text)
+			}
+			got = append(got, body[i])
+		}
+		if string(got) != s {
+			t.Fatalf("read back %q, want %q", got, s)
+		}
+	})
+}

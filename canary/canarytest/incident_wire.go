@@ -181,7 +181,7 @@ func (inc *incident) desc(eventLimit int, loc *time.Location) descWire {
 		Events:       inc.events(eventLimit, loc),
 		EventsCount:  strconv.Itoa(len(inc.eventsRaw)),
 		FlockID:      inc.flockID,
-		FlockName:    flockName(inc.flockID),
+		FlockName:    firstNonEmpty(inc.flockName, flockName(inc.flockID)),
 		LocalTime:    inc.created.UTC().Format(localLayout),
 		Logtype:      strconv.Itoa(inc.logtype),
 		Memo:         inc.memo,
@@ -270,4 +270,11 @@ func humanAge(d time.Duration) string {
 		return fmt.Sprintf("%d hours", int(d/time.Hour))
 	}
 	return fmt.Sprintf("%d days", int(d/(24*time.Hour)))
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }

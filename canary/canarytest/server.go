@@ -164,7 +164,48 @@ func init() {
 		"/incidents/acknowledge":    {post, (*Server).bulkAck},
 		"/incidents/unacknowledge":  {post, (*Server).bulkUnack},
 		"/incidents/delete":         {del, (*Server).bulkDelete},
+
+		"/devices/all":                      {get, (*Server).listDevices},
+		"/devices/live":                     {get, (*Server).listDevices},
+		"/devices/dead":                     {get, (*Server).listDevices},
+		"/devices/filter":                   {get, (*Server).filterDevices},
+		"/device/info":                      {get, (*Server).deviceInfo},
+		"/device/getinfo":                   {get, (*Server).deviceInfo},
+		"/device/ips":                       {get, (*Server).deviceIPs},
+		"/device/reboot":                    {post, (*Server).rebootDevice},
+		"/device/update":                    {post, (*Server).updateDevice},
+		"/device/configure":                 {post, (*Server).configureDevice},
+		"/bundles/list":                     {get, (*Server).bundles},
+		"/updates/list":                     {get, (*Server).updatesList},
+		"/flocks/list":                      {get, (*Server).flocksList},
+		"/flocks/filter":                    {get, (*Server).flocksFilter},
+		"/flocks/summary":                   {get, (*Server).flocksSummary},
+		"/flock/summary":                    {get, (*Server).flockSummary},
+		"/flock/list":                       {get, (*Server).flockMembers},
+		"/flock/settings":                   {get, (*Server).flockSettings},
+		"/flock/create":                     {post, (*Server).flockCreate},
+		"/flock/rename":                     {post, (*Server).flockRename},
+		"/flock/move":                       {post, (*Server).flockMove},
+		"/flock/delete":                     {post, (*Server).flockDelete},
+		"/canarytoken/create_factory":       {post, (*Server).createFactory},
+		"/canarytoken/list_factories":       {get, (*Server).listFactories},
+		"/canarytoken/delete_factory":       {del, (*Server).deleteFactory},
+		"/canarytokens/factory/list":        {get, (*Server).factoryKindsList},
+		"/canarytoken/factory/create":       {post, (*Server).factoryCreate},
+		"/canarytoken/factory":              {post, (*Server).factoryCreate},
+		"/canarytoken/factory/download":     {get, (*Server).factoryDownload},
+		"/audit_trail/fetch":                {get, (*Server).auditFetch},
+		"/settings":                         {get, (*Server).settings},
+		"/settings/is_ip_ignored":           {get, (*Server).isIPIgnored},
+		"/settings/is_ip_whitelisted":       {get, (*Server).isIPIgnored},
+		"/settings/is_hostname_whitelisted": {get, (*Server).isHostnameIgnored},
+		"/settings/whitelist_ip_port":       {post, (*Server).ignoreIP},
 	}
+}
+
+// factoryPaths authenticate with factory_auth instead of the API key.
+var factoryPaths = map[string]bool{
+	"/canarytoken/factory/create": true, "/canarytoken/factory": true, "/canarytoken/factory/download": true,
 }
 
 // ServeHTTP implements http.Handler, so the fake can also be mounted in
@@ -211,7 +252,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
 		s.fail(w, http.StatusBadRequest, "Could not process the parameters")
 		return
 	}
-	if !s.authorized(w, r) {
+	if !factoryPaths[path] && !s.authorized(w, r) {
 		return
 	}
 	rt.h(s, w, r)

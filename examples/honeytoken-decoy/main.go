@@ -22,9 +22,10 @@
 //	go run ./examples/honeytoken-decoy --demo
 //
 // The generator key is read from --key-file (32 or more bytes, raw or hex);
-// without it a fresh key is generated and saved as DIR/decoy.key (mode 0600)
-// so the decoy can be restarted with the same tokens. Exit status: 0 success,
-// 1 failure, 2 usage error.
+// without it, from decoykit/honeytoken-decoy.key in the user config folder.
+// A missing key file is created with a fresh key (mode 0600), so the decoy
+// can be restarted with the same tokens; it is never kept inside DIR, next
+// to the bait. Exit status: 0 success, 1 failure, 2 usage error.
 package main
 
 import (

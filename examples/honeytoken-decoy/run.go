@@ -20,6 +20,7 @@ import (
 
 	"github.com/decoykit/decoykit/honeytoken"
 	"github.com/decoykit/decoykit/honeytoken/decoy"
+	"github.com/decoykit/decoykit/internal/clihelp"
 )
 
 const (
@@ -38,10 +39,9 @@ type options struct {
 	trustedProxiesString string // --trusted-proxy as given
 }
 
-func parseFlags(args []string, stderr io.Writer) (*options, error) {
-	o := &options{shutdownGrace: 10 * time.Second}
+func newFlags(o *options) *flag.FlagSet {
 	fs := flag.NewFlagSet("honeytoken-decoy", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard)
 	fs.BoolVar(&o.demo, "demo", false, "send a clean request and three with honeytokens to the decoy, print the hits and exit")
 	fs.StringVar(&o.dir, "dir", "", "folder to mint the placement files into (default: a new temporary folder)")
 	fs.StringVar(&o.addr, "addr", "", "`host:port` to serve the decoy API on (default 127.0.0.1:8080; 127.0.0.1:0 with --demo)")
@@ -49,17 +49,50 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.webhook, "webhook", "", "also POST each alert as JSON to this `URL`")
 	fs.StringVar(&o.slack, "slack-webhook", "", "also post each alert to this Slack incoming webhook `URL`")
 	fs.StringVar(&o.trustedProxiesString, "trusted-proxy", "", "comma-separated `CIDRs` of proxies whose X-Forwarded-For is believed")
+	return fs
+}
+
+func usage(w io.Writer) {
+	_ = clihelp.Write(w, clihelp.Help{
+		Usage: "honeytoken-decoy [--demo] [--dir DIR] [--addr HOST:PORT] [--key-file FILE] [--webhook URL] [--slack-webhook URL] [--trusted-proxy CIDR,...]",
+		Summary: "Mint honeytokens into .env, config.json and .aws/credentials, serve a decoy API that catches\n" +
+			"their use, and print each hit (also logged to stderr, appended to DIR/hits.jsonl, sent to the webhooks).",
+		Flags: newFlags(&options{}),
+		Exit: []clihelp.Entry{
+			{Name: "0", Text: "success (serving: also when interrupted with Ctrl-C)"},
+			{Name: "1", Text: "failure: a file could not be written, the address could not be listened on, the demo went wrong"},
+			{Name: "2", Text: "usage error: bad flags or arguments"},
+		},
+		Footer: "Try: honeytoken-decoy --demo",
+	})
+}
+
+// usageError is a command-line mistake: exit status 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func parseFlags(args []string) (*options, error) {
+	o := &options{shutdownGrace: 10 * time.Second}
+	fs := newFlags(o)
 	if err := fs.Parse(args); err != nil {
-		return nil, err
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, err
+		}
+		msg := err.Error()
+		if f, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+			msg = "unknown flag " + f
+		}
+		return nil, &usageError{msg}
 	}
 	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		return nil, &usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
 	}
 	if o.trustedProxiesString != "" {
 		for _, s := range strings.Split(o.trustedProxiesString, ",") {
 			p, err := netip.ParsePrefix(strings.TrimSpace(s))
 			if err != nil {
-				return nil, fmt.Errorf("--trusted-proxy: %q is not a CIDR such as 10.0.0.0/8", s)
+				return nil, &usageError{fmt.Sprintf("--trusted-proxy: %q is not a CIDR such as 10.0.0.0/8", s)}
 			}
 			o.trusted = append(o.trusted, p)
 		}
@@ -75,15 +108,21 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 
 // run is the program: it returns the exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	o, err := parseFlags(args, stderr)
+	o, err := parseFlags(args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			usage(stdout)
 			return exitOK
 		}
-		fmt.Fprintln(stderr, "honeytoken-decoy:", err)
+		fmt.Fprintf(stderr, "honeytoken-decoy: %v (see honeytoken-decoy --help)\n", err)
 		return exitUsage
 	}
 	if err := serve(ctx, o, stdout, stderr); err != nil {
+		var ue *usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintf(stderr, "honeytoken-decoy: %v (see honeytoken-decoy --help)\n", err)
+			return exitUsage
+		}
 		fmt.Fprintln(stderr, "honeytoken-decoy:", err)
 		return exitFailure
 	}
@@ -138,14 +177,14 @@ func serve(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	if o.webhook != "" {
 		wh, err := decoy.NewWebhook(o.webhook, decoy.WithWebhookLogger(logger))
 		if err != nil {
-			return fmt.Errorf("--webhook: %w", err)
+			return &usageError{"--webhook: " + strings.TrimPrefix(err.Error(), "decoy: ")}
 		}
 		notifiers = append(notifiers, wh)
 	}
 	if o.slack != "" {
 		sl, err := decoy.NewSlack(o.slack, decoy.WithWebhookLogger(logger))
 		if err != nil {
-			return fmt.Errorf("--slack-webhook: %w", err)
+			return &usageError{"--slack-webhook: " + strings.TrimPrefix(err.Error(), "decoy: ")}
 		}
 		notifiers = append(notifiers, sl)
 	}

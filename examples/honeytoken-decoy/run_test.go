@@ -214,14 +214,14 @@ func TestUsageAndFailures(t *testing.T) {
 		code int
 		msg  string
 	}{
-		{"unknown flag", []string{"--nope"}, exitUsage, "flag provided but not defined"},
+		{"unknown flag", []string{"--nope"}, exitUsage, "honeytoken-decoy: unknown flag -nope (see honeytoken-decoy --help)"},
 		{"extra argument", []string{"serve"}, exitUsage, `unexpected argument "serve"`},
 		{"bad proxy", []string{"--trusted-proxy", "10.0.0.0/8,lan"}, exitUsage, `"lan" is not a CIDR`},
 		{"short key", []string{"--demo", "--key-file", shortKey}, exitFailure, "at least 32 random bytes"},
 		{"unreadable key", []string{"--demo", "--key-file", t.TempDir()}, exitFailure, "--key-file"},
-		{"bad webhook", []string{"--demo", "--webhook", "http://example.com/hook"}, exitFailure, "plain http is refused"},
-		{"bad slack", []string{"--demo", "--slack-webhook", "ftp://hooks.example/x"}, exitFailure, "--slack-webhook"},
-		{"help", []string{"-h"}, exitOK, "Usage of honeytoken-decoy"},
+		{"bad webhook", []string{"--demo", "--webhook", "http://example.com/hook"}, exitUsage, "plain http is refused"},
+		{"bad slack", []string{"--demo", "--slack-webhook", "ftp://hooks.example/x"}, exitUsage, "--slack-webhook"},
+		{"help", []string{"-h"}, exitOK, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -230,6 +230,14 @@ func TestUsageAndFailures(t *testing.T) {
 			code := run(context.Background(), append(c.args, "--dir", t.TempDir()), &stdout, &stderr)
 			assert.Equal(t, c.code, code)
 			assert.Contains(t, stderr.String(), c.msg)
+			if c.code == exitOK {
+				assert.Empty(t, stderr.String())
+				assert.True(t, strings.HasPrefix(stdout.String(), "usage: honeytoken-decoy"), "help goes to stdout: %s", stdout.String())
+				assert.Contains(t, stdout.String(), "--trusted-proxy CIDRS")
+				assert.Contains(t, stdout.String(), "exit status:")
+			} else {
+				assert.Equal(t, 1, strings.Count(stderr.String(), "\n"), stderr.String())
+			}
 		})
 	}
 }

@@ -118,7 +118,12 @@ type Request struct {
 	// unescape to Path.
 	RawPath string
 	Query   url.Values // sent in the URL (never put a secret here)
-	Form    url.Values // sent as an application/x-www-form-urlencoded body
+	// RawQuery, if set, is sent instead of Query.Encode(), byte for byte:
+	// for a query that must go on the wire (and be signed) exactly as a
+	// server or a caller spelled it, such as a "next" link's. It must be a
+	// valid URL query (no spaces, no '#', no control bytes).
+	RawQuery string
+	Form     url.Values // sent as an application/x-www-form-urlencoded body
 	// Multipart, when set, is the body instead of Form.
 	Multipart *multipartx.Body
 	// Body, when set, is sent as is with ContentType (it must be replayable
@@ -467,6 +472,12 @@ func (s *Sender) build(ctx context.Context, r Request, attempt int) (*http.Reque
 		}
 	}
 	u := s.resolve(r.Path, r.RawPath, r.Query)
+	if r.RawQuery != "" {
+		if !validRawQuery(r.RawQuery) {
+			return nil, fmt.Errorf("%s %s: RawQuery is not a valid URL query", r.Method, r.Path)
+		}
+		u.RawQuery = r.RawQuery
+	}
 	var body io.Reader
 	var length int64
 	ctype := ""
@@ -515,6 +526,31 @@ func (s *Sender) build(ctx context.Context, r Request, attempt int) (*http.Reque
 		}
 	}
 	return req, nil
+}
+
+// validRawQuery reports whether q may go on the request line as is: only
+// the bytes RFC 3986 allows in a query (unreserved, sub-delims, ':', '@',
+// '/', '?') and well-formed percent escapes.
+func validRawQuery(q string) bool {
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case strings.IndexByte("-._~!$&'()*+,;=:@/?", c) >= 0:
+		case c == '%':
+			if i+2 >= len(q) || !isHex(q[i+1]) || !isHex(q[i+2]) {
+				return false
+			}
+			i += 2
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 // unwrapURLError drops net/url's wrapper, whose message repeats the full URL.
