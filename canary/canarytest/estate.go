@@ -181,20 +181,20 @@ func (st *state) addDevice(d *device) {
 }
 
 // listDeviceJSON is the list shape of /devices/{all,live,dead}.
-func listDeviceJSON(d *device, now time.Time) map[string]any {
+func listDeviceJSON(d *device, now time.Time, loc *time.Location) map[string]any {
 	up := int64(0)
 	if d.live {
 		up = int64(now.Sub(d.firstSeen).Seconds())
 	}
 	return map[string]any{
-		"description": d.description, "first_seen": d.firstSeen.Format(jsTimeLayout), "first_seen_std": stdTime(d.firstSeen, nil),
+		"description": d.description, "first_seen": d.firstSeen.Format(jsTimeLayout), "first_seen_std": stdTime(d.firstSeen, loc),
 		"gcp_project": "", "gcp_zone": "", "id": d.id, "ignore_notifications": false,
 		"ignore_notifications_disconnects": false, "ignore_notifications_reconnects": false, "instance_id": "",
 		"ip_address": d.ip, "ippers": ippers(d.personality), "last_seen": d.lastSeen.Format(jsTimeLayout),
-		"last_seen_std": stdTime(d.lastSeen, nil), "live": d.live, "local_time": d.lastSeen.Format(localLayout),
+		"last_seen_std": stdTime(d.lastSeen, loc), "live": d.live, "local_time": d.lastSeen.Format(localLayout),
 		"location": d.location, "mac_address": d.mac, "migration_status": "", "name": d.name, "netmask": "24",
 		"note": "", "outside_bird": false, "public_ip": "", "personality": d.personality, "region_id": "",
-		"sensor": "thinkstcanary", "subnet": "", "updated": httpTime(now), "updated_std": stdTime(now, nil),
+		"sensor": "thinkstcanary", "subnet": "", "updated": httpTime(now), "updated_std": stdTime(now, loc),
 		"updated_timestamp": now.Unix(), "uptime": up, "uptime_age": "", "version": d.version,
 	}
 }
@@ -248,17 +248,22 @@ func boolParam(v string) bool {
 func (s *Server) listDevices(w http.ResponseWriter, r *request) {
 	want := strings.TrimPrefix(r.path, "/devices/")
 	feed := map[string]string{"all": "All Devices", "live": "Live Devices", "dead": "Dead Devices"}[want]
+	loc, okTZ := tzParam(r.params.Get("tz"))
+	if !okTZ {
+		s.fail(w, http.StatusBadRequest, "Parameter tz was invalid.")
+		return
+	}
 	now := s.now()
 	out := []map[string]any{}
 	s.withRead(func(st *state) {
 		for _, d := range st.est.devices {
 			if want == "all" || (want == "live") == d.live {
-				out = append(out, listDeviceJSON(d, now))
+				out = append(out, listDeviceJSON(d, now, loc))
 			}
 		}
 	})
 	s.writeJSON(w, http.StatusOK, map[string]any{"devices": out, "feed": feed, "result": "success",
-		"updated": httpTime(now), "updated_std": stdTime(now, nil), "updated_timestamp": now.Unix()})
+		"updated": httpTime(now), "updated_std": stdTime(now, loc), "updated_timestamp": now.Unix()})
 }
 
 func (s *Server) filterDevices(w http.ResponseWriter, r *request) {
@@ -919,6 +924,11 @@ func (s *Server) auditFetch(w http.ResponseWriter, r *request) {
 			*d.t = t
 		}
 	}
+	loc, okTZ := tzParam(p.Get("tz"))
+	if !okTZ {
+		s.fail(w, http.StatusBadRequest, "Parameter tz was invalid.")
+		return
+	}
 	action, term := p.Get("action_filter"), strings.ToLower(p.Get("search_term"))
 	var match []*auditEntry
 	s.withRead(func(st *state) {
@@ -940,7 +950,7 @@ func (s *Server) auditFetch(w http.ResponseWriter, r *request) {
 			fl = e.flockID
 		}
 		page = append(page, map[string]any{"action_type": e.action, "additional_information": nil, "flock_id": fl,
-			"id": e.id, "message": e.message, "timestamp": stdTime(e.at, nil), "user": e.user,
+			"id": e.id, "message": e.message, "timestamp": stdTime(e.at, loc), "user": e.user,
 			"user_browser_agent": "", "user_browser_language": "", "user_ip": e.ip})
 	}
 	var next, prev any
@@ -1038,13 +1048,13 @@ type apiKey struct {
 var apiKeyTypes = map[string]bool{"read-only": true, "canarytoken-deploy": true, "breadcrumb-deploy": true, "analyst": true, "admin": true}
 
 func apiKeyJSON(k *apiKey, withLastUsed bool) map[string]any {
-	m := map[string]any{"auth_token": k.token, "auth_token_type": k.typ, "created": stdTime(k.created),
+	m := map[string]any{"auth_token": k.token, "auth_token_type": k.typ, "created": stdTime(k.created, nil),
 		"created_by": "Global-API-Token[key_id:ffffffff]", "key_id": k.keyID, "managed_flocks": []string{k.flockID},
 		"note": k.note, "watched_flocks": []string{}}
 	if withLastUsed {
 		var lu any
 		if !k.lastUsed.IsZero() {
-			lu = stdTime(k.lastUsed)
+			lu = stdTime(k.lastUsed, nil)
 		}
 		m["last_used"] = lu
 	}

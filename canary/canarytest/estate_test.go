@@ -384,3 +384,28 @@ func TestCanarytokenDeployKey(t *testing.T) {
 	require.ErrorIs(t, err, canary.ErrNotFound)
 	assert.NotContains(t, err.Error(), key.AuthToken.Reveal())
 }
+
+func TestEstateTimeZones(t *testing.T) {
+	t.Parallel()
+	srv := demoServer(t)
+	c := srv.Client()
+	ctx := context.Background()
+	utc, err := c.Devices.List(ctx, nil)
+	require.NoError(t, err)
+	berlin, err := c.Devices.List(ctx, &canary.ListDevicesOptions{TZ: "Europe/Berlin"})
+	require.NoError(t, err)
+	require.Len(t, berlin, len(utc))
+	for i := range utc {
+		assert.True(t, utc[i].LastSeen.Equal(berlin[i].LastSeen), "tz changes the _std text, not the instant")
+		assert.NotEqual(t, string(utc[i].Raw), string(berlin[i].Raw))
+	}
+	p, err := c.AuditTrail.List(ctx, &canary.AuditTrailOptions{TZ: "Asia/Tokyo", Limit: 1})
+	require.NoError(t, err)
+	require.Len(t, p.Items, 1)
+	assert.Contains(t, string(p.Items[0].Raw), "UTC+0900")
+	q, err := c.AuditTrail.List(ctx, &canary.AuditTrailOptions{Limit: 1})
+	require.NoError(t, err)
+	assert.True(t, p.Items[0].Timestamp.Equal(q.Items[0].Timestamp))
+	status, _ := call(t, srv, "GET", "/devices/all", url.Values{"tz": {"Mars/Olympus"}})
+	assert.Equal(t, http.StatusBadRequest, status)
+}
