@@ -14,7 +14,10 @@ import (
 // by kind and by token, first and last seen, the top source IPs and the ones
 // that hit several tokens, disabled tokens with incidents, incidents on
 // deleted tokens), with a finding and a concrete recommendation for each
-// problem.
+// problem. When src is a BirdSource (FromClient is one) the report also
+// has the estate: birds by flock, dead birds and how long since they were
+// last seen, birds behind on updates, flocks without birds or tokens,
+// coverage and incidents per flock.
 //
 // Full reads the tokens first and then streams the incidents once: memory
 // grows with the number of tokens and is bounded for incidents (per-kind,
@@ -49,6 +52,16 @@ func Full(ctx context.Context, src Source, opts *Options) (*Report, error) {
 	r.Findings = coverageFindings(&r.Coverage, s)
 	r.Findings = append(r.Findings, hygieneFindings(r.Hygiene, s)...)
 	r.Findings = append(r.Findings, incidentFindings(r.Incidents, a, s)...)
+	if bs, ok := src.(BirdSource); ok {
+		b, err := bs.Birds(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("audit: reading devices and flocks: %w", err)
+		}
+		if b != nil {
+			r.Estate = estateOf(b, e, a, s)
+			r.Findings = append(r.Findings, estateFindings(r.Estate)...)
+		}
+	}
 	sortFindings(r.Findings)
 	return r, nil
 }
@@ -64,6 +77,7 @@ type incidentAgg struct {
 	ips                           *tracker
 	unknownSource                 int
 	deleted                       *tracker
+	flocks                        map[string]*flockIncidents
 }
 
 func newIncidentAgg(s settings) *incidentAgg {
@@ -127,6 +141,7 @@ func (a *incidentAgg) kind(k canary.Kind) *KindIncidents {
 }
 
 func (a *incidentAgg) add(e *estate, inc *canary.Incident) {
+	a.addFlock(inc)
 	at := incidentTime(inc)
 	unacked := !inc.Acknowledged
 	a.total++

@@ -2,7 +2,6 @@ package honeytoken
 
 import (
 	"crypto/ed25519"
-	"crypto/x509"
 	"encoding/pem"
 	"hash/crc32"
 	"math/big"
@@ -13,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"golang.org/x/crypto/ssh"
 )
 
 // unique is gitleaks' "unique token" boundary suffix (config/gitleaks.toml, v8.30.1).
@@ -32,7 +32,7 @@ var formatRules = map[Format]struct {
 	GitHubOAuth:       {[]string{`gho_[0-9a-zA-Z]{36}`, `^gho_[0-9A-Za-z]{36}$`}, 3, true},
 	GitHubApp:         {[]string{`(?:ghu|ghs)_[0-9a-zA-Z]{36}`, `^ghs_[0-9A-Za-z]{36}$`}, 3, true},
 	GitHubFineGrained: {[]string{`github_pat_\w{82}`, `^github_pat_11[0-9A-Za-z]{20}_[0-9A-Za-z]{59}$`}, 3, false},
-	GitLabPAT:         {[]string{`glpat-[\w-]{20}`, `\bglpat-[0-9a-zA-Z_-]{27,300}\.[0-9a-z]{2}[0-9a-z]{7}\b`}, 4, true},
+	GitLabPAT:         {[]string{`glpat-[\w-]{20}`, `\b(glpat-[a-zA-Z0-9\-=_]{27,300}.[0-9a-z]{2}.[a-z0-9]{9})\b`, `^glpat-[0-9A-Za-z_-]{38}\.01\.[0-9a-z]{9}$`}, 3, true},
 	StripeSecret:      {[]string{`\b((?:sk|rk)_(?:test|live|prod)_[a-zA-Z0-9]{10,99})` + unique, `^sk_live_51[0-9A-Za-z]{97}$`}, 2, false},
 	StripeRestricted:  {[]string{`\b((?:sk|rk)_(?:test|live|prod)_[a-zA-Z0-9]{10,99})` + unique, `^rk_live_51[0-9A-Za-z]{97}$`}, 2, false},
 	SlackBot:          {[]string{`xoxb-[0-9]{10,13}-[0-9]{10,13}[a-zA-Z0-9-]*`, `^xoxb-[0-9]{10,13}-[0-9]{10,13}-[0-9A-Za-z]{24}$`}, 3, false},
@@ -170,9 +170,9 @@ func independentChecksum(v string) bool {
 	if strings.HasPrefix(v, "glpat-") {
 		body, crc := v[:len(v)-7], v[len(v)-7:]
 		want := strconv.FormatUint(uint64(crc32.ChecksumIEEE([]byte(body))), 36)
-		dot := strings.LastIndexByte(body, '.')
+		dot := strings.IndexByte(body, '.')
 		wantLen := strconv.FormatInt(int64(dot-len("glpat-")), 36)
-		return crc == strings.Repeat("0", 7-len(want))+want && body[dot+1:] == strings.Repeat("0", 2-len(wantLen))+wantLen
+		return crc == strings.Repeat("0", 7-len(want))+want && body[dot:] == ".01."+strings.Repeat("0", 2-len(wantLen))+wantLen
 	}
 	txt := new(big.Int).SetUint64(uint64(crc32.ChecksumIEEE([]byte(v[4:34])))).Text(62)
 	swapped := strings.Map(func(r rune) rune {
@@ -226,16 +226,26 @@ func mutate(s string, i int) string {
 	panic("nothing to mutate in " + s)
 }
 
+// assertPrivateKeyParses checks that v is what it claims: an OpenSSH private key
+// holding an Ed25519 key, as golang.org/x/crypto/ssh (the parser TruffleHog v3
+// and most Go tools use) reads it, that it signs, and that the public key in
+// the file is the seed's.
 func assertPrivateKeyParses(t *testing.T, v string) {
 	t.Helper()
 	blk, rest := pem.Decode([]byte(v))
 	require.NotNil(t, blk)
 	require.Empty(t, strings.TrimSpace(string(rest)))
-	require.Equal(t, "PRIVATE KEY", blk.Type)
-	k, err := x509.ParsePKCS8PrivateKey(blk.Bytes)
+	require.Equal(t, "OPENSSH PRIVATE KEY", blk.Type)
+	k, err := ssh.ParseRawPrivateKey([]byte(v))
 	require.NoError(t, err)
-	priv, ok := k.(ed25519.PrivateKey)
-	require.True(t, ok)
-	sig := ed25519.Sign(priv, []byte("decoy"))
+	priv, ok := k.(*ed25519.PrivateKey)
+	require.True(t, ok, "an OpenSSH key of type %T", k)
+	sig := ed25519.Sign(*priv, []byte("decoy"))
 	require.True(t, ed25519.Verify(priv.Public().(ed25519.PublicKey), []byte("decoy"), sig))
+	signer, err := ssh.ParsePrivateKey([]byte(v))
+	require.NoError(t, err)
+	require.Equal(t, ssh.KeyAlgoED25519, signer.PublicKey().Type())
+	for _, line := range strings.Split(strings.TrimSpace(v), "\n") {
+		require.LessOrEqual(t, len(line), 70, "ssh-keygen wraps at 70 characters")
+	}
 }

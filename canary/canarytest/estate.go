@@ -115,18 +115,26 @@ func (st *state) addAudit(action, message, flockID string, at time.Time) {
 		flockID: flockID, user: "API Token", ip: "127.0.0.1", at: at.UTC()})
 }
 
-// seedFlocks adds e's flocks and birds as of now and returns the flocks
-// tokens go to (the default flock first).
+// seedFlocks adds e's flocks and birds as of now, with the audit-trail
+// entries of their setup (a flock_create per flock, a device_push_settings
+// per bird), and returns the flocks tokens go to (the default flock first).
 func (st *state) seedFlocks(flocks []FlockSpec, now time.Time) []string {
 	targets := []string{defaultFlock}
 	ipSeq := 10
+	var log []auditEntry // added in time order at the end
+	defer func() {
+		sort.SliceStable(log, func(i, j int) bool { return log[i].at.Before(log[j].at) })
+		for _, e := range log {
+			st.addAudit(e.action, e.message, e.flockID, e.at)
+		}
+	}()
 	for _, fs := range flocks {
 		id := defaultFlock
 		if fs.Name != "" && fs.Name != "Default Flock" {
 			id = flockIDFor(fs.Name)
 			if st.est.flocks[id] == nil {
 				st.est.flocks[id] = &flock{id: id, name: fs.Name}
-				st.addAudit("flock_create", fmt.Sprintf("User 'API Token' created the flock %s", fs.Name), id, now.Add(-400*24*time.Hour))
+				log = append(log, auditEntry{action: "flock_create", message: "User 'API Token' created the flock " + fs.Name, flockID: id, at: now.Add(-400 * 24 * time.Hour)})
 			}
 			if !fs.NoTokens {
 				targets = append(targets, id)
@@ -154,7 +162,10 @@ func (st *state) seedFlocks(flocks []FlockSpec, now time.Time) []string {
 				d.lastSeen = now.Add(-down)
 			}
 			d.mac = "00:00:5e:00:53:" + d.id[14:16]
-			st.addDevice(d)
+			if st.est.deviceBy[d.id] == nil {
+				st.addDevice(d)
+				log = append(log, auditEntry{action: "device_push_settings", message: "User 'API Token' pushed settings to the device " + d.id, flockID: id, at: d.firstSeen})
+			}
 		}
 	}
 	return targets

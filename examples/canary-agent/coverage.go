@@ -39,7 +39,9 @@ func reportFlags(fs *flag.FlagSet, name string, build func(context.Context, audi
 			}
 			e.g.output = formatMarkdown
 		}
+		stop := e.progress("reading the Console").pagesOnly()
 		rep, err := build(ctx, audit.FromClient(e.c))
+		stop()
 		if err != nil {
 			return err
 		}

@@ -61,6 +61,41 @@ func (p *progress) done() {
 	fmt.Fprint(p.w, "\r\033[K")
 }
 
+// pagesOnly draws "what: N pages, R/s" every p.every until stop is
+// called, for work that reads the Console without handing items over one
+// by one (the audit reports). stop clears the line and waits for the
+// drawing goroutine.
+func (p *progress) pagesOnly() (stop func()) {
+	if p == nil {
+		return func() {}
+	}
+	quit, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(p.every)
+		defer tick.Stop()
+		for {
+			select {
+			case <-quit:
+				return
+			case <-tick.C:
+				t := p.now()
+				rate := ""
+				if secs := t.Sub(p.start).Seconds(); secs > 0 {
+					rate = fmt.Sprintf(", %.0f pages/s", float64(p.pages.Load()-p.base)/secs)
+				}
+				fmt.Fprintf(p.w, "\r\033[K%s: %d pages%s", p.what, p.pages.Load()-p.base, rate)
+				p.wroteSomething = true
+			}
+		}
+	}()
+	return func() {
+		close(quit)
+		<-done
+		p.done()
+	}
+}
+
 // isTerminal reports whether w is a terminal (a character device), as
 // kubectl and gh decide whether to draw progress.
 func isTerminal(w io.Writer) bool {

@@ -6,8 +6,10 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -75,4 +77,24 @@ func TestCountingTransportCountsRequests(t *testing.T) {
 		require.NoError(t, resp.Body.Close())
 	}
 	assert.Equal(t, int64(3), n.Load())
+}
+
+func TestProgressPagesOnly(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		var buf bytes.Buffer
+		var pages atomic.Int64
+		p := newProgress(&buf, "reading the Console", &pages, time.Now)
+		stop := p.pagesOnly()
+		pages.Add(10)
+		time.Sleep(1100 * time.Millisecond) // five redraws, at 200ms, 400ms, ... 1s
+		stop()
+		out := buf.String()
+		assert.Contains(t, out, "\r\033[Kreading the Console: 10 pages, 50 pages/s")
+		assert.Equal(t, 5, strings.Count(out, "pages/s"))
+		assert.True(t, strings.HasSuffix(out, "\r\033[K"), "the line is cleared at the end")
+
+		var quiet *progress
+		quiet.pagesOnly()() // nil: no goroutine, nothing drawn
+	})
 }
