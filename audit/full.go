@@ -3,6 +3,7 @@ package audit
 import (
 	"context"
 	"fmt"
+	"iter"
 	"sort"
 	"time"
 
@@ -19,22 +20,38 @@ import (
 // last seen, birds behind on updates, flocks without birds or tokens,
 // coverage and incidents per flock.
 //
-// Full reads the tokens first and then streams the incidents once: memory
-// grows with the number of tokens and is bounded for incidents (per-kind,
+// Full reads the tokens and then streams the incidents once: memory grows
+// with the number of tokens and is bounded for incidents (per-kind,
 // per-token and at most opts.MaxSourceIPs per-source-IP counters), whatever
 // their number. An incident is linked to a token by node_id, or, when no
 // token has that node_id, by the token code ("canarytoken") in its events.
+// With FromClient the reads overlap: the incident listing starts with the
+// token listing (read ahead by at most incidentReadAhead incidents until the
+// tokens are in), and the devices and flocks are fetched meanwhile.
 func Full(ctx context.Context, src Source, opts *Options) (*Report, error) {
 	s, err := prepare(src, opts)
 	if err != nil {
 		return nil, err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	incidents := src.Incidents
+	var birds func() (*Birds, error)
+	if _, ok := src.(overlapping); ok {
+		ra := startReadAhead(ctx, src.Incidents(ctx), readAheadBatch, incidentReadAhead/readAheadBatch)
+		defer ra.stop()
+		incidents = func(context.Context) iter.Seq2[*canary.Incident, error] { return ra.all(ctx) }
+		if bs, ok := src.(BirdSource); ok {
+			birds = startBirds(ctx, bs)
+			defer func() { _, _ = birds() }() // wait for it, whatever happens
+		}
 	}
 	e, err := loadTokens(ctx, src)
 	if err != nil {
 		return nil, err
 	}
 	a := newIncidentAgg(s)
-	for inc, err := range src.Incidents(ctx) {
+	for inc, err := range incidents(ctx) {
 		if err != nil {
 			return nil, fmt.Errorf("audit: reading incidents: %w", err)
 		}
@@ -53,7 +70,10 @@ func Full(ctx context.Context, src Source, opts *Options) (*Report, error) {
 	r.Findings = append(r.Findings, hygieneFindings(r.Hygiene, s)...)
 	r.Findings = append(r.Findings, incidentFindings(r.Incidents, a, s)...)
 	if bs, ok := src.(BirdSource); ok {
-		b, err := bs.Birds(ctx)
+		if birds == nil {
+			birds = func() (*Birds, error) { return bs.Birds(ctx) }
+		}
+		b, err := birds()
 		if err != nil {
 			return nil, fmt.Errorf("audit: reading devices and flocks: %w", err)
 		}

@@ -79,8 +79,9 @@ func gitlabSpec() *spec {
 		ks.seal(sc, sp.code, &id, &ct)
 		v := appendGitLab(sc.buf[:0], ks, sc, &ct)
 		// gitleaks' gitlab-pat matches the first 26 characters and needs entropy > 3
-		// there; the whole token must pass the avoidance check.
-		if shannon(string(v[:26])) <= 3 || avoided(string(v), gitlabFixed) || !decodableInBase64(string(v)) {
+		// there; TruffleHog's gitlab v3 detector skips a token whose entropy is
+		// below 3.6; the whole token must pass the avoidance check.
+		if shannon(string(v[:26])) <= 3 || shannon(string(v)) < 3.6 || avoided(string(v), gitlabFixed) || !decodableInBase64(string(v)) {
 			return id, "", "", false
 		}
 		return id, string(v), "", true

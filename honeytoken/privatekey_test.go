@@ -110,7 +110,7 @@ func TestPrivateKeyOpenSSHLayout(t *testing.T) {
 	g := newTestGenerator(t, "privatekey-layout")
 	tok, err := g.Generate(PrivateKey, Meta{})
 	require.NoError(t, err)
-	assertPrivateKeyParses(t, tok.Value)
+	assertPrivateKeyParses(t, tok.Value, true)
 	blk, _ := pem.Decode([]byte(tok.Value))
 	require.NotNil(t, blk)
 	// Every unencrypted OpenSSH Ed25519 key starts with the same 62 bytes (82 base64 characters).

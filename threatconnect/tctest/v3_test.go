@@ -65,3 +65,45 @@ func TestV3ErrorsUseTheV3Envelope(t *testing.T) {
 		assert.NotEmpty(t, env["message"])
 	}
 }
+
+func TestV3RefusedWriteLeavesNothingBehind(t *testing.T) {
+	t.Parallel()
+	s := docServer(t)
+	post := func(body string) (int, string) {
+		target := "/api/v3/indicators"
+		req, err := http.NewRequest("POST", s.URL+target, strings.NewReader(body))
+		require.NoError(t, err)
+		req.Header.Set("Authorization", signV3(target, "POST"))
+		req.Header.Set("Timestamp", docTS)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := s.HTTPClient().Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		var env map[string]any
+		_ = json.NewDecoder(resp.Body).Decode(&env)
+		msg, _ := env["message"].(string)
+		return resp.StatusCode, msg
+	}
+	for _, body := range []string{
+		`{"type":"Host","hostName":"a.example","associatedGroups":{"data":[{"name":"New group","type":"Incident"}]},"tags":{"data":[{"name":"x"}],"mode":"merge"}}`,
+		`{"type":"Host","hostName":"a.example","associatedGroups":{"data":[{"name":"New group","type":"Incident"}]},"securityLabels":{"data":[{"name":"TLP:PURPLE"}]}}`,
+		`{"type":"Host","hostName":"a.example","attributes":{"data":[{"type":"No Such Type","value":"v"}]}}`,
+		`{"type":"Host","hostName":"a.example","rating":9}`,
+		`{"type":"Host","hostName":"a.example","associatedGroups":{"data":[{"id":424242}]}}`,
+	} {
+		code, msg := post(body)
+		assert.Equal(t, http.StatusBadRequest, code, body)
+		assert.NotEmpty(t, msg)
+		assert.Empty(t, s.Indicators(""), body)
+		assert.Empty(t, s.Groups(""), body)
+	}
+	code, _ := post(`{"type":"Host","hostName":"A.Example","associatedGroups":{"data":[{"name":"New group","type":"Incident"}]}}`)
+	assert.Equal(t, http.StatusCreated, code)
+	code, _ = post(`{"type":"Host","hostName":"a.example","associatedGroups":{"data":[{"name":"New group","type":"Incident"}]}}`)
+	assert.Equal(t, http.StatusOK, code, "the same summary again is an update")
+	inds, groups := s.Indicators(""), s.Groups("")
+	require.Len(t, inds, 1)
+	require.Len(t, groups, 1, "a group named twice is found, not created twice")
+	assert.Equal(t, []int64{groups[0].ID}, inds[0].Groups)
+	assert.NotEqual(t, inds[0].ID, groups[0].ID)
+}
