@@ -25,6 +25,9 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	if r.Incidents != nil {
 		ew.printf("- Incidents: %s.\n", md(incidentsLine(r.Incidents)))
 	}
+	if r.Estate != nil {
+		ew.printf("- Estate: %s.\n", md(estateLine(r.Estate)))
+	}
 	ew.printf("- Findings: %s.\n\n", severityCounts(r.Findings))
 
 	ew.println("## Findings\n")
@@ -73,6 +76,9 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 
 	if sec := r.Incidents; sec != nil {
 		writeIncidentsMarkdown(ew, sec)
+	}
+	if r.Estate != nil {
+		writeEstateMarkdown(ew, r.Estate)
 	}
 	return ew.err
 }

@@ -31,6 +31,9 @@ func (r *Report) WriteText(w io.Writer) error {
 	if r.Incidents != nil {
 		tew.printf("Incidents\t%s\n", incidentsLine(r.Incidents))
 	}
+	if r.Estate != nil {
+		tew.printf("Estate\t%s\n", clean(estateLine(r.Estate)))
+	}
 	tew.printf("Findings\t%s\n", severityCounts(r.Findings))
 	flush(ew, tew, tw)
 
@@ -119,6 +122,9 @@ func (r *Report) WriteText(w io.Writer) error {
 			}
 			flush(ew, tew, tw)
 		}
+	}
+	if r.Estate != nil {
+		writeEstateText(ew, r.Estate)
 	}
 	return ew.err
 }

@@ -4,14 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"iter"
-	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/decoykit/decoykit/internal/lenient"
-	"github.com/decoykit/decoykit/internal/pager"
 	"github.com/decoykit/decoykit/internal/rest"
 )
 
@@ -169,6 +167,16 @@ func (w *auditPageWire) page() *Page[*AuditEvent] {
 	return p
 }
 
+// decodeAuditPage decodes an audit trail page with encoding/json (the trail
+// is small next to the token and incident listings: no fast decoder).
+func decodeAuditPage(c *Client, r rest.Request, status int, body []byte) (*Page[*AuditEvent], error) {
+	var w auditPageWire
+	if err := c.decode(r, status, body, &w); err != nil {
+		return nil, err
+	}
+	return w.page(), nil
+}
+
 // List returns one page of the audit trail, newest first (GET
 // /audit_trail/fetch). Page.TotalPages is the Console's page_count.
 //
@@ -184,11 +192,7 @@ func (s *AuditTrailService) List(ctx context.Context, opts *AuditTrailOptions) (
 	if err != nil {
 		return nil, err
 	}
-	var out auditPageWire
-	if err := s.client.get(ctx, "/audit_trail/fetch", q, &out); err != nil {
-		return nil, err
-	}
-	return out.page(), nil
+	return fetchPage(ctx, s.client, "/audit_trail/fetch", q, decodeAuditPage, nil)
 }
 
 // All iterates over every entry of the audit trail that opts selects,
@@ -204,13 +208,5 @@ func (s *AuditTrailService) All(ctx context.Context, opts *AuditTrailOptions) it
 	if opts != nil {
 		o = *opts
 	}
-	return pipelinedList(ctx, s.client, "/audit_trail/fetch", o.query,
-		func(path string, body []byte) (pager.Page[*AuditEvent], error) {
-			var w auditPageWire
-			if err := s.client.decode(rest.Request{Method: http.MethodGet, Path: path}, http.StatusOK, body, &w); err != nil {
-				return pager.Page[*AuditEvent]{}, err
-			}
-			p := w.page()
-			return pager.Page[*AuditEvent]{Items: p.Items, Next: p.NextCursor}, nil
-		})
+	return listAll(ctx, s.client, "/audit_trail/fetch", o.query, decodeAuditPage)
 }

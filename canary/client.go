@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"runtime"
 
-	"github.com/decoykit/decoykit/internal/jsonscan"
 	"github.com/decoykit/decoykit/internal/redact"
 	"github.com/decoykit/decoykit/internal/rest"
 )
@@ -179,22 +178,6 @@ func (*laxEnvelope) resultOptional() {}
 
 func (c *Client) get(ctx context.Context, path string, q url.Values, out enveloped) error {
 	return c.do(ctx, rest.Request{Method: http.MethodGet, Path: path, Query: q}, out)
-}
-
-// getRaw fetches a body for a pipelined pager, checked for HTTP errors and
-// for the error envelope (found without decoding the body); the caller
-// decodes it with decode.
-func (c *Client) getRaw(ctx context.Context, path string, q url.Values) ([]byte, error) {
-	r := rest.Request{Method: http.MethodGet, Path: path, Query: q}
-	resp, err := c.sender.Do(ctx, r)
-	if err != nil {
-		return nil, c.mapError(r, err)
-	}
-	if res, _, err := jsonscan.String(resp.Body, "result"); err == nil && res == "error" {
-		msg, _, _ := jsonscan.String(resp.Body, "message")
-		return nil, c.apiError(r, resp.StatusCode, msg, resp.Body)
-	}
-	return resp.Body, nil
 }
 
 // post sends a form. idempotent marks calls that are safe to repeat (enable,

@@ -150,7 +150,8 @@ func awsSpec(f Format, prefix string) *spec {
 		id = ks.awsID(sc, sp.code, v)
 		kid := appendAWSKeyID(sc.buf[:0], prefix, ks.site.awsAccount, v)
 		// aws-access-token: entropy > 3 and an allowlist for ids ending in EXAMPLE.
-		if shannon(string(kid)) <= 3 || !decodableInBase64(string(kid)) || bytes.Contains(kid, []byte("EXAMPLE")) {
+		if shannon(string(kid)) <= 3 || !decodableInBase64(string(kid)) || bytes.Contains(kid, []byte("EXAMPLE")) ||
+			avoided(string(kid), awsPrefixFixed) {
 			return id, "", "", false
 		}
 		value = string(kid)
@@ -179,7 +180,7 @@ func awsSpec(f Format, prefix string) *spec {
 				}
 			}
 			c12 := uint64(base32.idx[s[12]])
-			if w>>39 != 1 || (w&(1<<39-1))<<1|c12>>4 != ks.site.awsAccount {
+			if acct := (w&(1<<39-1))<<1 | c12>>4; w>>39 != 1 || acct != ks.site.awsAccount && acct != ks.site.awsLegacyAccount {
 				return id, 0, 0, false
 			}
 			v := (c12 & 15) << 35

@@ -44,21 +44,23 @@ type Token struct {
 // Generator mints and recognises honeytokens under a secret key. It is safe for
 // concurrent use. Its key never appears in fmt or slog output.
 type Generator struct {
-	keys     []*keySet // [0] is current; the rest are retired
-	specs    map[Format]*spec
-	order    []Format
-	dispatch [256][]*spec
-	byLen    map[int][]*spec // prefix-less candidates (AWS secrets, database passwords)
-	scan     scanTables      // how Scan finds each format (scan.go)
-	now      func() time.Time
-	rand     io.Reader
+	keys      []*keySet // [0] is current; the rest are retired
+	specs     map[Format]*spec
+	order     []Format
+	dispatch  [256][]*spec
+	byLen     map[int][]*spec // prefix-less candidates (AWS secrets, database passwords)
+	scan      scanTables      // how Scan finds each format (scan.go)
+	now       func() time.Time
+	rand      io.Reader
+	jwtClaims JWTClaims
 }
 
 type config struct {
-	retired [][]byte
-	customs []CustomFormat
-	now     func() time.Time
-	rand    io.Reader
+	retired   [][]byte
+	customs   []CustomFormat
+	now       func() time.Time
+	rand      io.Reader
+	jwtClaims JWTClaims
 }
 
 // Option configures a [Generator].
@@ -116,7 +118,7 @@ func NewGenerator(key []byte, opts ...Option) (*Generator, error) {
 	if err := checkKey("key", key); err != nil {
 		return nil, err
 	}
-	g := &Generator{specs: maps.Clone(builtinSpecs), order: Formats(), now: c.now, rand: c.rand,
+	g := &Generator{specs: maps.Clone(builtinSpecs), order: Formats(), now: c.now, rand: c.rand, jwtClaims: c.jwtClaims,
 		byLen: map[int][]*spec{}}
 	g.keys = append(g.keys, newKeySet(key))
 	for i, k := range c.retired {
@@ -186,6 +188,7 @@ func (g *Generator) Formats() []Format { return slices.Clone(g.order) }
 type genInput struct {
 	now  time.Time
 	meta Meta
+	jwt  JWTClaims
 }
 
 // maxAttempts bounds re-rolls; a value passes the quality gates with probability
@@ -202,7 +205,7 @@ func (g *Generator) Generate(f Format, meta Meta) (Token, error) {
 	if sp == nil {
 		return Token{}, unknownFormat(f)
 	}
-	in := genInput{now: g.now(), meta: meta}
+	in := genInput{now: g.now(), meta: meta, jwt: g.jwtClaims}
 	ks := g.keys[0]
 	sc := ks.getScratch()
 	defer ks.putScratch(sc)

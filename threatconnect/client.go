@@ -20,8 +20,9 @@ import (
 // Version is the SDK version sent in the User-Agent header.
 const Version = "0.1.0"
 
-// Client talks to one ThreatConnect instance through the v2 API. It is safe
-// for concurrent use and does not change after NewClient returns.
+// Client talks to one ThreatConnect instance through the v2 API and, as
+// Client.V3, the v3 API. It is safe for concurrent use and does not change
+// after NewClient returns.
 type Client struct {
 	// Owners lists the organizations, communities and sources the API user
 	// can reach.

@@ -2,6 +2,7 @@ package threatconnect
 
 import (
 	"errors"
+	"os"
 	"testing"
 )
 
@@ -97,6 +98,53 @@ func FuzzTQLString(f *testing.F) {
 		}
 		if string(got) != s {
 			t.Fatalf("read back %q, want %q", got, s)
+		}
+	})
+}
+
+// FuzzV3Decode: any v3 response body (an item, a page with a next link and
+// a count, an error envelope) is a result or an error, never a panic; a
+// next link either is refused or becomes a cursor that may go on the wire
+// as is.
+func FuzzV3Decode(f *testing.F) {
+	for _, name := range []string{"indicator_create_response.json", "group_create_response.json", "pagination_response.json", "error_response.json"} {
+		b, err := os.ReadFile("testdata/v3/" + name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	for _, s := range []string{`{"data":[],"next":"https://h/api/v3/indicators?resultStart=%zz"}`, `{"data":{"tags":{}}}`,
+		`{"data":[{"id":"x","rating":"4.00","associatedGroups":{"data":[{"id":"1"}]}}],"count":-1}`, `{"next":"::"}`} {
+		f.Add([]byte(s))
+	}
+	c, err := NewClient(WithBaseURL("https://h/api"), WithAPIToken("fuzz-token"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		_ = errCodeOf(body)
+		env, err := c.decode("GET", "/v3/indicators", 200, body)
+		if err != nil {
+			return
+		}
+		var one wireIndicatorV3
+		if c.v3Data("GET", "/v3/indicators", env, &one) == nil {
+			_ = one.indicator()
+		}
+		var g wireGroupV3
+		if c.v3Data("GET", "/v3/groups", env, &g) == nil {
+			_ = g.group()
+		}
+		var items []wireIndicatorV3
+		if c.v3Data("GET", "/v3/indicators", env, &items) == nil {
+			for _, w := range items {
+				_ = w.indicator()
+			}
+		}
+		cur, err := c.nextCursor("GET", "/v3/indicators", env.Next, "v3", "indicators")
+		if err == nil && cur != "" && (!validQuery(cur) || checkCursor(cur) != nil) {
+			t.Fatalf("next link %q gave cursor %q, which cannot go on the wire", env.Next, cur)
 		}
 	})
 }

@@ -49,15 +49,3 @@ func TestV3GroupsAgainstTheFake(t *testing.T) {
 	_, err = c.V3.Groups.Get(ctx, 999999, nil)
 	assert.ErrorIs(t, err, threatconnect.ErrNotFound)
 }
-
-func TestV3OwnersList(t *testing.T) {
-	t.Parallel()
-	_, c, _ := newFake(t)
-	owners, err := c.V3.Owners.List(context.Background())
-	require.NoError(t, err)
-	var names []string
-	for _, o := range owners {
-		names = append(names, o.Name)
-	}
-	assert.Equal(t, []string{"Example Organization", "Common Community"}, names)
-}

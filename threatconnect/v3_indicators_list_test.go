@@ -40,6 +40,18 @@ func TestV3PaginationGolden(t *testing.T) {
 	assert.Equal(t, "/api/v3/indicators?resultStart=2&resultLimit=2", (*got)[1].target)
 }
 
+func TestV3NextLinkNeverLeavesTheAPIRoot(t *testing.T) {
+	t.Parallel()
+	c, got := mockV3(t, http.StatusOK, `{"status":"Success","data":[{"id":1,"type":"Host","summary":"a.example"}],"next":"https://evil.example/api/v3/indicators?resultStart=1"}`)
+	p, err := c.V3.Indicators.List(context.Background(), nil)
+	require.NoError(t, err)
+	_, err = c.V3.Indicators.List(context.Background(), &threatconnect.V3ListOptions{Cursor: p.NextCursor})
+	require.NoError(t, err)
+	require.Len(t, *got, 2)
+	assert.Equal(t, "tc.example", (*got)[1].host, "the query is sent to the client's own API root")
+	assert.Equal(t, "/api/v3/indicators?resultStart=1", (*got)[1].target)
+}
+
 func TestV3NextLinkChecks(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct{ next, cursor, err string }{

@@ -22,6 +22,7 @@ import (
 // captured is what a mocked v3 call received.
 type captured struct {
 	method, target, body string
+	host                 string
 	header               http.Header
 }
 
@@ -40,7 +41,7 @@ func mockV3(t *testing.T, status int, body string) (*threatconnect.Client, *[]ca
 		if r.Body != nil {
 			b, _ = io.ReadAll(r.Body)
 		}
-		got = append(got, captured{r.Method, r.URL.RequestURI(), string(b), r.Header.Clone()})
+		got = append(got, captured{r.Method, r.URL.RequestURI(), string(b), r.URL.Host, r.Header.Clone()})
 		resp := httpmock.NewStringResponse(status, body)
 		resp.Header.Set("Content-Type", "application/json")
 		return resp, nil
@@ -271,4 +272,23 @@ func TestV3FakeRefusesUnknownLabelAndLeavesNothing(t *testing.T) {
 		SecurityLabels: []string{"TLP:PURPLE"}}, nil)
 	require.ErrorIs(t, err, threatconnect.ErrInvalidRequest)
 	assert.Empty(t, srv.Indicators(""))
+}
+
+func TestV3SecretsStayOutOfErrors(t *testing.T) {
+	t.Parallel()
+	// A hostile server echoes what it can: the error values must not hold
+	// the secret anywhere down their chain.
+	c, _ := mockV3(t, http.StatusUnauthorized, `{"status":"Error","errCode":"0x1002","message":"Signature data did not match: `+testSecret+`"}`)
+	_, err := c.V3.Indicators.List(context.Background(), &threatconnect.V3ListOptions{TQL: threatconnect.TQLTag.Eq("x")})
+	require.Error(t, err)
+	assert.ErrorIs(t, err, threatconnect.ErrUnauthorized)
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		for _, verb := range []string{"%v", "%+v", "%#v"} {
+			assert.NotContains(t, fmt.Sprintf(verb, e), testSecret)
+		}
+	}
+	var ae *threatconnect.APIError
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, "0x1002", ae.ErrCode)
+	assert.NotContains(t, string(ae.Body), testSecret)
 }

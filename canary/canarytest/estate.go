@@ -115,18 +115,26 @@ func (st *state) addAudit(action, message, flockID string, at time.Time) {
 		flockID: flockID, user: "API Token", ip: "127.0.0.1", at: at.UTC()})
 }
 
-// seedFlocks adds e's flocks and birds as of now and returns the flocks
-// tokens go to (the default flock first).
+// seedFlocks adds e's flocks and birds as of now, with the audit-trail
+// entries of their setup (a flock_create per flock, a device_push_settings
+// per bird), and returns the flocks tokens go to (the default flock first).
 func (st *state) seedFlocks(flocks []FlockSpec, now time.Time) []string {
 	targets := []string{defaultFlock}
 	ipSeq := 10
+	var log []auditEntry // added in time order at the end
+	defer func() {
+		sort.SliceStable(log, func(i, j int) bool { return log[i].at.Before(log[j].at) })
+		for _, e := range log {
+			st.addAudit(e.action, e.message, e.flockID, e.at)
+		}
+	}()
 	for _, fs := range flocks {
 		id := defaultFlock
 		if fs.Name != "" && fs.Name != "Default Flock" {
 			id = flockIDFor(fs.Name)
 			if st.est.flocks[id] == nil {
 				st.est.flocks[id] = &flock{id: id, name: fs.Name}
-				st.addAudit("flock_create", fmt.Sprintf("User 'API Token' created the flock %s", fs.Name), id, now.Add(-400*24*time.Hour))
+				log = append(log, auditEntry{action: "flock_create", message: "User 'API Token' created the flock " + fs.Name, flockID: id, at: now.Add(-400 * 24 * time.Hour)})
 			}
 			if !fs.NoTokens {
 				targets = append(targets, id)
@@ -154,7 +162,10 @@ func (st *state) seedFlocks(flocks []FlockSpec, now time.Time) []string {
 				d.lastSeen = now.Add(-down)
 			}
 			d.mac = "00:00:5e:00:53:" + d.id[14:16]
-			st.addDevice(d)
+			if st.est.deviceBy[d.id] == nil {
+				st.addDevice(d)
+				log = append(log, auditEntry{action: "device_push_settings", message: "User 'API Token' pushed settings to the device " + d.id, flockID: id, at: d.firstSeen})
+			}
 		}
 	}
 	return targets
@@ -175,14 +186,14 @@ func listDeviceJSON(d *device, now time.Time) map[string]any {
 		up = int64(now.Sub(d.firstSeen).Seconds())
 	}
 	return map[string]any{
-		"description": d.description, "first_seen": d.firstSeen.Format(jsTimeLayout), "first_seen_std": stdTime(d.firstSeen),
+		"description": d.description, "first_seen": d.firstSeen.Format(jsTimeLayout), "first_seen_std": stdTime(d.firstSeen, nil),
 		"gcp_project": "", "gcp_zone": "", "id": d.id, "ignore_notifications": false,
 		"ignore_notifications_disconnects": false, "ignore_notifications_reconnects": false, "instance_id": "",
 		"ip_address": d.ip, "ippers": ippers(d.personality), "last_seen": d.lastSeen.Format(jsTimeLayout),
-		"last_seen_std": stdTime(d.lastSeen), "live": d.live, "local_time": d.lastSeen.Format(localLayout),
+		"last_seen_std": stdTime(d.lastSeen, nil), "live": d.live, "local_time": d.lastSeen.Format(localLayout),
 		"location": d.location, "mac_address": d.mac, "migration_status": "", "name": d.name, "netmask": "24",
 		"note": "", "outside_bird": false, "public_ip": "", "personality": d.personality, "region_id": "",
-		"sensor": "thinkstcanary", "subnet": "", "updated": httpTime(now), "updated_std": stdTime(now),
+		"sensor": "thinkstcanary", "subnet": "", "updated": httpTime(now), "updated_std": stdTime(now, nil),
 		"updated_timestamp": now.Unix(), "uptime": up, "uptime_age": "", "version": d.version,
 	}
 }
@@ -198,10 +209,10 @@ func infoDeviceJSON(d *device, st *state, withSettings bool) map[string]any {
 	}
 	m := map[string]any{
 		"description": d.description, "device_id": d.id, "device_live": pyBool(d.live), "device_version": d.version,
-		"first_seen": epoch(d.firstSeen), "first_seen_std": stdTime(d.firstSeen), "flock_id": d.flockID,
+		"first_seen": epoch(d.firstSeen), "first_seen_std": stdTime(d.firstSeen, nil), "flock_id": d.flockID,
 		"ghost": "False", "id": d.id, "ignore_notifications_disconnect": "False", "ignore_notifications_general": "False",
 		"ip_address": d.ip, "ippers": ippers(d.personality), "last_heartbeat": epoch(d.lastSeen),
-		"last_seen_std": stdTime(d.lastSeen), "live": pyBool(d.live), "location": d.location, "logtype": "1004",
+		"last_seen_std": stdTime(d.lastSeen, nil), "live": pyBool(d.live), "location": d.location, "logtype": "1004",
 		"mac": d.mac, "mac_address": d.mac, "name": d.name, "need_reboot": pyBool(d.needReboot), "netmask": "24",
 		"node_id": d.id, "reconnect_count": "0", "sensor": "thinkstcanary", "service_count": "21",
 		"unacknowledged_incidents": unacked, "uptime": "0", "was_rollback": "False",
@@ -246,7 +257,7 @@ func (s *Server) listDevices(w http.ResponseWriter, r *request) {
 		}
 	})
 	s.writeJSON(w, http.StatusOK, map[string]any{"devices": out, "feed": feed, "result": "success",
-		"updated": httpTime(now), "updated_std": stdTime(now), "updated_timestamp": now.Unix()})
+		"updated": httpTime(now), "updated_std": stdTime(now, nil), "updated_timestamp": now.Unix()})
 }
 
 func (s *Server) filterDevices(w http.ResponseWriter, r *request) {
@@ -928,7 +939,7 @@ func (s *Server) auditFetch(w http.ResponseWriter, r *request) {
 			fl = e.flockID
 		}
 		page = append(page, map[string]any{"action_type": e.action, "additional_information": nil, "flock_id": fl,
-			"id": e.id, "message": e.message, "timestamp": stdTime(e.at), "user": e.user,
+			"id": e.id, "message": e.message, "timestamp": stdTime(e.at, nil), "user": e.user,
 			"user_browser_agent": "", "user_browser_language": "", "user_ip": e.ip})
 	}
 	var next, prev any

@@ -68,7 +68,7 @@ func NewServer(opts ...Option) *Server {
 	}
 	s := &Server{
 		cfg:      cfg,
-		st:       newState(cfg.seed),
+		st:       newState(cfg.seed, cfg.flocks),
 		faultRNG: rand.New(rand.NewPCG(cfg.seed^0x5bd1e995, cfg.seed)),
 	}
 	s.ts = httptest.NewServer(s)

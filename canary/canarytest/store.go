@@ -85,8 +85,8 @@ type state struct {
 	est        *estateState // devices, flocks, factories, audit trail, ignore list
 }
 
-func newState(seed uint64) *state {
-	return &state{
+func newState(seed uint64, flocks []string) *state {
+	st := &state{
 		tokenByID: map[string]*token{},
 		incByKey:  map[string]*incident{},
 		incByHash: map[string]*incident{},
@@ -94,6 +94,10 @@ func newState(seed uint64) *state {
 		queries:   map[int64]any{},
 		est:       newEstateState(),
 	}
+	for _, id := range flocks {
+		st.ensureFlock(id)
+	}
+	return st
 }
 
 const alnum = "abcdefghijklmnopqrstuvwxyz0123456789"
@@ -249,4 +253,12 @@ func (st *state) remember(q any) int64 {
 		st.queryOrder = st.queryOrder[1:]
 	}
 	return id
+}
+
+// ensureFlock makes the flock id exist (WithFlocks, AddToken, Seed), named
+// after its ID unless it has a name already.
+func (st *state) ensureFlock(id string) {
+	if st.est.flocks[id] == nil {
+		st.est.flocks[id] = &flock{id: id, name: flockName(id)}
+	}
 }

@@ -122,6 +122,7 @@ func (s *Server) newToken(st *state, sp *tokenSpec) *token {
 	if flock == "" {
 		flock = "flock:default"
 	}
+	st.ensureFlock(flock) // AddToken and Seed create the flock
 	t := &token{
 		seq:       st.tokenSeq,
 		id:        st.randString(alnum, 25),
@@ -276,10 +277,19 @@ func (s *Server) createTokenWith(w http.ResponseWriter, r *request, factoryAuth 
 	}
 	var out map[string]any
 	s.withWrite(func(st *state) {
+		// The Console refuses a flock it does not have; the message is the
+		// one it gives for a malformed flock_id (the docs quote no other).
+		if sp.flockID != "" && st.est.flocks[sp.flockID] == nil {
+			return
+		}
 		t := s.newToken(st, sp)
 		t.factoryAuth = factoryAuth
 		out = tokenJSON(t, false, false)
 	})
+	if out == nil {
+		s.fail(w, http.StatusBadRequest, msgNoFlock)
+		return
+	}
 	s.writeJSON(w, http.StatusOK, map[string]any{"canarytoken": out, "result": "success"})
 }
 

@@ -15,10 +15,16 @@
 //	                                       (--all adds acknowledged ones, --limit 0 lifts the bound)
 //	create --kind K --memo M [--file F]    create a token (--cloned-web, --redirect-url, --process-name for the kinds that need them)
 //	coverage [--fail-on SEVERITY]          tokens by kind, missing recommended kinds, coverage score
-//	full [--fail-on SEVERITY]              coverage plus token hygiene, incidents, top source IPs and findings
+//	full [--fail-on SEVERITY]              coverage plus token hygiene, incidents, top source IPs, the estate
+//	                                       (Canaries by flock, dead ones, outdated ones) and findings
 //	ack KEY                                acknowledge an incident
 //	delete ID [--clear-incidents]          delete a token (or, given an incident key, the incident)
 //	download ID [-o FILE]                  save a token's file (.docx, .pdf, .png, .reg, .zip, ...)
+//	devices [--status all|live|dead] [--flock F]
+//	                                       the Canaries: flock, live or dead, version (and whether it is behind), last seen
+//	flocks                                 the flocks with their Canaries, tokens and incidents
+//	audit-trail [--action A] [--search S] [--after-id N] [--limit 50]
+//	                                       the Console's audit trail, newest first
 //
 // -o/--output chooses table (the default), wide (the long columns too),
 // json (--json) or markdown. While listing, progress (pages, items, rate)

@@ -103,6 +103,9 @@ var commands = []command{
 	{"ack", "KEY", "acknowledge an incident", ackFlags},
 	{"delete", "ID [--clear-incidents]", "delete a token (or an incident, given its key)", deleteFlags},
 	{"download", "ID [-o FILE]", "save a token's file", downloadFlags},
+	{"devices", "[--status all|live|dead] [--flock F]", "list the Canaries: flock, live or dead, version, last seen", devicesFlags},
+	{"flocks", "", "list the flocks with their Canaries, tokens and incidents", flocksFlags},
+	{"audit-trail", "[--action A] [--search S] [--after-id N] [--limit 50]", "the Console's audit trail, newest first", auditTrailFlags},
 }
 
 func usage(w io.Writer) {

@@ -202,8 +202,8 @@ func fieldEnd(v string, i int) (end, eq int) {
 }
 
 // mayBeDecoyJWT checks, without allocating, conditions every JWT honeytoken
-// meets and Recognize requires: three segments, an HS256 header and jti and
-// metadata claims. A service's own JWTs (RS256, ES256, other claims) then cost
+// meets and Recognize requires: three segments, an HS256 header and a jti
+// claim. A service's own JWTs (RS256, ES256, other claims) then cost
 // two small base64 decodes instead of a full parse with signature check,
 // which allocates. A decoy's bytes are fixed by its signature, so a string
 // failing these checks can never be recognised.
@@ -224,7 +224,7 @@ func mayBeDecoyJWT(s string) bool {
 		return false
 	}
 	n, err = base64.RawURLEncoding.Decode(buf, unsafe.Slice(unsafe.StringData(p), len(p)))
-	return err == nil && bytes.Contains(buf[:n], []byte(`"jti"`)) && bytes.Contains(buf[:n], []byte(`"metadata"`))
+	return err == nil && bytes.Contains(buf[:n], []byte(`"jti"`))
 }
 
 // bufPool holds scratch buffers for decoded values on the fast path.

@@ -23,7 +23,7 @@ func TestMayBeDecoyJWT(t *testing.T) {
 		SignedString([]byte("a service key"))
 	require.NoError(t, err)
 	rsHeader := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"RS256","kid":"k1","typ":"JWT"}`))
-	withClaims := base64.RawURLEncoding.EncodeToString([]byte(`{"jti":"x","metadata":"y"}`))
+	withClaims := base64.RawURLEncoding.EncodeToString([]byte(`{"jti":"x","sub":"y"}`))
 	cases := []struct {
 		name string
 		s    string

@@ -109,6 +109,10 @@ func New(cfg Config) (*Sender, error) {
 	return &Sender{cfg: cfg, client: &hc, log: log}, nil
 }
 
+// MaxBodyBytes is the cap on a success body: a caller that reads a body
+// itself (Read, Stream) applies it as Do does.
+func (s *Sender) MaxBodyBytes() int64 { return s.cfg.MaxBodyBytes }
+
 // Request is one API call.
 type Request struct {
 	Method string

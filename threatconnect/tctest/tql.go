@@ -253,7 +253,7 @@ func (e *tqlExpr) match(ind *Indicator) bool {
 	case "lastmodified":
 		have = []string{ind.LastModified.UTC().Format(time.RFC3339)}
 	}
-	any := func(f func(h, v string) bool) bool {
+	anyMatch := func(f func(h, v string) bool) bool {
 		for _, h := range have {
 			for _, v := range e.values {
 				if f(h, v.text) {
@@ -273,23 +273,23 @@ func (e *tqlExpr) match(ind *Indicator) bool {
 	}
 	switch e.op {
 	case "=", "in":
-		return any(func(h, v string) bool { return cmp(h, v) == 0 })
+		return anyMatch(func(h, v string) bool { return cmp(h, v) == 0 })
 	case "!=", "not in":
-		return !any(func(h, v string) bool { return cmp(h, v) == 0 })
+		return !anyMatch(func(h, v string) bool { return cmp(h, v) == 0 })
 	case ">":
-		return any(func(h, v string) bool { return cmp(h, v) > 0 })
+		return anyMatch(func(h, v string) bool { return cmp(h, v) > 0 })
 	case ">=":
-		return any(func(h, v string) bool { return cmp(h, v) >= 0 })
+		return anyMatch(func(h, v string) bool { return cmp(h, v) >= 0 })
 	case "<":
-		return any(func(h, v string) bool { return cmp(h, v) < 0 })
+		return anyMatch(func(h, v string) bool { return cmp(h, v) < 0 })
 	case "<=":
-		return any(func(h, v string) bool { return cmp(h, v) <= 0 })
+		return anyMatch(func(h, v string) bool { return cmp(h, v) <= 0 })
 	case "contains":
-		return any(func(h, v string) bool { return strings.Contains(strings.ToLower(h), strings.ToLower(v)) })
+		return anyMatch(func(h, v string) bool { return strings.Contains(strings.ToLower(h), strings.ToLower(v)) })
 	case "startswith":
-		return any(func(h, v string) bool { return strings.HasPrefix(strings.ToLower(h), strings.ToLower(v)) })
+		return anyMatch(func(h, v string) bool { return strings.HasPrefix(strings.ToLower(h), strings.ToLower(v)) })
 	case "endswith":
-		return any(func(h, v string) bool { return strings.HasSuffix(strings.ToLower(h), strings.ToLower(v)) })
+		return anyMatch(func(h, v string) bool { return strings.HasSuffix(strings.ToLower(h), strings.ToLower(v)) })
 	}
 	return false
 }

@@ -157,15 +157,23 @@ func applyStrings(have []string, c *v3Collection) ([]string, string) {
 	return have, ""
 }
 
-// applyV3 applies a v3 body's scalar fields and collections to ind (the
-// caller holds s.mu).
-func (s *Server) applyV3(ind *Indicator, owner string, b *v3Body) string {
+// checkV3 checks a v3 body as the platform would before changing anything
+// (the caller holds s.mu): scores, modes, tags, labels that exist,
+// attribute types that exist, groups that exist or can be created.
+func (s *Server) checkV3(b *v3Body) string {
 	if msg := checkScores(b.Rating, b.Confidence); msg != "" {
 		return msg
 	}
+	for _, c := range []*v3Collection{b.Tags, b.SecurityLabels, b.Attributes, b.AssociatedGroups} {
+		if c != nil {
+			if _, msg := modeOf(c); msg != "" {
+				return msg
+			}
+		}
+	}
 	if b.Tags != nil {
 		for _, d := range b.Tags.Data {
-			if n := str(d, "name"); len([]rune(n)) > 128 {
+			if n := strings.TrimSpace(str(d, "name")); n == "" || len([]rune(n)) > 128 {
 				return "Tag name must be 1 to 128 characters"
 			}
 		}
@@ -187,21 +195,34 @@ func (s *Server) applyV3(ind *Indicator, owner string, b *v3Body) string {
 			}
 		}
 	}
-	var groups []int64
 	if b.AssociatedGroups != nil {
 		for _, d := range b.AssociatedGroups.Data {
 			if id := num(d, "id"); id > 0 {
 				if s.group(id) == nil {
 					return "Group " + strconv.FormatInt(id, 10) + " not found"
 				}
+				continue
+			}
+			if strings.TrimSpace(str(d, "name")) == "" || !groupTypesV3[str(d, "type")] {
+				return "An associated group needs an id, or a name and a type"
+			}
+		}
+	}
+	return ""
+}
+
+// applyV3 applies a v3 body that checkV3 accepted to ind (the caller holds
+// s.mu): its scalar fields, and each collection by its mode. A group named
+// by name and type is found in the owner or created, as on the platform.
+func (s *Server) applyV3(ind *Indicator, owner string, b *v3Body) {
+	var groups []int64
+	if b.AssociatedGroups != nil {
+		for _, d := range b.AssociatedGroups.Data {
+			if id := num(d, "id"); id > 0 {
 				groups = append(groups, id)
 				continue
 			}
-			name, typ := strings.TrimSpace(str(d, "name")), str(d, "type")
-			if name == "" || (typ != "Incident" && typ != "Event" && typ != "Adversary" && typ != "Campaign" && typ != "Threat" && typ != "Report") {
-				return "An associated group needs an id, or a name and a type"
-			}
-			groups = append(groups, s.findOrCreateGroup(owner, typ, name).ID)
+			groups = append(groups, s.findOrCreateGroup(owner, str(d, "type"), strings.TrimSpace(str(d, "name"))).ID)
 		}
 	}
 	// Everything is checked: apply.
@@ -215,24 +236,13 @@ func (s *Server) applyV3(ind *Indicator, owner string, b *v3Body) string {
 		ind.Active = *b.Active
 	}
 	if b.Tags != nil {
-		tags, msg := applyStrings(ind.Tags, b.Tags)
-		if msg != "" {
-			return msg
-		}
-		ind.Tags = tags
+		ind.Tags, _ = applyStrings(ind.Tags, b.Tags)
 	}
 	if b.SecurityLabels != nil {
-		labels, msg := applyStrings(ind.SecurityLabels, b.SecurityLabels)
-		if msg != "" {
-			return msg
-		}
-		ind.SecurityLabels = labels
+		ind.SecurityLabels, _ = applyStrings(ind.SecurityLabels, b.SecurityLabels)
 	}
 	if b.Attributes != nil {
-		mode, msg := modeOf(b.Attributes)
-		if msg != "" {
-			return msg
-		}
+		mode, _ := modeOf(b.Attributes)
 		if mode == "replace" {
 			ind.Attributes = nil
 		}
@@ -255,10 +265,7 @@ func (s *Server) applyV3(ind *Indicator, owner string, b *v3Body) string {
 		}
 	}
 	if b.AssociatedGroups != nil {
-		mode, msg := modeOf(b.AssociatedGroups)
-		if msg != "" {
-			return msg
-		}
+		mode, _ := modeOf(b.AssociatedGroups)
 		switch mode {
 		case "replace":
 			ind.Groups = nil
@@ -280,7 +287,6 @@ func (s *Server) applyV3(ind *Indicator, owner string, b *v3Body) string {
 		}
 	}
 	ind.LastModified = s.now().UTC().Truncate(time.Second)
-	return ""
 }
 
 func (s *Server) findOrCreateGroup(owner, typ, name string) *Group {
@@ -392,16 +398,12 @@ func (s *Server) v3Indicators(w http.ResponseWriter, r *http.Request, rest []str
 			return
 		}
 		// Check before creating, so a refused body leaves nothing behind.
-		probe := &Indicator{}
-		saved := s.nextID
-		if msg := s.applyV3(probe, owner, b); msg != "" {
-			s.nextID = saved
+		if msg := s.checkV3(b); msg != "" {
 			failV3(w, http.StatusBadRequest, msg)
 			return
 		}
-		s.nextID = saved
 		ind, created := s.upsert(owner, b.Type, c)
-		_ = s.applyV3(ind, owner, b)
+		s.applyV3(ind, owner, b)
 		code, message := http.StatusCreated, "Created"
 		if !created {
 			code, message = http.StatusOK, "Updated"
@@ -423,15 +425,11 @@ func (s *Server) v3Indicators(w http.ResponseWriter, r *http.Request, rest []str
 				failV3(w, http.StatusBadRequest, msg)
 				return
 			}
-			probe := ind.clone()
-			saved := s.nextID
-			if msg := s.applyV3(&probe, owner, b); msg != "" {
-				s.nextID = saved
+			if msg := s.checkV3(b); msg != "" {
 				failV3(w, http.StatusBadRequest, msg)
 				return
 			}
-			s.nextID = saved
-			_ = s.applyV3(ind, owner, b)
+			s.applyV3(ind, owner, b)
 			successV3(w, http.StatusOK, "Updated", s.wireV3(ind, fields(r)))
 		case http.MethodDelete:
 			delete(d.byKey, key(ind.Type, ind.Summary))
