@@ -65,6 +65,12 @@
 //	                          unacknowledged, last_seen}, sources {distinct, exact, unknown},
 //	                          top_sources[] and repeat_sources[] {ip, incidents, count_error,
 //	                          unacknowledged, tokens_hit, tokens_hit_at_least, first_seen, last_seen}
+//	estate           object   (full only, when the Source is a BirdSource) birds, live, dead,
+//	                          outdated, latest_version, flocks[] {id, name, birds, live_birds,
+//	                          dead_birds, tokens, enabled_tokens, score_percent, missing[],
+//	                          incidents, unacknowledged}, dead_birds[] and outdated_birds[]
+//	                          {node_id, name, flock_id, flock_name, version, live, last_seen,
+//	                          down_for_days}
 //	findings[]       object   rule, severity, subject, count, title, recommendation
 //
 // A token ref is {id, kind, memo, enabled, created}: reports name tokens by

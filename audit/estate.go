@@ -20,6 +20,7 @@ type tokenState struct {
 	incidents      int
 	unacked        int
 	first, last    time.Time
+	flockID        string
 }
 
 func (t *tokenState) triggered() bool { return t.triggeredCount > 0 || t.incidents > 0 }
@@ -52,6 +53,7 @@ func loadTokens(ctx context.Context, src Source) (*estate, error) {
 				Enabled: t.Enabled, Created: t.Created.UTC(),
 			},
 			triggeredCount: t.TriggeredCount,
+			flockID:        t.FlockID,
 		}
 		if t.Created.IsZero() {
 			ts.ref.Created = time.Time{}

@@ -16,6 +16,8 @@ const (
 	// RuleNoEnabledTokens (critical): not one token is enabled, so nothing
 	// can raise an alert.
 	RuleNoEnabledTokens = "no-enabled-tokens"
+	// RuleDeadBird (critical): a Canary device is offline, a blind spot.
+	RuleDeadBird = "dead-bird"
 	// RuleRepeatSource (critical with unacknowledged incidents, else info):
 	// one source IP triggered two or more different tokens.
 	RuleRepeatSource = "repeat-source"
@@ -27,6 +29,11 @@ const (
 	RuleUnacknowledgedSource = "unacknowledged-source"
 	// RuleMissingKind (medium): a recommended kind has no token at all.
 	RuleMissingKind = "missing-kind"
+	// RuleOutdatedBirds (medium): Canaries run software older than the
+	// newest update.
+	RuleOutdatedBirds = "outdated-birds"
+	// RuleFlockWithoutBirds (medium): a flock has no Canary device.
+	RuleFlockWithoutBirds = "flock-without-birds"
 	// RuleDisabledOnlyKind (medium for a recommended kind, else low): every
 	// token of a kind is disabled.
 	RuleDisabledOnlyKind = "disabled-only-kind"
@@ -36,6 +43,8 @@ const (
 	// RuleStaleTokens (low): tokens of a kind are older than the rotation
 	// period.
 	RuleStaleTokens = "stale-tokens"
+	// RuleFlockWithoutTokens (low): a flock has no Canarytoken.
+	RuleFlockWithoutTokens = "flock-without-tokens"
 	// RuleDeletedTokenIncidents (low): incidents remain from tokens that no
 	// longer exist.
 	RuleDeletedTokenIncidents = "incidents-on-deleted-tokens"
@@ -44,9 +53,9 @@ const (
 )
 
 var ruleOrder = []string{
-	RuleNoEnabledTokens, RuleRepeatSource, RuleUnacknowledgedIncidents, RuleUnacknowledgedSource,
-	RuleMissingKind, RuleDisabledOnlyKind, RuleDisabledTokenWithIncidents, RuleStaleTokens,
-	RuleDeletedTokenIncidents, RuleUnknownKind,
+	RuleNoEnabledTokens, RuleDeadBird, RuleRepeatSource, RuleUnacknowledgedIncidents, RuleUnacknowledgedSource,
+	RuleMissingKind, RuleOutdatedBirds, RuleFlockWithoutBirds, RuleDisabledOnlyKind, RuleDisabledTokenWithIncidents,
+	RuleStaleTokens, RuleFlockWithoutTokens, RuleDeletedTokenIncidents, RuleUnknownKind,
 }
 
 // sortFindings orders by severity, then by rule; within a rule the order of

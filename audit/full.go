@@ -3,6 +3,7 @@ package audit
 import (
 	"context"
 	"fmt"
+	"iter"
 	"sort"
 	"time"
 
@@ -14,24 +15,43 @@ import (
 // by kind and by token, first and last seen, the top source IPs and the ones
 // that hit several tokens, disabled tokens with incidents, incidents on
 // deleted tokens), with a finding and a concrete recommendation for each
-// problem.
+// problem. When src is a BirdSource (FromClient is one) the report also
+// has the estate: birds by flock, dead birds and how long since they were
+// last seen, birds behind on updates, flocks without birds or tokens,
+// coverage and incidents per flock.
 //
-// Full reads the tokens first and then streams the incidents once: memory
-// grows with the number of tokens and is bounded for incidents (per-kind,
+// Full reads the tokens and then streams the incidents once: memory grows
+// with the number of tokens and is bounded for incidents (per-kind,
 // per-token and at most opts.MaxSourceIPs per-source-IP counters), whatever
 // their number. An incident is linked to a token by node_id, or, when no
 // token has that node_id, by the token code ("canarytoken") in its events.
+// With FromClient the reads overlap: the incident listing starts with the
+// token listing (read ahead by at most incidentReadAhead incidents until the
+// tokens are in), and the devices and flocks are fetched meanwhile.
 func Full(ctx context.Context, src Source, opts *Options) (*Report, error) {
 	s, err := prepare(src, opts)
 	if err != nil {
 		return nil, err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	incidents := src.Incidents
+	var birds func() (*Birds, error)
+	if _, ok := src.(overlapping); ok {
+		ra := startReadAhead(ctx, src.Incidents(ctx), readAheadBatch, incidentReadAhead/readAheadBatch)
+		defer ra.stop()
+		incidents = func(context.Context) iter.Seq2[*canary.Incident, error] { return ra.all(ctx) }
+		if bs, ok := src.(BirdSource); ok {
+			birds = startBirds(ctx, bs)
+			defer func() { _, _ = birds() }() // wait for it, whatever happens
+		}
 	}
 	e, err := loadTokens(ctx, src)
 	if err != nil {
 		return nil, err
 	}
 	a := newIncidentAgg(s)
-	for inc, err := range src.Incidents(ctx) {
+	for inc, err := range incidents(ctx) {
 		if err != nil {
 			return nil, fmt.Errorf("audit: reading incidents: %w", err)
 		}
@@ -49,6 +69,19 @@ func Full(ctx context.Context, src Source, opts *Options) (*Report, error) {
 	r.Findings = coverageFindings(&r.Coverage, s)
 	r.Findings = append(r.Findings, hygieneFindings(r.Hygiene, s)...)
 	r.Findings = append(r.Findings, incidentFindings(r.Incidents, a, s)...)
+	if bs, ok := src.(BirdSource); ok {
+		if birds == nil {
+			birds = func() (*Birds, error) { return bs.Birds(ctx) }
+		}
+		b, err := birds()
+		if err != nil {
+			return nil, fmt.Errorf("audit: reading devices and flocks: %w", err)
+		}
+		if b != nil {
+			r.Estate = estateOf(b, e, a, s)
+			r.Findings = append(r.Findings, estateFindings(r.Estate)...)
+		}
+	}
 	sortFindings(r.Findings)
 	return r, nil
 }
@@ -64,6 +97,7 @@ type incidentAgg struct {
 	ips                           *tracker
 	unknownSource                 int
 	deleted                       *tracker
+	flocks                        map[string]*flockIncidents
 }
 
 func newIncidentAgg(s settings) *incidentAgg {
@@ -127,6 +161,7 @@ func (a *incidentAgg) kind(k canary.Kind) *KindIncidents {
 }
 
 func (a *incidentAgg) add(e *estate, inc *canary.Incident) {
+	a.addFlock(inc)
 	at := incidentTime(inc)
 	unacked := !inc.Acknowledged
 	a.total++

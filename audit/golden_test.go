@@ -37,6 +37,10 @@ var goldenClock = time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
 //   - 15 incidents, 5 acknowledged: 203.0.113.7 hit 4 tokens 7 times;
 //     198.51.100.23 hit the Word document 4 times; 192.0.2.44 hit 2 tokens;
 //     198.51.100.150 hit the PDF twice (both acknowledged).
+//   - 3 Canaries: SRV-FILE01 (live, current) and NAS-OLD (live, 4.0.3,
+//     behind canarytest.LatestVersion) in the default flock, which holds
+//     every token and incident; BR-JUMP (dead for 3 days) alone in
+//     "Branch Offices", a flock with no tokens.
 func goldenServer(t *testing.T) *canarytest.Server {
 	t.Helper()
 	srv := canarytest.NewServer(canarytest.WithClock(func() time.Time { return goldenClock }), canarytest.WithSeed(1))
@@ -60,6 +64,16 @@ func goldenServer(t *testing.T) *canarytest.Server {
 		{"wireguard", "WireGuard config on a departed admin's laptop", 300 * day, nil},
 		{"slack-api", "Slack token in the ops repo", 45 * day, nil},
 	}
+	_, err := srv.Seed(canarytest.Estate{Flocks: []canarytest.FlockSpec{
+		{Name: "Default Flock", Birds: []canarytest.BirdSpec{
+			{Name: "SRV-FILE01", Personality: "windows-fileshare"},
+			{Name: "NAS-OLD", Personality: "synology-nas", Version: "4.0.3"},
+		}},
+		{Name: "Branch Offices", NoTokens: true, Birds: []canarytest.BirdSpec{
+			{Name: "BR-JUMP", Personality: "linux-ssh", Dead: true, DownFor: 3 * day},
+		}},
+	}})
+	require.NoError(t, err)
 	ctx := context.Background()
 	c := srv.Client()
 	ids := make([]string, len(specs))
@@ -258,4 +272,32 @@ func TestFromClientErrors(t *testing.T) {
 	require.ErrorIs(t, err, canary.ErrUnauthorized)
 	assert.Contains(t, err.Error(), "audit: reading tokens")
 	assert.NotContains(t, err.Error(), wrong)
+}
+
+// TestRepeatSourcesAreNotPrintedTwice: with TopN 2 the top sources are
+// 203.0.113.7 and 198.51.100.23; of the repeat sources, 203.0.113.7 is
+// only named, and 192.0.2.44, outside the top, keeps its row.
+func TestRepeatSourcesAreNotPrintedTwice(t *testing.T) {
+	t.Parallel()
+	srv := goldenServer(t)
+	rep, err := audit.Full(context.Background(), audit.FromClient(srv.Client()),
+		&audit.Options{Now: func() time.Time { return goldenClock }, TopN: 2})
+	require.NoError(t, err)
+	require.Len(t, rep.Incidents.TopSources, 2)
+	require.Len(t, rep.Incidents.RepeatSources, 2, "the JSON keeps both lists whole")
+
+	var txt, md bytes.Buffer
+	require.NoError(t, rep.WriteText(&txt))
+	require.NoError(t, rep.WriteMarkdown(&md))
+	for name, out := range map[string]string{"text": txt.String(), "markdown": md.String()} {
+		rows := 0
+		for _, line := range strings.Split(out, "\n") {
+			if strings.Contains(line, "203.0.113.7") && strings.Contains(line, "2026-11-23 13:00:00 UTC") {
+				rows++
+			}
+		}
+		assert.Equal(t, 1, rows, "%s: 203.0.113.7 has one row", name)
+		assert.Regexp(t, `(?i)in (the )?top source ips above: .?203\.0\.113\.7`, out, name)
+		assert.Regexp(t, `192\.0\.2\.44.*2026-11-25 08:00:00 UTC`, out, "%s: a repeat source outside the top keeps its row", name)
+	}
 }

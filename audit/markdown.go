@@ -25,6 +25,9 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	if r.Incidents != nil {
 		ew.printf("- Incidents: %s.\n", md(incidentsLine(r.Incidents)))
 	}
+	if r.Estate != nil {
+		ew.printf("- Estate: %s.\n", md(estateLine(r.Estate)))
+	}
 	ew.printf("- Findings: %s.\n\n", severityCounts(r.Findings))
 
 	ew.println("## Findings\n")
@@ -73,6 +76,9 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 
 	if sec := r.Incidents; sec != nil {
 		writeIncidentsMarkdown(ew, sec)
+	}
+	if r.Estate != nil {
+		writeEstateMarkdown(ew, r.Estate)
 	}
 	return ew.err
 }
@@ -129,10 +135,29 @@ func writeIncidentsMarkdown(ew *errWriter, sec *IncidentSection) {
 	}
 
 	ew.println("### Repeat sources (IPs that hit several tokens)\n")
-	if len(sec.RepeatSources) == 0 {
+	// A repeat source already in the top source IPs is named, not given a
+	// second row.
+	shown := map[string]bool{}
+	for _, s := range sec.TopSources {
+		shown[s.IP] = true
+	}
+	var above []string
+	var rest []SourceIP
+	for _, s := range sec.RepeatSources {
+		if shown[s.IP] {
+			above = append(above, code(s.IP))
+		} else {
+			rest = append(rest, s)
+		}
+	}
+	switch {
+	case len(sec.RepeatSources) == 0:
 		ew.println("None.\n")
-	} else {
-		writeSources(ew, sec.RepeatSources)
+	case len(above) > 0:
+		ew.printf("In the top source IPs above: %s.\n\n", strings.Join(above, ", "))
+	}
+	if len(rest) > 0 {
+		writeSources(ew, rest)
 	}
 
 	if sec.DisabledWithIncidentsCount > 0 {

@@ -42,6 +42,8 @@ type Report struct {
 	Hygiene *HygieneSection `json:"hygiene,omitempty"`
 	// Incidents is present in full reports only.
 	Incidents *IncidentSection `json:"incidents,omitempty"`
+	// Estate is present in full reports whose Source is a BirdSource.
+	Estate *EstateSection `json:"estate,omitempty"`
 	// Findings are sorted by severity (most severe first); never null.
 	Findings []Finding `json:"findings"`
 }

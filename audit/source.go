@@ -9,7 +9,8 @@ import (
 
 // Source is the data an audit reads: the Console's tokens and incidents as
 // iterators. An audit ranges over Tokens once and then over Incidents once,
-// and stops at the first error either yields. FromClient, FromJSON and
+// and stops at the first error either yields. (FromClient's two listings
+// overlap; any other Source is read one listing after the other.) FromClient, FromJSON and
 // FromFiles make one; a test can implement it over slices.
 type Source interface {
 	// Tokens yields every token. An error ends the audit.
@@ -42,6 +43,103 @@ func (s clientSource) Incidents(ctx context.Context) iter.Seq2[*canary.Incident,
 		return failed[*canary.Incident](invalid("FromClient", "the client is nil; make one with canary.NewClient"))
 	}
 	return s.c.Incidents.All(ctx, &canary.ListIncidentsOptions{State: canary.StateAll, Limit: sourcePageSize})
+}
+
+// overlapping is a Source whose reads may run at the same time (Tokens,
+// Incidents and, for a BirdSource, Birds): Full then overlaps them.
+type overlapping interface{ overlaps() }
+
+func (clientSource) overlaps() {}
+
+// Read-ahead bounds for an overlapped incident listing: batches of
+// readAheadBatch incidents, at most incidentReadAhead of them waiting (one
+// page of FromClient's), on top of the pages the client itself holds.
+const (
+	readAheadBatch    = 250
+	incidentReadAhead = sourcePageSize
+)
+
+// readAhead ranges over an iterator in its own goroutine from the moment it
+// is started, handing items over in batches through a bounded channel.
+type readAhead[T any] struct {
+	ch     chan []T
+	err    error // set before ch is closed
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+func startReadAhead[T any](ctx context.Context, seq iter.Seq2[T, error], batch, depth int) *readAhead[T] {
+	ctx, cancel := context.WithCancel(ctx)
+	r := &readAhead[T]{ch: make(chan []T, depth), cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(r.done)
+		defer close(r.ch)
+		buf := make([]T, 0, batch)
+		send := func() bool {
+			select {
+			case r.ch <- buf:
+				buf = make([]T, 0, batch)
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		}
+		for v, err := range seq {
+			if err != nil {
+				r.err = err
+				break
+			}
+			if buf = append(buf, v); len(buf) == batch && !send() {
+				return
+			}
+		}
+		if len(buf) > 0 {
+			send()
+		}
+	}()
+	return r
+}
+
+// all yields what the iterator yielded, in order, and its error; it can be
+// ranged over once. A cancelled ctx ends it with ctx's error.
+func (r *readAhead[T]) all(ctx context.Context) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		for b := range r.ch {
+			for _, v := range b {
+				if !yield(v, nil) {
+					return
+				}
+			}
+		}
+		if r.err != nil {
+			yield(zero, r.err)
+		} else if err := ctx.Err(); err != nil {
+			yield(zero, err)
+		}
+	}
+}
+
+// stop cancels the read-ahead and waits for its goroutine.
+func (r *readAhead[T]) stop() {
+	r.cancel()
+	<-r.done
+}
+
+// startBirds fetches the devices and flocks in the background; the function
+// it returns waits for them (and may be called more than once).
+func startBirds(ctx context.Context, bs BirdSource) func() (*Birds, error) {
+	var b *Birds
+	var err error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		b, err = bs.Birds(ctx)
+	}()
+	return func() (*Birds, error) {
+		<-done
+		return b, err
+	}
 }
 
 // failed is an iterator that yields err once.

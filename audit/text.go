@@ -31,6 +31,9 @@ func (r *Report) WriteText(w io.Writer) error {
 	if r.Incidents != nil {
 		tew.printf("Incidents\t%s\n", incidentsLine(r.Incidents))
 	}
+	if r.Estate != nil {
+		tew.printf("Estate\t%s\n", clean(estateLine(r.Estate)))
+	}
 	tew.printf("Findings\t%s\n", severityCounts(r.Findings))
 	flush(ew, tew, tw)
 
@@ -83,7 +86,27 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 		if len(sec.RepeatSources) > 0 {
 			ew.println("\nREPEAT SOURCES (hit several tokens)")
-			textSources(ew, sec.RepeatSources)
+			// A repeat source already in TOP SOURCE IPS is named, not
+			// printed again row for row.
+			shown := map[string]bool{}
+			for _, s := range sec.TopSources {
+				shown[s.IP] = true
+			}
+			var above []string
+			var rest []SourceIP
+			for _, s := range sec.RepeatSources {
+				if shown[s.IP] {
+					above = append(above, clean(s.IP))
+				} else {
+					rest = append(rest, s)
+				}
+			}
+			if len(above) > 0 {
+				ew.printf("  in TOP SOURCE IPS above: %s\n", strings.Join(above, ", "))
+			}
+			if len(rest) > 0 {
+				textSources(ew, rest)
+			}
 		}
 		if sec.DisabledWithIncidentsCount > 0 {
 			ew.printf("\nDISABLED TOKENS WITH INCIDENTS (%d)\n", sec.DisabledWithIncidentsCount)
@@ -99,6 +122,9 @@ func (r *Report) WriteText(w io.Writer) error {
 			}
 			flush(ew, tew, tw)
 		}
+	}
+	if r.Estate != nil {
+		writeEstateText(ew, r.Estate)
 	}
 	return ew.err
 }

@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"runtime"
 
-	"github.com/decoykit/decoykit/internal/jsonscan"
 	"github.com/decoykit/decoykit/internal/redact"
 	"github.com/decoykit/decoykit/internal/rest"
 )
@@ -21,6 +20,17 @@ type Client struct {
 	Tokens *TokensService
 	// Incidents reads and acts on incidents (alerts).
 	Incidents *IncidentsService
+	// Devices reads and manages Canary devices (birds).
+	Devices *DevicesService
+	// Flocks reads and manages flocks and their API keys.
+	Flocks *FlocksService
+	// Factories manages Canarytoken factory auth strings.
+	Factories *FactoriesService
+	// AuditTrail reads the Console's audit trail.
+	AuditTrail *AuditTrailService
+	// Settings checks and adds to the ignore lists and reads the global
+	// settings.
+	Settings *SettingsService
 
 	sender  *rest.Sender
 	baseURL *url.URL
@@ -34,6 +44,19 @@ type service struct{ client *Client }
 // WithBaseURL, authenticated by WithAuthToken; both are required. It does no
 // I/O and reads no environment variable: call Ping to check the settings.
 func NewClient(opts ...Option) (*Client, error) {
+	cfg, err := configure(opts)
+	if err != nil {
+		return nil, err
+	}
+	token := cfg.token.Reveal()
+	return newClient(cfg, func(r *http.Request) error {
+		r.Header.Set("X-Canary-Auth-Token", token)
+		return nil
+	})
+}
+
+// configure applies opts.
+func configure(opts []Option) (*config, error) {
 	var cfg config
 	for _, o := range opts {
 		if o == nil {
@@ -43,6 +66,12 @@ func NewClient(opts ...Option) (*Client, error) {
 			return nil, err
 		}
 	}
+	return &cfg, nil
+}
+
+// newClient builds a client; cfg.token is the secret that is masked
+// everywhere and authorize adds the credentials to each request.
+func newClient(cfg *config, authorize func(*http.Request) error) (*Client, error) {
 	var base *url.URL
 	var err error
 	switch {
@@ -74,7 +103,6 @@ func NewClient(opts ...Option) (*Client, error) {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	c := &Client{baseURL: base, token: cfg.token, logger: logger}
-	token := cfg.token.Reveal()
 	c.sender, err = rest.New(rest.Config{
 		Name:         "canary",
 		BaseURL:      base,
@@ -82,12 +110,9 @@ func NewClient(opts ...Option) (*Client, error) {
 		UserAgent:    ua,
 		Retry:        cfg.retry.internal(),
 		Logger:       logger,
-		Secrets:      redact.Secrets{token},
+		Secrets:      redact.Secrets{cfg.token.Reveal()},
 		MaxBodyBytes: cfg.maxBody,
-		Authorize: func(r *http.Request) error {
-			r.Header.Set("X-Canary-Auth-Token", token)
-			return nil
-		},
+		Authorize:    authorize,
 	})
 	if err != nil {
 		return nil, err
@@ -95,6 +120,11 @@ func NewClient(opts ...Option) (*Client, error) {
 	common := &service{client: c}
 	c.Tokens = (*TokensService)(common)
 	c.Incidents = (*IncidentsService)(common)
+	c.Devices = (*DevicesService)(common)
+	c.Flocks = (*FlocksService)(common)
+	c.Factories = (*FactoriesService)(common)
+	c.AuditTrail = (*AuditTrailService)(common)
+	c.Settings = (*SettingsService)(common)
 	return c, nil
 }
 
@@ -138,24 +168,16 @@ func (e *envelope) env() *envelope { return e }
 
 type enveloped interface{ env() *envelope }
 
+// laxEnvelope is the envelope of the endpoints whose documented success body
+// has no "result" (/updates/list, /settings/is_ip_ignored,
+// /settings/is_hostname_whitelisted): a missing "result" is accepted there,
+// while "result": "error" is still an error.
+type laxEnvelope struct{ envelope }
+
+func (*laxEnvelope) resultOptional() {}
+
 func (c *Client) get(ctx context.Context, path string, q url.Values, out enveloped) error {
 	return c.do(ctx, rest.Request{Method: http.MethodGet, Path: path, Query: q}, out)
-}
-
-// getRaw fetches a body for a pipelined pager, checked for HTTP errors and
-// for the error envelope (found without decoding the body); the caller
-// decodes it with decode.
-func (c *Client) getRaw(ctx context.Context, path string, q url.Values) ([]byte, error) {
-	r := rest.Request{Method: http.MethodGet, Path: path, Query: q}
-	resp, err := c.sender.Do(ctx, r)
-	if err != nil {
-		return nil, c.mapError(r, err)
-	}
-	if res, _, err := jsonscan.String(resp.Body, "result"); err == nil && res == "error" {
-		msg, _, _ := jsonscan.String(resp.Body, "message")
-		return nil, c.apiError(r, resp.StatusCode, msg, resp.Body)
-	}
-	return resp.Body, nil
 }
 
 // post sends a form. idempotent marks calls that are safe to repeat (enable,
@@ -192,7 +214,7 @@ func (c *Client) decode(r rest.Request, status int, body []byte, out enveloped) 
 	if env.Result == "error" {
 		return c.apiError(r, status, env.Message, body)
 	}
-	if env.Result == "" {
+	if _, lax := out.(interface{ resultOptional() }); env.Result == "" && !lax {
 		return malformed(r.Method, r.Path, `no "result" field in the response`)
 	}
 	return nil

@@ -2,11 +2,7 @@ package canary
 
 import (
 	"encoding/json"
-	"net/http"
 	"time"
-
-	"github.com/decoykit/decoykit/internal/pager"
-	"github.com/decoykit/decoykit/internal/rest"
 )
 
 // Fast decoding of incident objects (all three shapes: the feed's wrapper
@@ -696,21 +692,4 @@ func (s *scanner) incidentList() ([]*Incident, error) {
 	}
 	s.depth--
 	return list, nil
-}
-
-// incidentPageOf decodes a fetched incident page body for a pipelined
-// pager: with the fast decoder or, when that gives up, with the client's
-// usual decode, which then reports the error (an *APIError for
-// "result":"error", ErrMalformedResponse for a body that is not the
-// documented JSON).
-func (c *Client) incidentPageOf(path string, body []byte) (pager.Page[*Incident], error) {
-	if p, err := decodeIncidentPage(body); err == nil {
-		return pager.Page[*Incident]{Items: p.Items, Next: p.Next}, nil
-	}
-	var w incidentPageWire
-	if err := c.decode(rest.Request{Method: http.MethodGet, Path: path}, http.StatusOK, body, &w); err != nil {
-		return pager.Page[*Incident]{}, err
-	}
-	p := w.page()
-	return pager.Page[*Incident]{Items: p.Items, Next: p.NextCursor}, nil
 }

@@ -2,11 +2,13 @@ package canary
 
 import (
 	"encoding/json"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/decoykit/decoykit/internal/rest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -463,26 +465,26 @@ func TestIncidentOracleIsUnmarshal(t *testing.T) {
 	}
 }
 
-// TestPageOf checks the pagers' page decoding: the fast path's items, and
-// the client's usual errors when it falls back.
-func TestPageOf(t *testing.T) {
+// TestPageDecoders checks the page path's decoding: the fast path's items,
+// and the client's usual errors when it falls back.
+func TestPageDecoders(t *testing.T) {
 	t.Parallel()
 	c, err := NewClient(WithBaseURL(testBase), WithAuthToken(testToken))
 	require.NoError(t, err)
 	t.Run("incidents", func(t *testing.T) {
 		t.Parallel()
-		p, err := c.incidentPageOf("/incidents/all", incidentFeedTemplate(4).render(0, 2))
+		p, err := decodeIncidentsPage(c, getReq("/incidents/all"), 200, incidentFeedTemplate(4).render(0, 2))
 		require.NoError(t, err)
 		require.Len(t, p.Items, 4)
-		assert.Equal(t, pageCursor(1), p.Next)
+		assert.Equal(t, pageCursor(1), p.NextCursor)
 		assert.Equal(t, "incident:canarytoken:0000000002:203.0.113.7:1586249623", p.Items[2].Key)
 	})
 	t.Run("tokens", func(t *testing.T) {
 		t.Parallel()
-		p, err := c.tokenPageOf("/canarytokens/paginate", tokenListTemplate(3).render(1, 2))
+		p, err := decodeTokensPage(c, getReq("/canarytokens/paginate"), 200, tokenListTemplate(3).render(1, 2))
 		require.NoError(t, err)
 		require.Len(t, p.Items, 3)
-		assert.Empty(t, p.Next)
+		assert.Empty(t, p.NextCursor)
 		assert.Equal(t, "tok0000000005", p.Items[2].ID)
 	})
 	bad := []struct {
@@ -498,12 +500,14 @@ func TestPageOf(t *testing.T) {
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := c.incidentPageOf("/incidents/all", []byte(tc.body))
+			_, err := decodeIncidentsPage(c, getReq("/incidents/all"), 200, []byte(tc.body))
 			require.ErrorIs(t, err, tc.is)
 			assert.Contains(t, err.Error(), "/incidents/all")
-			_, err = c.tokenPageOf("/canarytokens/paginate", []byte(tc.body))
+			_, err = decodeTokensPage(c, getReq("/canarytokens/paginate"), 200, []byte(tc.body))
 			require.ErrorIs(t, err, tc.is)
 			assert.Contains(t, err.Error(), "/canarytokens/paginate")
 		})
 	}
 }
+
+func getReq(path string) rest.Request { return rest.Request{Method: http.MethodGet, Path: path} }

@@ -2,11 +2,8 @@ package canary
 
 import (
 	"encoding/json"
-	"net/http"
 
 	"github.com/decoykit/decoykit/internal/lenient"
-	"github.com/decoykit/decoykit/internal/pager"
-	"github.com/decoykit/decoykit/internal/rest"
 )
 
 // Fast decoding of token objects and token pages (/canarytokens/paginate and
@@ -515,17 +512,3 @@ func (w *tokenPageWire) UnmarshalJSON(data []byte) error {
 
 // tokenPageWireStd is tokenPageWire without its UnmarshalJSON method.
 type tokenPageWireStd tokenPageWire
-
-// tokenPageOf decodes a fetched token page body for a pipelined pager: with
-// the fast decoder or, when that gives up or the envelope is an error, with
-// the client's usual decode, which then reports the error.
-func (c *Client) tokenPageOf(path string, body []byte) (pager.Page[*Token], error) {
-	var w tokenPageWire
-	if decodeTokenPage(body, &w) != nil || w.Result == "" || w.Result == "error" {
-		if err := c.decode(rest.Request{Method: http.MethodGet, Path: path}, http.StatusOK, body, &w); err != nil {
-			return pager.Page[*Token]{}, err
-		}
-	}
-	p := w.page()
-	return pager.Page[*Token]{Items: p.Items, Next: p.NextCursor}, nil
-}

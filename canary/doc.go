@@ -37,14 +37,30 @@
 // errors.Is matches it against ErrUnauthorized, ErrNotFound,
 // ErrInvalidRequest, ErrRateLimited, ErrUnsupported and ErrServer, by status
 // and by the Console's documented messages. Bad input is a *ValidationError
-// naming the field, returned before anything is sent.
+// naming the field, returned before anything is sent. Failures below HTTP
+// match these sentinels:
+//
+//   - ErrResponseTooLarge: a body over WithMaxResponseBytes.
+//   - ErrRedirectRefused: a redirect to another host or from https to http,
+//     which is never followed.
+//   - ErrPaginationLoop: a listing was handed a cursor it had already been
+//     given, and stopped.
+//
+// No error, nor anything down its Unwrap chain, holds the auth token: the
+// sender masks it before an error is built and keeps no reference to the
+// transport's own error values, so printing any of them with %v, %+v or %#v,
+// or logging them through slog, cannot reveal it. A failed connection still
+// matches its cause with errors.Is (context.DeadlineExceeded,
+// syscall.ECONNREFUSED, syscall.ECONNRESET, io.ErrUnexpectedEOF, ...).
 //
 // # Retries
 //
-// Connection errors and HTTP 429, 502, 503 and 504 are retried with jittered
-// exponential backoff, honouring Retry-After, cut short by ctx. Only calls
-// that are safe to repeat are retried: reads, enable/disable, memo updates,
-// acknowledgements. Creates are never sent twice unless
+// Connection errors, a response body that fails mid-way (a reset, a body
+// shorter than its Content-Length, a chunked body cut off) and HTTP 429,
+// 500, 502, 503 and 504 are retried with jittered exponential backoff,
+// honouring Retry-After, cut short by ctx, within RetryPolicy.MaxAttempts.
+// Only calls that are safe to repeat are retried: reads, enable/disable,
+// memo updates, acknowledgements. Creates are never sent twice unless
 // RetryPolicy.RetryNonIdempotent says so.
 //
 // # Uploads
@@ -54,6 +70,19 @@
 // Console's field name (doc, pdf, web_image, exe); the file's type is checked
 // from its first bytes before anything is sent, and its bytes are streamed,
 // so large files cost no memory.
+//
+// # Tracing and metrics
+//
+// The SDK has no tracing dependency. To trace its HTTP calls with
+// OpenTelemetry, give it an *http.Client whose Transport is otelhttp's:
+//
+//	hc := &http.Client{Transport: otelhttp.NewTransport(http.DefaultTransport)}
+//	c, err := canary.NewClient(canary.WithDomain("abc123"), canary.WithAuthToken(tok), canary.WithHTTPClient(hc))
+//
+// Every request, retries included, then gets its own span. Any
+// http.RoundTripper middleware works the same way (see the
+// WithHTTPClient tracing example). Do not record request headers: the auth
+// token travels in X-Canary-Auth-Token.
 //
 // # Lenient decoding
 //

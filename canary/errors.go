@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/decoykit/decoykit/internal/pager"
 	"github.com/decoykit/decoykit/internal/rest"
 )
 
@@ -36,7 +38,40 @@ var (
 	// ErrMalformedResponse: the body is not the JSON the API documents (an
 	// HTML error page from a proxy, truncated JSON, ...).
 	ErrMalformedResponse = errors.New("canary: malformed response")
+	// ErrResponseTooLarge: a response body is larger than the client's cap
+	// (WithMaxResponseBytes, 256 MiB by default); nothing of it is returned.
+	ErrResponseTooLarge = errors.New("canary: response too large")
+	// ErrRedirectRefused: the Console (or something in front of it) redirected
+	// to another host or from https to http. The redirect is not followed,
+	// so the credentials never leave the configured host.
+	ErrRedirectRefused = errors.New("canary: redirect refused")
+	// ErrPaginationLoop: a listing got back a cursor it had already been
+	// given, and stopped rather than loop for ever. The items yielded before
+	// it were each yielded once.
+	ErrPaginationLoop = errors.New("canary: pagination loop: the server repeated a cursor")
 )
+
+// kindError is an error of the sender given one of this package's
+// sentinels: it matches both.
+type kindError struct {
+	msg  string
+	kind error
+	err  error
+}
+
+func (e *kindError) Error() string   { return e.msg }
+func (e *kindError) Unwrap() []error { return []error{e.kind, e.err} }
+
+// transportKind returns the sentinel a sender error maps to, if any.
+func transportKind(err error) error {
+	switch {
+	case errors.Is(err, rest.ErrBodyTooLarge):
+		return ErrResponseTooLarge
+	case errors.Is(err, rest.ErrCrossHostRedirect):
+		return ErrRedirectRefused
+	}
+	return nil
+}
 
 // APIError is an error answer from the Console: a non-2xx status, or a body
 // with "result":"error" (which the Console sends with HTTP 200 too).
@@ -211,6 +246,9 @@ func (c *Client) mapError(r rest.Request, err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("canary: %s %s: %w", r.Method, r.Path, err)
 	}
+	if kind := transportKind(err); kind != nil {
+		return &kindError{msg: "canary: " + err.Error(), kind: kind, err: err}
+	}
 	return fmt.Errorf("canary: %w", err)
 }
 
@@ -223,3 +261,18 @@ var (
 	// ErrWebhookTooLarge: the body is larger than the limit.
 	ErrWebhookTooLarge = errors.New("canary: webhook body too large")
 )
+
+// loopChecked yields what seq yields, with the pager's repeated-cursor error
+// given this package's ErrPaginationLoop.
+func loopChecked[T any](seq iter.Seq2[T, error]) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		for v, err := range seq {
+			if err != nil && errors.Is(err, pager.ErrRepeatedCursor) {
+				err = &kindError{msg: "canary: pagination loop: the Console repeated a cursor; stopped rather than loop for ever", kind: ErrPaginationLoop, err: err}
+			}
+			if !yield(v, err) {
+				return
+			}
+		}
+	}
+}

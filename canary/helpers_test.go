@@ -2,6 +2,7 @@ package canary
 
 import (
 	"bytes"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -95,9 +96,11 @@ func (f *fixture) on(t *testing.T, method, path string, status int, body string)
 		assert.Contains(t, r.Header.Get("User-Agent"), "decoykit-canary/"+Version)
 		c := call{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header.Clone()}
 		if r.Body != nil && strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
-			require.NoError(t, r.ParseForm())
-			c.Form = r.PostForm
-			assert.NotContains(t, r.PostForm, "auth_token")
+			b, err := io.ReadAll(r.Body) // ParseForm skips DELETE bodies
+			require.NoError(t, err)
+			c.Form, err = url.ParseQuery(string(b))
+			require.NoError(t, err)
+			assert.NotContains(t, c.Form, "auth_token")
 		}
 		mu.Lock()
 		*calls = append(*calls, c)
@@ -286,4 +289,12 @@ func feedClient(t testing.TB, f *fakeFeed, opts ...Option) *Client {
 	c, err := NewClient(all...)
 	require.NoError(t, err)
 	return c
+}
+
+func fmtSscan(s string, n *int) (int, error) { return fmt.Sscan(s, n) }
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func newDebugLogger(w *syncBuffer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }

@@ -229,11 +229,7 @@ func (s *IncidentsService) List(ctx context.Context, opts *ListIncidentsOptions)
 	if err != nil {
 		return nil, err
 	}
-	var out incidentPageWire
-	if err := s.client.get(ctx, path, q, &out); err != nil {
-		return nil, err
-	}
-	return out.page(), nil
+	return fetchPage(ctx, s.client, path, q, decodeIncidentsPage, nil)
 }
 
 // All iterates over every incident matching opts, fetching pages lazily as
@@ -265,7 +261,7 @@ func (s *IncidentsService) All(ctx context.Context, opts *ListIncidentsOptions) 
 		_, q, err := req.query()
 		return q, err
 	}
-	return pipelinedList(ctx, s.client, path, query, s.client.incidentPageOf)
+	return listAll(ctx, s.client, path, query, decodeIncidentsPage)
 }
 
 // Get fetches one incident by its key (GET /incident/fetch).

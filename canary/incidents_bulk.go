@@ -103,6 +103,11 @@ type bulkWire struct {
 // AcknowledgeMatching acknowledges every incident the filter selects and
 // returns their keys (POST /incidents/acknowledge).
 //
+// The keys are those the Console reports, as it reports them. Its docs do
+// not say whether a bulk action lists every incident it matched or only
+// those whose state it changed; canarytest lists every match. Treat the
+// result as "matched", and do not count changes from it.
+//
 // Canary API docs: https://docs.canary.tools/incidents/actions.html#acknowledge-multiple-incidents
 //
 //meta:operation POST /api/v1/incidents/acknowledge
@@ -111,7 +116,8 @@ func (s *IncidentsService) AcknowledgeMatching(ctx context.Context, f BulkIncide
 }
 
 // UnacknowledgeMatching unacknowledges every incident the filter selects
-// and returns their keys (POST /incidents/unacknowledge).
+// and returns their keys (POST /incidents/unacknowledge), as
+// AcknowledgeMatching reports them.
 //
 // Canary API docs: https://docs.canary.tools/incidents/actions.html#unacknowledge-multiple-incidents
 //
@@ -122,7 +128,7 @@ func (s *IncidentsService) UnacknowledgeMatching(ctx context.Context, f BulkInci
 
 // DeleteMatching deletes the acknowledged incidents the filter selects (and
 // the unacknowledged ones too with IncludeUnacknowledged) and returns their
-// keys (DELETE /incidents/delete).
+// keys (DELETE /incidents/delete), as AcknowledgeMatching reports them.
 //
 // Canary API docs: https://docs.canary.tools/incidents/actions.html#delete-multiple-incidents
 //

@@ -99,11 +99,7 @@ func (s *IncidentsService) Search(ctx context.Context, opts *SearchIncidentsOpti
 	if err != nil {
 		return nil, err
 	}
-	var out incidentPageWire
-	if err := s.client.get(ctx, "/incidents/search", q, &out); err != nil {
-		return nil, err
-	}
-	return out.page(), nil
+	return fetchPage(ctx, s.client, "/incidents/search", q, decodeIncidentsPage, nil)
 }
 
 // SearchAll iterates over every incident matching opts, page by page, like
@@ -124,5 +120,5 @@ func (s *IncidentsService) SearchAll(ctx context.Context, opts *SearchIncidentsO
 		}
 		return req.query()
 	}
-	return pipelinedList(ctx, s.client, "/incidents/search", query, s.client.incidentPageOf)
+	return listAll(ctx, s.client, "/incidents/search", query, decodeIncidentsPage)
 }

@@ -439,7 +439,10 @@ func TestIncidentsAllBreakStopsFetching(t *testing.T) {
 		break
 	}
 	assert.Equal(t, 1, n)
-	assert.Len(t, f.snapshot(), 1, "break after the first item fetches no more pages")
+	// The second page is requested as soon as the first page's cursor has
+	// streamed in, and the third as soon as the second's has; a break
+	// cancels them and fetches nothing more.
+	assert.LessOrEqual(t, len(f.snapshot()), 3, "break after the first item fetches at most the two pages read ahead")
 }
 
 func TestIncidentsAllErrorMidStreamIsYieldedOnce(t *testing.T) {
@@ -509,7 +512,9 @@ func TestIncidentsAllStopsOnCancelledContext(t *testing.T) {
 	assert.Equal(t, 10, n)
 	require.Len(t, errs, 1)
 	assert.True(t, errors.Is(errs[0], context.Canceled))
-	assert.Len(t, f.snapshot(), 1)
+	// Pages 2 and 3 may have been requested ahead (page 2's cursor streams
+	// in before page 1 is yielded); the cancel stops them and nothing more.
+	assert.LessOrEqual(t, len(f.snapshot()), 3, "at most two pages are read ahead of the caller")
 }
 
 func TestIncidentsAllEmptyFeed(t *testing.T) {

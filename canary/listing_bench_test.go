@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -161,19 +162,44 @@ func newFakeListing(b *testing.B, latency time.Duration, nTokens, nIncidents int
 	return f
 }
 
-// fetchDiscard fetches every page of path through the client's raw path,
-// following cursor.next, and discards the bodies: the network floor.
+// fetchDiscard fetches every page of path one after another, following
+// cursor.next, and discards the bodies: the network floor.
 func (f *fakeListing) fetchDiscard(ctx context.Context, path string) (pages int, err error) {
-	q := url.Values{"limit": {strconv.Itoa(benchPageSize)}}
+	return fetchDiscard(ctx, f.srv.Client(), f.srv.URL+"/api/v1"+path, benchPageSize)
+}
+
+// fetchDiscard GETs url?limit=limit and then every next page, reading each
+// body whole and keeping only cursor.next (found with encoding/json).
+func fetchDiscard(ctx context.Context, hc *http.Client, u string, limit int) (pages int, err error) {
+	q := url.Values{"limit": {strconv.Itoa(limit)}}
 	for {
-		body, err := f.c.getRaw(ctx, path, q)
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u+"?"+q.Encode(), nil)
 		if err != nil {
 			return pages, err
 		}
-		pages++
-		next, err := nextCursor(body)
-		if err != nil || next == "" {
+		req.Header.Set("X-Canary-Auth-Token", "bench-auth-token")
+		resp, err := hc.Do(req)
+		if err != nil {
 			return pages, err
+		}
+		body, err := io.ReadAll(resp.Body)
+		_ = resp.Body.Close()
+		if err != nil {
+			return pages, err
+		}
+		if resp.StatusCode != http.StatusOK {
+			return pages, fmt.Errorf("HTTP %d", resp.StatusCode)
+		}
+		pages++
+		var p struct {
+			Cursor *cursorWire `json:"cursor"`
+		}
+		if err := json.Unmarshal(body, &p); err != nil {
+			return pages, err
+		}
+		next := p.Cursor.next()
+		if next == "" {
+			return pages, nil
 		}
 		q = url.Values{"cursor": {next}}
 	}

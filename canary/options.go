@@ -103,7 +103,7 @@ func WithUserAgent(ua string) Option {
 }
 
 // WithRetry sets the retry policy. The zero RetryPolicy means the defaults:
-// 3 attempts, for connection errors and HTTP 429/502/503/504, honouring
+// 3 attempts, for connection errors, bodies cut short and HTTP 429/500/502/503/504, honouring
 // Retry-After, jittered exponential backoff from 500ms to 30s, idempotent
 // calls only. RetryPolicy{MaxAttempts: 1} turns retries off.
 func WithRetry(p RetryPolicy) Option {

@@ -11,6 +11,12 @@ import (
 // paginate and search. The Console's string-typed numbers, booleans and
 // epoch times are decoded into real Go types; Raw keeps the object as sent,
 // for fields this SDK does not model yet.
+//
+// fmt (every verb) and slog print a Token with SecretAccessKey, FactoryAuth,
+// every Renders value and Raw masked. encoding/json keeps them all, so a
+// token saved as JSON can be deployed later; for the same reason slog's JSON
+// handler, which encodes a slice or map with encoding/json, must be given
+// tokens one at a time (or a *Page, which logs its size only).
 type Token struct {
 	ID               string    `json:"canarytoken"` // the token code, used by every token endpoint
 	Kind             Kind      `json:"kind"`

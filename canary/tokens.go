@@ -143,11 +143,7 @@ func (s *TokensService) List(ctx context.Context, opts *ListTokensOptions) (*Pag
 	if err != nil {
 		return nil, err
 	}
-	var out tokenPageWire
-	if err := s.client.get(ctx, "/canarytokens/paginate", q, &out); err != nil {
-		return nil, err
-	}
-	return out.page(), nil
+	return fetchPage(ctx, s.client, "/canarytokens/paginate", q, decodeTokensPage, nil)
 }
 
 // All iterates over every token, fetching pages lazily as the loop advances,
@@ -163,7 +159,7 @@ func (s *TokensService) All(ctx context.Context, opts *ListTokensOptions) iter.S
 	if opts != nil {
 		o = *opts
 	}
-	return pipelinedList(ctx, s.client, "/canarytokens/paginate", o.query, s.client.tokenPageOf)
+	return listAll(ctx, s.client, "/canarytokens/paginate", o.query, decodeTokensPage)
 }
 
 // Enable turns a token's alerts on (POST /canarytoken/enable).

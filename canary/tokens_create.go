@@ -290,10 +290,15 @@ type prepared struct {
 	body *multipartx.Body
 }
 
-func (r *CreateTokenRequest) prepare() (*prepared, error) {
+// prepare validates r; extra (the factory's auth string) is added to the
+// form after validation, so Extra cannot set it.
+func (r *CreateTokenRequest) prepare(extra url.Values) (*prepared, error) {
 	form, err := r.form()
 	if err != nil {
 		return nil, err
+	}
+	for k, vs := range extra {
+		form[k] = vs
 	}
 	spec, takesFile := fileSpecs[r.Kind]
 	if r.Upload == nil {
@@ -407,7 +412,7 @@ func sizeOf(r io.Reader) int64 {
 //
 //meta:operation POST /api/v1/canarytoken/create
 func (s *TokensService) Create(ctx context.Context, req CreateTokenRequest) (*Token, error) {
-	p, err := req.prepare()
+	p, err := req.prepare(nil)
 	if err != nil {
 		return nil, err
 	}

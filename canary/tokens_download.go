@@ -33,12 +33,19 @@ type Download struct {
 //
 //meta:operation GET /api/v1/canarytoken/download
 func (s *TokensService) Download(ctx context.Context, id string) (*Download, error) {
+	return download(ctx, s.client, "/canarytoken/download", id, nil)
+}
+
+// download streams a token's file from path; extra joins the query.
+func download(ctx context.Context, c *Client, path, id string, extra url.Values) (*Download, error) {
 	if err := requireID("id", id); err != nil {
 		return nil, err
 	}
-	c := s.client
-	r := rest.Request{Method: http.MethodGet, Path: "/canarytoken/download",
-		Query: url.Values{"canarytoken": {id}}, Header: http.Header{"Accept": {"*/*"}}}
+	q := url.Values{"canarytoken": {id}}
+	for k, vs := range extra {
+		q[k] = vs
+	}
+	r := rest.Request{Method: http.MethodGet, Path: path, Query: q, Header: http.Header{"Accept": {"*/*"}}}
 	resp, err := c.sender.Stream(ctx, r)
 	if err != nil {
 		return nil, c.mapError(r, err)

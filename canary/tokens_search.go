@@ -61,11 +61,7 @@ func (s *TokensService) Search(ctx context.Context, opts *SearchTokensOptions) (
 	if err != nil {
 		return nil, err
 	}
-	var out tokenPageWire
-	if err := s.client.get(ctx, "/canarytokens/search", q, &out); err != nil {
-		return nil, err
-	}
-	return out.page(), nil
+	return fetchPage(ctx, s.client, "/canarytokens/search", q, decodeTokensPage, nil)
 }
 
 // SearchAll iterates over every token matching opts, page by page, like All.
@@ -78,5 +74,5 @@ func (s *TokensService) SearchAll(ctx context.Context, opts *SearchTokensOptions
 	if opts != nil {
 		o = *opts
 	}
-	return pipelinedList(ctx, s.client, "/canarytokens/search", o.query, s.client.tokenPageOf)
+	return listAll(ctx, s.client, "/canarytokens/search", o.query, decodeTokensPage)
 }

@@ -91,7 +91,8 @@ func awsSecretGate(s string) bool {
 			letters = false
 		}
 	}
-	if letters || hasAnyFoldPrefix(s, "test", "pass", "pwd", "token", "changeit", "changeme") {
+	// allHex: a 40-digit hash (a git commit id) is never a decoy, so Scan skips them.
+	if letters || allHex(s) || hasAnyFoldPrefix(s, "test", "pass", "pwd", "token", "changeit", "changeme") {
 		return false
 	}
 	return shannon(s) > entropyGeneric && !hasStopWord(s) && decodableInBase64(s)
@@ -153,14 +154,15 @@ func awsSpec(f Format, prefix string) *spec {
 		id = ks.awsID(sc, sp.code, v)
 		kid := appendAWSKeyID(sc.buf[:0], prefix, ks.site.awsAccount, v)
 		// aws-access-token: entropy > 3 and an allowlist for ids ending in EXAMPLE.
-		if shannon(string(kid)) <= 3 || !decodableInBase64(string(kid)) || bytes.Contains(kid, []byte("EXAMPLE")) {
+		if shannon(string(kid)) <= 3 || !decodableInBase64(string(kid)) || bytes.Contains(kid, []byte("EXAMPLE")) ||
+			avoided(string(kid), awsPrefixFixed) {
 			return id, "", "", false
 		}
 		value = string(kid)
 		var ct [16]byte
 		ks.seal(sc, sp.code, &id, &ct)
 		sec := appendAWSSecret(sc.buf[:0], ks, sc, &ct)
-		if !awsSecretGate(string(sec)) || hexOnly(string(sec)) {
+		if !awsSecretGate(string(sec)) {
 			return id, "", "", false
 		}
 		return id, value, string(sec), true
@@ -182,7 +184,7 @@ func awsSpec(f Format, prefix string) *spec {
 				}
 			}
 			c12 := uint64(base32.idx[s[12]])
-			if w>>39 != 1 || (w&(1<<39-1))<<1|c12>>4 != ks.site.awsAccount {
+			if acct := (w&(1<<39-1))<<1 | c12>>4; w>>39 != 1 || acct != ks.site.awsAccount && acct != ks.site.awsLegacyAccount {
 				return id, 0, 0, false
 			}
 			v := (c12 & 15) << 35

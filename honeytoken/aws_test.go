@@ -1,6 +1,10 @@
 package honeytoken
 
 import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -84,4 +88,70 @@ func mustAtoi(t *testing.T, s string) int {
 		n = n*10 + int(c-'0')
 	}
 	return n
+}
+
+// trufflehogCanaryAccounts are the 26 accounts TruffleHog v3 calls canaries
+// (pkg/detectors/aws/access_keys/canary.go: ten Thinkst accounts and sixteen "off
+// brand" ones), written here as data, and AWS's documentation accounts.
+var (
+	trufflehogCanaryAccounts = strings.Fields(`052310077262 171436882533 534261010715 595918472158 717712589309
+		819147034852 992382622183 730335385048 266735846894 893192397702 044858866125 251535659677 344043088457
+		351906852752 390477818340 426127672474 427150556519 439872796651 445142720921 465867158099 637958123769
+		693412236332 732624840810 735421457923 959235150393 982842642351`)
+	awsDocumentationAccounts = strings.Fields(`123456789012 111122223333 444455556666 777788889999 210987654321
+		111111111111 999999999999 000000000000 012345678901 123412341234`)
+)
+
+// TestAWSNeverACanaryAccount: no generator encodes a listed canary or
+// documentation account in its key ids, whatever the key; the account choice
+// skips each of them when it comes up; and every generated key id decodes to
+// the generator's own account.
+func TestAWSNeverACanaryAccount(t *testing.T) {
+	t.Parallel()
+	require.Len(t, trufflehogCanaryAccounts, 26)
+	listed := map[string]bool{}
+	for _, a := range append(slices.Clone(trufflehogCanaryAccounts), awsDocumentationAccounts...) {
+		listed[a] = true
+		n, err := strconv.ParseUint(a, 10, 64)
+		require.NoError(t, err)
+		assert.False(t, awsAccountUsable(n), "%s must be excluded", a)
+		// Offered first, it is skipped for the next candidate.
+		next := uint64(345678901234)
+		got := pickAWSAccount(func(i int) uint64 { return []uint64{n, next}[min(i, 1)] })
+		assert.Equal(t, next, got)
+	}
+	keys := 5000
+	if testing.Short() || raceEnabled {
+		keys = 500
+	}
+	for i := range keys {
+		g, err := NewGenerator(testKey(fmt.Sprint("aws-account-", i)))
+		require.NoError(t, err)
+		acct := g.AccountID()
+		require.False(t, listed[acct], "generator %d uses listed account %s", i, acct)
+		for _, f := range []Format{AWSAccessKey, AWSTemporaryKey} {
+			tok, err := g.Generate(f, Meta{})
+			require.NoError(t, err)
+			got, err := AWSAccountID(tok.Value)
+			require.NoError(t, err)
+			require.Equal(t, acct, got)
+		}
+	}
+}
+
+// TestAWSLegacyAccountStillRecognised: a key whose account earlier versions chose
+// and that is now excluded keeps its old key ids recognisable.
+func TestAWSLegacyAccountStillRecognised(t *testing.T) {
+	t.Parallel()
+	g := newTestGenerator(t, "aws-legacy")
+	ks := g.keys[0]
+	ks.site.awsLegacyAccount = 123456789012 // as if the old choice had been a documentation account
+	var buf []byte
+	kid := string(appendAWSKeyID(buf, "AKIA", 123456789012, 12345))
+	m, ok := g.Recognize(kid)
+	require.True(t, ok)
+	assert.Equal(t, 40, m.Strength)
+	kid = string(appendAWSKeyID(buf, "AKIA", 123456789013, 12345))
+	_, ok = g.Recognize(kid)
+	assert.False(t, ok, "any other account is not ours")
 }

@@ -1,9 +1,14 @@
 package honeytoken
 
 import (
+	"encoding/base64"
+	"hash/crc32"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestGitHubChecksumVectors(t *testing.T) {
@@ -34,4 +39,34 @@ func TestGitLabChecksum(t *testing.T) {
 	b := []byte(tok.Value)
 	b[len(b)-1] ^= 1
 	assert.False(t, ValidChecksum(string(b)))
+}
+
+// TestGitLabRoutableLayout decodes a GitLab decoy as GitLab's RoutableToken
+// generator builds one: base64url(16 random bytes ‖ "o:1\nu:<user>" ‖ payload
+// length) "." "01" "." base36(length of the base64 part) base36(CRC-32).
+func TestGitLabRoutableLayout(t *testing.T) {
+	t.Parallel()
+	g := newTestGenerator(t, "gitlab-layout")
+	for range 200 {
+		tok, err := g.Generate(GitLabPAT, Meta{})
+		require.NoError(t, err)
+		v := tok.Value
+		require.Len(t, v, 57, "gitlab.com tokens: 36-38 base64 characters")
+		payload, rest, ok := strings.Cut(strings.TrimPrefix(v, "glpat-"), ".")
+		require.True(t, ok)
+		version, tail, ok := strings.Cut(rest, ".")
+		require.True(t, ok)
+		assert.Equal(t, "01", version, "TOKEN_VERSION 1, two base36 digits")
+		assert.Equal(t, strconv.FormatInt(int64(len(payload)), 36), tail[:2])
+		raw, err := base64.RawURLEncoding.DecodeString(payload)
+		require.NoError(t, err)
+		routing := raw[16 : len(raw)-1]
+		assert.Equal(t, int(raw[len(raw)-1]), len(routing), "the last byte is the payload length")
+		assert.Regexp(t, `^o:1\nu:[1-9a-h][0-9a-z]{4}$`, string(routing))
+		user, err := strconv.ParseInt(string(routing[6:]), 36, 64)
+		require.NoError(t, err)
+		assert.GreaterOrEqual(t, user, int64(36*36*36*36))
+		crc := strconv.FormatUint(uint64(crc32.ChecksumIEEE([]byte(v[:len(v)-7]))), 36)
+		assert.Equal(t, strings.Repeat("0", 7-len(crc))+crc, v[len(v)-7:], "CRC-32 over everything before it, prefix included")
+	}
 }

@@ -18,7 +18,7 @@ func appendDatabaseURL(dst []byte, ks *keySet, sc *scratch, ct *[16]byte) []byte
 	dst = append(dst, "postgres://"...)
 	dst = append(dst, ks.site.dbUser...)
 	dst = append(dst, ':')
-	dst = dbPassword.render(ks, sc, ct, dst, nil)
+	dst = dbPassword.render(ks, sc, ct, dst)
 	dst = append(dst, '@')
 	dst = append(dst, ks.site.dbHost...)
 	dst = append(dst, ":5432/"...)
@@ -52,8 +52,9 @@ func databaseURLSpec() *spec {
 		copy(id[:], rnd[:8])
 		var ct [16]byte
 		ks.seal(sc, sp.code, &id, &ct)
-		pw := dbPassword.render(ks, sc, &ct, sc.buf[:0], nil)
-		if shannon(string(pw)) <= entropyGeneric || hasStopWord(string(pw)) || hexOnly(string(pw)) {
+		pw := dbPassword.render(ks, sc, &ct, sc.buf[:0])
+		// allHex: a 32-digit trace id or hash is never a decoy, so Scan skips them.
+		if shannon(string(pw)) <= entropyGeneric || hasStopWord(string(pw)) || allHex(string(pw)) {
 			return id, "", "", false
 		}
 		return id, string(appendDatabaseURL(sc.buf[:0], ks, sc, &ct)), "", true

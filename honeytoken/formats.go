@@ -17,8 +17,11 @@ type Format string
 const (
 	// AWSAccessKey is an AWS access key id (AKIA + 16 base32 characters that encode
 	// the generator's AWS account id) with its 40-character secret access key in
-	// Token.Secret. The key id has only 39 free bits: Recognize matches a key id by
-	// the generator's account and those bits (Match.Strength 40); the secret carries
+	// Token.Secret. The account is chosen per generator key, never a known canary
+	// account (TruffleHog's Thinkst and "off brand" lists) nor an AWS documentation
+	// account (123456789012, 111122223333, ...), so no scanner calls the key a
+	// canary. A key id alone identifies a honeytoken with 40 bits of evidence (the
+	// generator's account and 39 free bits; Match.Strength 40); the secret carries
 	// the full 64-bit tag.
 	AWSAccessKey Format = "aws-access-key"
 	// AWSTemporaryKey is an STS access key id (ASIA…) with its secret access key.
@@ -32,8 +35,10 @@ const (
 	// GitHubFineGrained is a fine-grained personal access token:
 	// github_pat_ + 22 base62 (starting 11) + _ + 59 base62.
 	GitHubFineGrained Format = "github-fine-grained"
-	// GitLabPAT is a routable GitLab personal access token (glpat-, base64url
-	// payload, base36 payload length, base36 CRC32 over the whole token).
+	// GitLabPAT is a routable GitLab personal access token as gitlab.com issues it:
+	// glpat- + 38 base64url characters (16 random bytes and the routing payload
+	// "o:1", "u:<user id>") + ".01." (token version 1) + the base36 payload length
+	// and the base36 CRC-32 of everything before it (57 characters).
 	GitLabPAT Format = "gitlab-pat"
 	// StripeSecret is a live secret key: sk_live_ + 99 base62.
 	StripeSecret Format = "stripe-secret"
@@ -55,13 +60,16 @@ const (
 	NPM Format = "npm"
 	// SendGrid is a SendGrid API key: SG. + 22 + . + 43 base64url characters.
 	SendGrid Format = "sendgrid"
-	// PrivateKey is a PEM "PRIVATE KEY" (PKCS #8 Ed25519) that parses with
-	// crypto/x509 and signs.
+	// PrivateKey is an OpenSSH Ed25519 private key, as ssh-keygen writes to
+	// ~/.ssh/id_ed25519 ("OPENSSH PRIVATE KEY", unencrypted, user@host comment); it
+	// parses with golang.org/x/crypto/ssh and ssh-keygen and signs. PKCS #8 keys
+	// issued by earlier versions are still recognised.
 	PrivateKey Format = "private-key"
 	// DatabaseURL is a PostgreSQL connection URL whose password carries the tag.
 	DatabaseURL Format = "database-url"
-	// JWT is an HS256 JSON Web Token (iss, sub, iat, exp, jti and a tracking claim)
-	// signed with a key derived from the generator key.
+	// JWT is an HS256 JSON Web Token with registered claims only (iss, sub, iat,
+	// exp, a UUIDv4 jti; aud and scope when set with [WithJWTClaims]) signed with a
+	// key derived from the generator key.
 	JWT Format = "jwt"
 )
 
@@ -174,6 +182,7 @@ type layout struct {
 	crcFrom   int     // where the checksummed text starts
 	entropy   float64 // scanner threshold the whole value must exceed
 	noDash    bool    // the last character must be a word character (\b in the rule)
+	fixed     []bool  // characters of literal segments, exempt from the avoidance check
 }
 
 func newLayout(entropy float64, crcFrom int, segs ...segment) *layout {
@@ -183,21 +192,21 @@ func newLayout(entropy float64, crcFrom int, segs ...segment) *layout {
 			l.carrierAt = l.length
 			l.carrier = &l.segs[i]
 		}
+		for range segs[i].n {
+			l.fixed = append(l.fixed, segs[i].kind == segLit)
+		}
 		l.length += segs[i].n
 	}
 	return l
 }
 
-// render appends the token carried by ct. free receives the spans of generated
-// characters (for the stop-word gate) when not nil.
-func (l *layout) render(ks *keySet, sc *scratch, ct *[16]byte, dst []byte, free *[8][2]int) []byte {
+// render appends the token carried by ct.
+func (l *layout) render(ks *keySet, sc *scratch, ct *[16]byte, dst []byte) []byte {
 	s := newStream(ks, sc, ct, 0)
 	r := s.uint64()
 	start := len(dst)
-	nf := 0
 	for i := range l.segs {
 		sg := &l.segs[i]
-		from := len(dst)
 		switch sg.kind {
 		case segLit:
 			dst = append(dst, sg.lit...)
@@ -210,10 +219,6 @@ func (l *layout) render(ks *keySet, sc *scratch, ct *[16]byte, dst []byte, free 
 			dst = s.appendChars(dst, sg.alpha, sg.n-sg.alpha.m)
 		case segCRC62:
 			dst = appendCRC62(dst, dst[start+l.crcFrom:])
-		}
-		if free != nil && (sg.kind == segFill || sg.kind == segCarrier) && nf < len(free) {
-			free[nf] = [2]int{from - start, len(dst) - start}
-			nf++
 		}
 	}
 	return dst
@@ -228,9 +233,8 @@ func (l *layout) spec(f Format) *spec {
 		copy(id[:], rnd[:8])
 		var ct [16]byte
 		ks.seal(sc, sp.code, &id, &ct)
-		var free [8][2]int
-		v := l.render(ks, sc, &ct, sc.buf[:0], &free)
-		if !l.gate(v, &free) {
+		v := l.render(ks, sc, &ct, sc.buf[:0])
+		if !l.gate(v) {
 			return id, "", "", false
 		}
 		return id, string(v), "", true
@@ -312,19 +316,19 @@ func (l *layout) derivedMatch(ks *keySet, sc *scratch, ct *[16]byte, hi uint64, 
 	return true
 }
 
-func (l *layout) gate(v []byte, free *[8][2]int) bool {
-	if shannon(string(v)) <= l.entropy {
+// gate reports whether a rendered value passes the scanners' filters: the rule's
+// entropy threshold, the word boundary, the avoidance check over the whole value
+// (literal segments, which every real token shares, exempt) and gitleaks' base64
+// decoding.
+func (l *layout) gate(v []byte) bool {
+	s := string(v)
+	if shannon(s) <= l.entropy {
 		return false
 	}
 	if l.noDash && v[len(v)-1] == '-' {
 		return false
 	}
-	for _, sp := range free {
-		if sp[1] > sp[0] && hasStopWord(string(v[sp[0]:sp[1]])) {
-			return false
-		}
-	}
-	return decodableInBase64(string(v))
+	return !avoided(s, l.fixed) && decodableInBase64(s)
 }
 
 // builtinSpecs is built once; every generator shares it.

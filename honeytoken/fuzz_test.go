@@ -1,6 +1,12 @@
 package honeytoken
 
 import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -21,6 +27,21 @@ func FuzzRecognizeScan(f *testing.F) {
 		}
 		f.Add("x=" + tok.Value + "&y=%2F" + tok.Secret)
 	}
+	// Every format in every placement a user plants it in.
+	var all []Token
+	for _, fm := range g.Formats() {
+		tok, err := g.Generate(fm, Meta{Location: "x", Memo: "m"})
+		if err != nil {
+			f.Fatal(err)
+		}
+		all = append(all, tok)
+	}
+	for _, pl := range Placements() {
+		if b, err := Render(pl, all...); err == nil {
+			f.Add(string(b))
+		}
+	}
+	f.Add(pemBegin + strings.Repeat("A", 96) + pemEnd) // the finding-1 panic
 	f.Add("")
 	f.Add("%zz\\/%2")
 	f.Add(pemBeginForm + "\n" + pemEndForm)
@@ -39,6 +60,74 @@ func FuzzRecognizeScan(f *testing.F) {
 		}
 		if len(g.Scan(" "+strings.TrimSpace(s)+"\n")) == 0 {
 			t.Fatalf("Recognize accepted %q but Scan did not find it", s)
+		}
+	})
+}
+
+// FuzzOpenFileStore feeds arbitrary file contents to OpenFileStore: it must
+// never panic; it either opens the file or reports a *CorruptError (or a
+// torn last line, which it drops); every record it loads is valid; and the
+// file it leaves behind opens again to the same records.
+func FuzzOpenFileStore(f *testing.F) {
+	g := newTestGenerator(f, "fuzz-store")
+	var lines []byte
+	for _, fm := range g.Formats() {
+		tok, err := g.Generate(fm, Meta{Location: "x", Memo: "m"})
+		if err != nil {
+			f.Fatal(err)
+		}
+		b, err := json.Marshal(Record{Token: tok, Status: StatusActive})
+		if err != nil {
+			f.Fatal(err)
+		}
+		lines = append(append(lines, b...), '\n')
+		f.Add(b)
+	}
+	f.Add(lines)
+	f.Add(lines[:len(lines)-7])               // torn last line
+	f.Add(append([]byte("{}\n\n"), lines...)) // a bad line first
+	f.Add([]byte(`{"token":{"id":"x"},"status":"weird"}` + "\n"))
+	dir := f.TempDir()
+	path := filepath.Join(dir, "store.jsonl")
+	ctx := context.Background()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		s, err := OpenFileStore(path)
+		if err != nil {
+			var ce *CorruptError
+			if !errors.As(err, &ce) {
+				t.Fatalf("want a *CorruptError, got %T %v", err, err)
+			}
+			return
+		}
+		recs, err := s.List(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range recs {
+			if err := validateRecord(r); err != nil {
+				t.Fatalf("loaded an invalid record %+v: %v", r, err)
+			}
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		s2, err := OpenFileStore(path)
+		if err != nil {
+			t.Fatalf("the repaired file does not open again: %v", err)
+		}
+		defer s2.Close()
+		recs2, err := s2.List(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(recs) != len(recs2) || (len(recs) > 0 && !reflect.DeepEqual(recs, recs2)) {
+			t.Fatalf("reopening changed the records: %d then %d", len(recs), len(recs2))
+		}
+		if s2.Repaired() != 0 {
+			t.Fatalf("a repaired file needed repair again (%d bytes)", s2.Repaired())
 		}
 	})
 }

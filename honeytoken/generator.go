@@ -44,20 +44,23 @@ type Token struct {
 // Generator mints and recognises honeytokens under a secret key. It is safe for
 // concurrent use. Its key never appears in fmt or slog output.
 type Generator struct {
-	keys     []*keySet // [0] is current; the rest are retired
-	specs    map[Format]*spec
-	order    []Format
-	dispatch [256][]*spec
-	byLen    [maxBareLen + 1][]*spec // prefix-less candidates by length (AWS secrets, database passwords)
-	now      func() time.Time
-	rand     io.Reader
+	keys      []*keySet // [0] is current; the rest are retired
+	specs     map[Format]*spec
+	order     []Format
+	dispatch  [256][]*spec
+	byLen     [maxBareLen + 1][]*spec // prefix-less candidates by length (AWS secrets, database passwords)
+	scan      scanTables              // how Scan finds each format (scan.go)
+	now       func() time.Time
+	rand      io.Reader
+	jwtClaims JWTClaims
 }
 
 type config struct {
-	retired [][]byte
-	customs []CustomFormat
-	now     func() time.Time
-	rand    io.Reader
+	retired   [][]byte
+	customs   []CustomFormat
+	now       func() time.Time
+	rand      io.Reader
+	jwtClaims JWTClaims
 }
 
 // Option configures a [Generator].
@@ -115,7 +118,7 @@ func NewGenerator(key []byte, opts ...Option) (*Generator, error) {
 	if err := checkKey("key", key); err != nil {
 		return nil, err
 	}
-	g := &Generator{specs: maps.Clone(builtinSpecs), order: Formats(), now: c.now, rand: c.rand}
+	g := &Generator{specs: maps.Clone(builtinSpecs), order: Formats(), now: c.now, rand: c.rand, jwtClaims: c.jwtClaims}
 	g.keys = append(g.keys, newKeySet(key))
 	for i, k := range c.retired {
 		if err := checkKey(fmt.Sprintf("retired key #%d", i+1), k); err != nil {
@@ -148,6 +151,7 @@ func NewGenerator(key []byte, opts ...Option) (*Generator, error) {
 	// ASIA keys with one keyed filter (see awsSpec).
 	g.byLen[40] = []*spec{g.specs[AWSAccessKey]}
 	g.byLen[dbPasswordLen] = []*spec{g.specs[DatabaseURL]}
+	g.scan = newScanTables(g)
 	return g, nil
 }
 
@@ -187,6 +191,7 @@ func (g *Generator) Formats() []Format { return slices.Clone(g.order) }
 type genInput struct {
 	now  time.Time
 	meta Meta
+	jwt  JWTClaims
 }
 
 // maxAttempts bounds re-rolls; a value passes the quality gates with probability
@@ -203,7 +208,7 @@ func (g *Generator) Generate(f Format, meta Meta) (Token, error) {
 	if sp == nil {
 		return Token{}, unknownFormat(f)
 	}
-	in := genInput{now: g.now(), meta: meta}
+	in := genInput{now: g.now(), meta: meta, jwt: g.jwtClaims}
 	ks := g.keys[0]
 	sc := ks.getScratch()
 	defer ks.putScratch(sc)

@@ -4,39 +4,72 @@ import (
 	"encoding/base64"
 )
 
-// GitLab routable tokens (gitlab-org/gitlab MR !169322,
-// lib/authn/token_field/generator/routable_token.rb):
-// glpat- + base64url(16 random bytes ‖ payload ‖ len(payload)) + "." +
-// base36(len(base64 part)) padded to 2 + base36(CRC32(everything before)) padded to 7.
-// The 16 random bytes carry the ciphertext; the payload is the routing data
-// "c:<cell>\no:<organisation>\nu:<user>" (integers in base36).
+// GitLab routable tokens, as GitLab's own generator builds them
+// (gitlab-org/gitlab lib/authn/token_field/generator/routable_token.rb,
+// Authn::TokenField::Generator::RoutableToken; MR !169322):
+//
+//	glpat- + base64url_nopad(16 random bytes ‖ payload ‖ byte(len(payload)))
+//	       + "." + base36(TOKEN_VERSION = 1) padded to 2 ("01")
+//	       + "." + base36(len(base64 part)) padded to 2
+//	       + base36(CRC-32 of everything before, prefix included) padded to 7
+//
+// The payload is the sorted routing data joined by "\n"; a personal access
+// token routes by organisation and user ("o" is required), integers in base36.
+// gitlab.com tokens carry "o:1" (the default organisation) and a user id of
+// four or five base36 digits, so their base64 part is 36 to 38 characters. The
+// decoy's 16 "random" bytes are the carried ciphertext and its user id (five
+// base36 digits, a gitlab.com-sized id) is derived from it: 57 characters in all.
 
 const (
 	gitlabPrefix     = "glpat-"
-	gitlabPayloadLen = 21 // "c:1\no:" + 6 + "\nu:" + 6
+	gitlabVersion    = ".01."
+	gitlabPayload    = "o:1\nu:" // + 5 base36 digits of the user id
+	gitlabPayloadLen = len(gitlabPayload) + 5
 	gitlabRawLen     = 16 + gitlabPayloadLen + 1
 	gitlabB64Len     = (gitlabRawLen*8 + 5) / 6
-	gitlabLen        = len(gitlabPrefix) + gitlabB64Len + 1 + 2 + 7
+	gitlabLen        = len(gitlabPrefix) + gitlabB64Len + len(gitlabVersion) + 2 + 7
 )
+
+// gitlabUser is the user id's first base36 digit: 1-h, so the id lies between
+// 36^4 (1.7 million) and about 38 million, the range of gitlab.com's user ids.
+var gitlabUserLead = newAlphabet("123456789abcdefgh")
 
 func appendGitLab(dst []byte, ks *keySet, sc *scratch, ct *[16]byte) []byte {
 	var raw [gitlabRawLen]byte
 	copy(raw[:], ct[:])
 	p := raw[16:16]
-	p = append(p, "c:1\no:"...)
-	p = append(p, ks.site.gitlabOrg...)
-	p = append(p, "\nu:"...)
+	p = append(p, gitlabPayload...)
 	s := newStream(ks, sc, ct, 2)
-	p = s.appendChars(p, &base36Lower, 6)
+	p = append(p, s.char(&gitlabUserLead))
+	p = s.appendChars(p, &base36Lower, 4)
 	raw[16+len(p)] = byte(len(p))
 	start := len(dst)
 	dst = append(dst, gitlabPrefix...)
 	n := len(dst)
 	dst = append(dst, make([]byte, gitlabB64Len)...)
 	base64.RawURLEncoding.Encode(dst[n:], raw[:])
-	dst = append(dst, '.', Base36Lower[gitlabB64Len/36], Base36Lower[gitlabB64Len%36])
+	dst = append(dst, gitlabVersion...)
+	dst = append(dst, Base36Lower[gitlabB64Len/36], Base36Lower[gitlabB64Len%36])
 	return appendCRC36(dst, dst[start:])
 }
+
+// gitlabFixed marks the characters of a GitLab token that are the same in every
+// token (prefix, version, the base64 of "o:1\nu:"): real tokens share them, so
+// they are exempt from the avoidance check.
+var gitlabFixed = fixedMask(gitlabLen, func(fill byte) []byte {
+	var raw [gitlabRawLen]byte
+	for i := range raw {
+		raw[i] = fill
+	}
+	copy(raw[16:], gitlabPayload)
+	raw[gitlabRawLen-1] = byte(gitlabPayloadLen)
+	b := []byte(gitlabPrefix + base64.RawURLEncoding.EncodeToString(raw[:]) + gitlabVersion)
+	b = append(b, Base36Lower[gitlabB64Len/36], Base36Lower[gitlabB64Len%36])
+	for range 7 {
+		b = append(b, ^fill)
+	}
+	return b
+})
 
 func gitlabSpec() *spec {
 	sp := &spec{format: GitLabPAT, code: formatCode(GitLabPAT), prefixes: []string{gitlabPrefix}, maxLen: gitlabLen}
@@ -45,9 +78,10 @@ func gitlabSpec() *spec {
 		var ct [16]byte
 		ks.seal(sc, sp.code, &id, &ct)
 		v := appendGitLab(sc.buf[:0], ks, sc, &ct)
-		// gitlab-pat-routable needs entropy > 4 over the token, gitlab-pat > 3 over its first 26.
-		if shannon(string(v)) <= 4 || shannon(string(v[:26])) <= 3 ||
-			hasStopWord(string(v[6:27])) || !decodableInBase64(string(v)) {
+		// gitleaks' gitlab-pat matches the first 26 characters and needs entropy > 3
+		// there; TruffleHog's gitlab v3 detector skips a token whose entropy is
+		// below 3.6; the whole token must pass the avoidance check.
+		if shannon(string(v[:26])) <= 3 || shannon(string(v)) < 3.6 || avoided(string(v), gitlabFixed) || !decodableInBase64(string(v)) {
 			return id, "", "", false
 		}
 		return id, string(v), "", true
@@ -56,19 +90,28 @@ func gitlabSpec() *spec {
 		if len(s) != gitlabLen || s[:len(gitlabPrefix)] != gitlabPrefix {
 			return id, 0, 0, false
 		}
-		// The first 24 characters are the 18 leading bytes: ct, then "c:".
-		// The routing payload's organisation, a per-generator constant, follows
-		// in the next 8 characters ("1\no:" and the org's first characters of
-		// 6 bytes): comparing them rejects another generator's token without
-		// any AES; the full rendering is compared only after the tag.
-		src := sc.aux[512 : 512+32]
+		// The base64 part decodes to ct, the routing payload "o:1\nu:" + the
+		// user id, and the payload length (public structure, compared without
+		// AES). The user id is derived from ct (one AES block): the keyed filter,
+		// checked before the tag; the full rendering is compared only after it.
+		src := sc.aux[512 : 512+gitlabB64Len]
 		copy(src, s[len(gitlabPrefix):])
-		raw := sc.aux[:24]
-		if n, err := base64.RawURLEncoding.Decode(raw, src); err != nil || n != 24 {
+		raw := sc.aux[:gitlabRawLen]
+		if n, err := base64.RawURLEncoding.Strict().Decode(raw, src); err != nil || n != gitlabRawLen {
 			return id, 0, 0, false
 		}
-		if string(raw[16:22]) != "c:1\no:" || string(raw[22:24]) != ks.site.gitlabOrg[:2] {
+		if string(raw[16:16+len(gitlabPayload)]) != gitlabPayload || raw[gitlabRawLen-1] != byte(gitlabPayloadLen) {
 			return id, 0, 0, false
+		}
+		st := newStream(ks, sc, (*[16]byte)(raw[:16]), 2)
+		u := raw[16+len(gitlabPayload) : gitlabRawLen-1]
+		if st.char(&gitlabUserLead) != u[0] {
+			return id, 0, 0, false
+		}
+		for _, c := range u[1:] {
+			if st.char(&base36Lower) != c {
+				return id, 0, 0, false
+			}
 		}
 		var ct [16]byte
 		copy(ct[:], raw[:16])

@@ -7,6 +7,9 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/binary"
+	"fmt"
+	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -34,9 +37,11 @@ type keySet struct {
 	awsSecret  cipher.Block // AES-128: the derived half of an AWS secret access key
 	mac        cipher.Block // AES-128: the tag's CMAC key
 	macK1      [16]byte     // CMAC subkey K1 for a complete one-block message
+	jwtIDBlock cipher.Block // AES-128: JWT jti -> token id
 	jwt        []byte       // HS256 signing key
 	jwtKid     string       // the kid header of this key's JWTs
 	jwtHeader  string       // the encoded JOSE header of this key's JWTs (see jwt.go)
+	jwtFixed   []bool       // the header's characters, exempt from the avoidance check
 	site       siteConsts
 }
 
@@ -55,8 +60,12 @@ func newKeySet(master []byte) *keySet {
 	ks.mac, _ = aes.NewCipher(mac[:16])
 	ks.macK1 = cmacSubkey(ks.mac)
 	ks.jwt = append([]byte(nil), jw[:]...)
+	jid := derive(master, "jwt/id")
+	ks.jwtIDBlock, _ = aes.NewCipher(jid[:16])
 	ks.site = newSiteConsts(master)
 	ks.jwtKid, ks.jwtHeader = jwtHeader(master)
+	ks.jwtFixed = allFixed(len(ks.jwtHeader) + 1) // the header and its dot: every token of the key has them
+	ks.site.sshFixed = sshFixed(ks)
 	return ks
 }
 
@@ -209,44 +218,155 @@ type siteConsts struct {
 	awsAccount  uint64 // 12 decimal digits
 	slackTeam   string // 11 digits (bot and user tokens)
 	slackTeamID string // T + 10 [A-Z0-9] (webhook URLs)
-	gitlabOrg   string // 6 base36 chars
-	dbHost      string
-	dbUser      string
-	jwtIssuer   string
+	// awsLegacyAccount is the account earlier versions chose for this key (the
+	// same as awsAccount unless that one is now excluded); Recognize accepts
+	// key ids of both.
+	awsLegacyAccount uint64
+	dbHost           string
+	sshComment       string // user@host, as ssh-keygen writes it
+	sshFixed         []bool // characters every private key of this generator shares
+	dbUser           string
+	jwtIssuer        string
 }
 
-// knownCanaryAccounts are AWS account ids that scanners (trufflehog) flag as
-// Thinkst canary accounts; a generator never uses them.
+// knownCanaryAccounts are AWS account ids that a scanner marks as canaries:
+// TruffleHog v3 (pkg/detectors/aws/access_keys/canary.go) decodes the account of
+// every AWS key id it finds and calls the key a canary when the account is one
+// of Thinkst's ten canarytokens.org accounts or one of the sixteen "off brand"
+// canary accounts it lists. A decoy must never decode to one of them.
 var knownCanaryAccounts = map[uint64]bool{
+	// Thinkst canarytokens.org.
 	52310077262: true, 171436882533: true, 534261010715: true, 595918472158: true, 717712589309: true,
 	819147034852: true, 992382622183: true, 730335385048: true, 266735846894: true, 893192397702: true,
+	// "Off brand" canary accounts.
+	44858866125: true, 251535659677: true, 344043088457: true, 351906852752: true, 390477818340: true,
+	426127672474: true, 427150556519: true, 439872796651: true, 445142720921: true, 465867158099: true,
+	637958123769: true, 693412236332: true, 732624840810: true, 735421457923: true, 959235150393: true,
+	982842642351: true,
+}
+
+// documentationAccounts are the placeholder account ids of AWS's documentation
+// and SDK examples (123456789012, 111122223333, ...): a key in one of them reads
+// as a copied example. awsPlaceholder also rejects any id made of one repeated
+// digit or of repeated four-digit groups.
+var documentationAccounts = map[uint64]bool{
+	123456789012: true, 111122223333: true, 444455556666: true, 777788889999: true, 210987654321: true,
+	12345678901: true, 98765432109: true, 987654321098: true, 123412341234: true, 999988887777: true,
+	555566667777: true, 222233334444: true, 333344445555: true, 666677778888: true, 888899990000: true,
+}
+
+// awsPlaceholder reports whether account reads as a documentation or test id.
+func awsPlaceholder(account uint64) bool {
+	if documentationAccounts[account] {
+		return true
+	}
+	d := fmt.Sprintf("%012d", account)
+	quads := d[0:4] == d[4:8] || d[4:8] == d[8:12] // 123412341234, 000011111111
+	blocks := true                                 // 111122223333: three runs of one digit
+	for _, q := range []string{d[0:4], d[4:8], d[8:12]} {
+		if strings.Count(q, q[:1]) != 4 {
+			blocks = false
+		}
+	}
+	return quads || blocks || strings.Count(d, d[:1]) == 12
+}
+
+// awsAccountUsable reports whether a generator may encode account in its key
+// ids: a realistic 12-digit id, no canary or documentation account, and a key id
+// head (prefix and account characters) that passes the avoidance check.
+func awsAccountUsable(account uint64) bool {
+	if account < 10_000_000_000 || account >= 1_000_000_000_000 || knownCanaryAccounts[account] || awsPlaceholder(account) {
+		return false
+	}
+	for _, prefix := range []string{"AKIA", "ASIA"} {
+		head := appendB32([]byte(prefix), account>>1|1<<39, 8)
+		if avoided(string(head), awsPrefixFixed) {
+			return false
+		}
+	}
+	return true
+}
+
+// awsPrefixFixed exempts the four-character prefix (AKIA, ASIA).
+var awsPrefixFixed = []bool{true, true, true, true}
+
+// slackFixed and webhookFixed exempt the fixed text around the Slack team in the
+// site check.
+var (
+	slackFixed   = []bool{true, true, true, true, true}
+	webhookFixed = []bool{true, true, true, true, true, true, true, true, true}
+)
+
+// pickAWSAccount returns the first usable account of the candidates next yields.
+func pickAWSAccount(next func(i int) uint64) uint64 {
+	for i := 0; ; i++ {
+		if a := next(i) % 1_000_000_000_000; awsAccountUsable(a) {
+			return a
+		}
+	}
 }
 
 func newSiteConsts(master []byte) siteConsts {
 	var c siteConsts
-	for i := 0; ; i++ {
+	account := func(i int) uint64 {
 		k := derive(master, "site/aws-account/"+string(rune('a'+i)))
-		c.awsAccount = binary.BigEndian.Uint64(k[:8]) % 1_000_000_000_000
-		// Real account ids are spread over the whole range; skip tiny ones and known canaries.
-		if c.awsAccount >= 10_000_000_000 && !knownCanaryAccounts[c.awsAccount] {
+		return binary.BigEndian.Uint64(k[:8])
+	}
+	c.awsAccount = pickAWSAccount(account)
+	// Before v0.x the first candidate of at least 11 digits that was not a Thinkst
+	// account was used; key ids issued then stay recognisable.
+	for i := 0; ; i++ {
+		if a := account(i) % 1_000_000_000_000; a >= 10_000_000_000 && !knownCanaryAccounts[a] {
+			c.awsLegacyAccount = a
 			break
 		}
 	}
-	k := derive(master, "site/slack")
-	c.slackTeam = digitsFrom(k[:], 11, true)
-	c.slackTeamID = "T" + charsFrom(k[16:], &upperDigits, 10)
-	k = derive(master, "site/gitlab")
-	c.gitlabOrg = charsFrom(k[:], &base36Lower, 6)
-	k = derive(master, "site/db")
+	// The Slack workspace appears in every Slack token: it must pass the avoidance
+	// check itself (a team number ending in a year before "-" would sink them all).
+	for i := 0; ; i++ {
+		label := "site/slack"
+		if i > 0 {
+			label += "/" + strconv.Itoa(i)
+		}
+		k := derive(master, label)
+		c.slackTeam = digitsFrom(k[:], 11, true)
+		c.slackTeamID = "T" + charsFrom(k[16:], &upperDigits, 10)
+		if !avoided("xoxb-"+c.slackTeam+"-", slackFixed) && !avoided("services/"+c.slackTeamID+"/B", webhookFixed) {
+			break
+		}
+	}
+	k := derive(master, "site/db")
 	regions := []string{"us-east-1", "us-east-2", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-2"}
 	names := []string{"prod", "main", "app", "core", "primary"}
 	c.dbHost = names[int(k[0])%len(names)] + "-db.cluster-" + charsFrom(k[1:], &base36Lower, 12) + "." +
 		regions[int(k[20])%len(regions)] + ".rds.amazonaws.com"
 	users := []string{"app", "api", "service", "backend", "webapp"}
 	c.dbUser = users[int(k[21])%len(users)]
-	k = derive(master, "site/jwt")
-	hosts := []string{"auth", "login", "sso", "id", "accounts"}
-	c.jwtIssuer = "https://" + hosts[int(k[0])%len(hosts)] + "." + charsFrom(k[1:], &lowerAlpha, 6) + ".internal"
+	k = derive(master, "site/ssh")
+	sshUsers := []string{"deploy", "ubuntu", "ec2-user", "jenkins", "gitlab-runner", "ci", "admin", "git"}
+	switch host := int(k[1]) % 3; host {
+	case 0: // an EC2 instance's default hostname
+		c.sshComment = sshUsers[int(k[0])%len(sshUsers)] + "@ip-10-" + strconv.Itoa(int(k[2])) + "-" +
+			strconv.Itoa(int(k[3])) + "-" + strconv.Itoa(int(k[4]))
+	case 1:
+		c.sshComment = sshUsers[int(k[0])%len(sshUsers)] + "@build-" + strconv.Itoa(1+int(k[2])%24)
+	default:
+		c.sshComment = sshUsers[int(k[0])%len(sshUsers)] + "@bastion-" + []string{"prod", "prd", "ops", "mgmt"}[int(k[2])%4]
+	}
+	// The issuer is in every JWT, at a fixed place: its base64 must pass the
+	// avoidance check.
+	for i := 0; ; i++ {
+		label := "site/jwt"
+		if i > 0 {
+			label += "/" + strconv.Itoa(i)
+		}
+		k = derive(master, label)
+		hosts := []string{"auth", "login", "sso", "id", "accounts"}
+		c.jwtIssuer = "https://" + hosts[int(k[0])%len(hosts)] + "." + charsFrom(k[1:], &lowerAlpha, 6) + ".internal"
+		if b64Clean(c.jwtIssuer) {
+			break
+		}
+	}
 	return c
 }
 

@@ -1,69 +1,198 @@
 package honeytoken
 
 import (
+	"bytes"
+	"crypto/ed25519"
 	"encoding/base64"
+	"encoding/binary"
 	"strings"
 )
 
-// A PKCS #8 Ed25519 private key is a fixed 16-byte DER header followed by the 32-byte
-// seed; crypto/x509 parses any seed. The seed is ct ‖ 16 derived bytes.
-var ed25519PKCS8Header = [16]byte{0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20}
+// A private key decoy is what ssh-keygen writes to ~/.ssh/id_ed25519 (its default
+// key type since OpenSSH 9.5): an "OPENSSH PRIVATE KEY" block holding the
+// openssh-key-v1 structure (OpenSSH PROTOCOL.key), unencrypted, with one Ed25519
+// key whose 32-byte seed is the carried ciphertext followed by 16 derived bytes.
+// It parses with golang.org/x/crypto/ssh and ssh-keygen, and scanners that check
+// a key by parsing it (TruffleHog v3) report it, which they do not do for a
+// PKCS #8 Ed25519 key. The check integers are derived from the ciphertext, the
+// comment is a per-generator user@host, and the base64 is wrapped at 70
+// characters, as ssh-keygen writes it.
+//
+// Keys issued before this layout (PKCS #8 Ed25519, "PRIVATE KEY") are still
+// recognised.
 
 const (
-	pemBegin = "-----BEGIN PRIVATE KEY-----"
-	pemEnd   = "-----END PRIVATE KEY-----"
+	sshBegin = "-----BEGIN OPENSSH PRIVATE KEY-----"
+	sshEnd   = "-----END OPENSSH PRIVATE KEY-----"
 	// The same lines in a form-encoded body, where a space is written '+'.
+	sshBeginForm = "-----BEGIN+OPENSSH+PRIVATE+KEY-----"
+	sshEndForm   = "-----END+OPENSSH+PRIVATE+KEY-----"
+
+	pemBegin     = "-----BEGIN PRIVATE KEY-----"
+	pemEnd       = "-----END PRIVATE KEY-----"
 	pemBeginForm = "-----BEGIN+PRIVATE+KEY-----"
 	pemEndForm   = "-----END+PRIVATE+KEY-----"
+
+	sshMagic   = "openssh-key-v1\x00"
+	sshKeyType = "ssh-ed25519"
+	// sshSeedAt is the offset of the seed in the blob: magic, "none", "none", "",
+	// the key count, the public key blob, the private section's length, the two
+	// check integers, the key type and the public key.
+	sshSeedAt = len(sshMagic) + 8 + 8 + 4 + 4 + (4 + 4 + len(sshKeyType) + 4 + 32) + 4 + 8 + (4 + len(sshKeyType)) + (4 + 32) + 4
+	// sshCheckAt is the offset of the private section's check integers.
+	sshCheckAt = sshSeedAt - 4 - (4 + 32) - (4 + len(sshKeyType)) - 8
+	// sshMaxBody bounds the base64 body Recognize decodes (a comment of up to 64 bytes).
+	sshMaxBody = 512
 )
 
-func appendPKCS8(dst []byte, ks *keySet, sc *scratch, ct *[16]byte) []byte {
-	dst = append(dst, ed25519PKCS8Header[:]...)
-	dst = append(dst, ct[:]...)
+func appendU32(dst []byte, v int) []byte { return binary.BigEndian.AppendUint32(dst, uint32(v)) }
+
+func appendSSHString(dst []byte, s []byte) []byte { return append(appendU32(dst, len(s)), s...) }
+
+// appendOpenSSH appends the openssh-key-v1 blob of the key carried by ct.
+func appendOpenSSH(dst []byte, ks *keySet, sc *scratch, ct *[16]byte) []byte {
+	var seed [32]byte
+	copy(seed[:], ct[:])
 	s := newStream(ks, sc, ct, 3)
-	for range 16 {
-		dst = append(dst, s.next())
+	for i := 16; i < 32; i++ {
+		seed[i] = s.next()
+	}
+	var check [4]byte
+	for i := range check {
+		check[i] = s.next()
+	}
+	priv := ed25519.NewKeyFromSeed(seed[:])
+	pub := priv[32:]
+	comment := ks.site.sshComment
+
+	dst = append(dst, sshMagic...)
+	dst = appendSSHString(dst, []byte("none"))
+	dst = appendSSHString(dst, []byte("none"))
+	dst = appendU32(dst, 0)
+	dst = appendU32(dst, 1)
+	dst = appendU32(dst, 4+len(sshKeyType)+4+32)
+	dst = appendSSHString(dst, []byte(sshKeyType))
+	dst = appendSSHString(dst, pub)
+	n := 8 + 4 + len(sshKeyType) + 4 + 32 + 4 + 64 + 4 + len(comment)
+	pad := (8 - n%8) % 8
+	dst = appendU32(dst, n+pad)
+	dst = append(dst, check[:]...)
+	dst = append(dst, check[:]...)
+	dst = appendSSHString(dst, []byte(sshKeyType))
+	dst = appendSSHString(dst, pub)
+	dst = appendSSHString(dst, priv)
+	dst = appendSSHString(dst, []byte(comment))
+	for i := 1; i <= pad; i++ {
+		dst = append(dst, byte(i))
 	}
 	return dst
 }
 
+// appendWrapped appends the base64 of blob in lines of 70 characters.
+func appendWrapped(dst, blob []byte) []byte {
+	n := base64.StdEncoding.EncodedLen(len(blob))
+	at := len(dst)
+	dst = append(dst, make([]byte, n)...)
+	base64.StdEncoding.Encode(dst[at:], blob)
+	out := dst[:at]
+	enc := dst[at:]
+	var lines []byte
+	for i := 0; i < len(enc); i += 70 {
+		lines = append(lines, enc[i:min(i+70, len(enc))]...)
+		lines = append(lines, '\n')
+	}
+	return append(out, lines...)
+}
+
+// sshFixed is, per comment length, which characters of the value are the same in
+// every key of a generator (BEGIN/END lines, the structure, the key type): real
+// keys share them, so they are exempt from the avoidance check.
+func sshFixed(ks *keySet) []bool {
+	render := func(fill byte) []byte {
+		var ct [16]byte
+		blob := appendOpenSSH(nil, ks, &scratch{}, &ct)
+		// Overwrite every byte that varies between keys: the public key (twice),
+		// the check integers and the private key.
+		pubAt := len(sshMagic) + 8 + 8 + 4 + 4 + 4 + 4 + len(sshKeyType) + 4
+		for i := range 32 {
+			blob[pubAt+i] = fill
+			blob[sshSeedAt-4-32+i] = fill
+		}
+		for i := range 8 {
+			blob[sshCheckAt+i] = fill
+		}
+		for i := range 64 {
+			blob[sshSeedAt+i] = fill
+		}
+		return append(appendWrapped([]byte(sshBegin+"\n"), blob), sshEnd+"\n"...)
+	}
+	v := render(0)
+	return fixedMask(len(v), render)
+}
+
+// sshBlobLen is the length of the openssh-key-v1 blob for a comment of n bytes.
+func sshBlobLen(n int) int {
+	priv := 8 + 4 + len(sshKeyType) + 4 + 32 + 4 + 64 + 4 + n
+	return sshCheckAt + priv + (8-priv%8)%8
+}
+
 func privateKeySpec() *spec {
-	sp := &spec{format: PrivateKey, code: formatCode(PrivateKey), prefixes: []string{pemBegin, pemBeginForm}}
+	sp := &spec{format: PrivateKey, code: formatCode(PrivateKey),
+		prefixes: []string{sshBegin, sshBeginForm, pemBegin, pemBeginForm}}
 	sp.generate = func(ks *keySet, sc *scratch, rnd *[16]byte, _ *genInput) (id [8]byte, value, secret string, ok bool) {
 		copy(id[:], rnd[:8])
 		var ct [16]byte
 		ks.seal(sc, sp.code, &id, &ct)
-		der := appendPKCS8(sc.aux[:0], ks, sc, &ct)
-		var b strings.Builder
-		b.Grow(len(pemBegin) + len(pemEnd) + 70)
-		b.WriteString(pemBegin + "\n")
-		b.WriteString(base64.StdEncoding.EncodeToString(der))
-		b.WriteString("\n" + pemEnd + "\n")
-		return id, b.String(), "", true
+		blob := appendOpenSSH(sc.aux[:0], ks, sc, &ct)
+		v := appendWrapped(append(sc.buf[:0], sshBegin+"\n"...), blob)
+		v = append(v, sshEnd+"\n"...)
+		if avoided(string(v), ks.site.sshFixed) {
+			return id, "", "", false
+		}
+		return id, string(v), "", true
 	}
 	sp.recognize = func(ks *keySet, sc *scratch, s string) (id [8]byte, part Part, strength int, ok bool) {
-		n, ok := pemBody(s, sc.aux[512:])
-		// A key of ours is 48 DER bytes, exactly 64 base64 characters. Any other
+		if n, ok := pemBody(s, pemBegin, pemEnd, pemBeginForm, pemEndForm, sc.aux[512:]); ok {
+			return recognizePKCS8(ks, sc, sp.code, n)
+		}
+		n, ok := pemBody(s, sshBegin, sshEnd, sshBeginForm, sshEndForm, sc.aux[512:])
+		comment := ks.site.sshComment
+		size := sshBlobLen(len(comment))
+		// A key of ours has exactly this generator's blob length; any other
 		// length is not ours.
-		if !ok || n != base64.StdEncoding.EncodedLen(48) {
+		if !ok || n != base64.StdEncoding.EncodedLen(size) {
 			return id, 0, 0, false
 		}
-		der := sc.aux[:48]
-		m, err := base64.StdEncoding.Decode(der, sc.aux[512:512+n])
-		if err != nil || m != 48 || [16]byte(der[:16]) != ed25519PKCS8Header {
+		blob := sc.aux[:size]
+		if m, err := base64.StdEncoding.Strict().Decode(blob, sc.aux[512:512+n]); err != nil || m != size {
 			return id, 0, 0, false
 		}
-		// The seed's second half is derived from ct (one AES block): the keyed
+		// The comment is a per-generator constant (no AES); the seed's second half
+		// and the check integers, derived from ct (two AES blocks), are the keyed
 		// filter, checked before the tag.
+		at := sshSeedAt + 64
+		if binary.BigEndian.Uint32(blob[at:]) != uint32(len(comment)) || string(blob[at+4:at+4+len(comment)]) != comment {
+			return id, 0, 0, false
+		}
 		var ct [16]byte
-		copy(ct[:], der[16:32])
+		copy(ct[:], blob[sshSeedAt:sshSeedAt+16])
 		st := newStream(ks, sc, &ct, 3)
-		for i := 32; i < 48; i++ {
-			if st.next() != der[i] {
+		for i := sshSeedAt + 16; i < sshSeedAt+32; i++ {
+			if st.next() != blob[i] {
+				return id, 0, 0, false
+			}
+		}
+		for i := range 4 {
+			if c := st.next(); c != blob[sshCheckAt+i] || c != blob[sshCheckAt+4+i] {
 				return id, 0, 0, false
 			}
 		}
 		if !ks.open(sc, sp.code, &ct, &id) {
+			return id, 0, 0, false
+		}
+		// Ours: the rest (structure, public key, padding) must be exactly as
+		// rendered.
+		if !bytes.Equal(appendOpenSSH(sc.buf[:0], ks, sc, &ct), blob) {
 			return id, 0, 0, false
 		}
 		return id, PartValue, 64, true
@@ -71,24 +200,54 @@ func privateKeySpec() *spec {
 	return sp
 }
 
-// pemBody writes the base64 text between the BEGIN and END lines into dst
-// (which must hold 256 bytes) and returns its length. Line breaks (real, CRLF,
-// or written as the two characters \n inside a quoted .env or JSON value) and
-// blanks are removed.
-func pemBody(s string, dst []byte) (int, bool) {
+// A PKCS #8 Ed25519 private key (the layout before OpenSSH keys) is a fixed
+// 16-byte DER header followed by the 32-byte seed, ct ‖ 16 derived bytes.
+var ed25519PKCS8Header = [16]byte{0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20}
+
+// recognizePKCS8 checks the n-character PEM body in sc.aux[512:] as a legacy key.
+func recognizePKCS8(ks *keySet, sc *scratch, code uint32, n int) (id [8]byte, part Part, strength int, ok bool) {
+	// A key of ours is 48 DER bytes, exactly 64 base64 characters. Any other
+	// length is not ours.
+	if n != base64.StdEncoding.EncodedLen(48) {
+		return id, 0, 0, false
+	}
+	der := sc.aux[:48]
+	m, err := base64.StdEncoding.Strict().Decode(der, sc.aux[512:512+n])
+	if err != nil || m != 48 || [16]byte(der[:16]) != ed25519PKCS8Header {
+		return id, 0, 0, false
+	}
+	// The seed's second half is derived from ct (one AES block): the keyed
+	// filter, checked before the tag.
+	var ct [16]byte
+	copy(ct[:], der[16:32])
+	st := newStream(ks, sc, &ct, 3)
+	for i := 32; i < 48; i++ {
+		if st.next() != der[i] {
+			return id, 0, 0, false
+		}
+	}
+	if !ks.open(sc, code, &ct, &id) {
+		return id, 0, 0, false
+	}
+	return id, PartValue, 64, true
+}
+
+// pemBody writes the base64 text between the begin and end lines (or their
+// form-encoded forms) into dst (which must hold sshMaxBody bytes) and returns
+// its length. Line breaks (real, CRLF, or written as the two characters \n
+// inside a quoted .env or JSON value) and blanks are removed.
+func pemBody(s, begin, end, beginForm, endForm string, dst []byte) (int, bool) {
 	s = strings.TrimSpace(s)
 	var body string
 	switch {
-	case len(s) < len(pemBegin)+len(pemEnd):
-		return 0, false
-	case strings.HasPrefix(s, pemBegin) && strings.HasSuffix(s, pemEnd):
-		body = s[len(pemBegin) : len(s)-len(pemEnd)]
-	case strings.HasPrefix(s, pemBeginForm) && strings.HasSuffix(s, pemEndForm):
-		body = s[len(pemBeginForm) : len(s)-len(pemEndForm)]
+	case strings.HasPrefix(s, begin) && strings.HasSuffix(s, end) && len(s) >= len(begin)+len(end):
+		body = s[len(begin) : len(s)-len(end)]
+	case strings.HasPrefix(s, beginForm) && strings.HasSuffix(s, endForm) && len(s) >= len(beginForm)+len(endForm):
+		body = s[len(beginForm) : len(s)-len(endForm)]
 	default:
 		return 0, false
 	}
-	if len(body) > 256 || len(dst) < 256 {
+	if len(dst) < sshMaxBody {
 		return 0, false
 	}
 	n := 0
@@ -98,6 +257,9 @@ func pemBody(s string, dst []byte) (int, bool) {
 			i++
 		case c == '\n' || c == '\r' || c == ' ' || c == '\t':
 		default:
+			if n == sshMaxBody {
+				return 0, false // longer than any key of ours
+			}
 			dst[n] = c
 			n++
 		}

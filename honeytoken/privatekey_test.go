@@ -1,6 +1,10 @@
 package honeytoken
 
 import (
+	"crypto/ed25519"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/pem"
 	"strings"
 	"testing"
 
@@ -10,15 +14,18 @@ import (
 
 // TestPrivateKeyHostileBodies is the regression test for a panic: a PEM body of
 // 65 to 128 base64 characters decoded past a 64-byte buffer (issue #13, finding 1).
+// It covers the legacy PKCS #8 lines and the OpenSSH lines.
 func TestPrivateKeyHostileBodies(t *testing.T) {
 	t.Parallel()
 	g := newTestGenerator(t, "privatekey-hostile")
 	tok, err := g.Generate(PrivateKey, Meta{})
 	require.NoError(t, err)
 	body := strings.TrimSpace(tok.Value)
-	body = strings.TrimSuffix(strings.TrimPrefix(body, pemBegin), pemEnd)
+	body = strings.TrimSuffix(strings.TrimPrefix(body, sshBegin), sshEnd)
 	body = strings.ReplaceAll(body, "\n", "")
-	require.Len(t, body, 64)
+	legacy := legacyPKCS8(t, g)
+	lbody := strings.ReplaceAll(strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(legacy), pemBegin), pemEnd), "\n", "")
+	require.Len(t, lbody, 64)
 
 	tests := []struct {
 		name string
@@ -30,9 +37,18 @@ func TestPrivateKeyHostileBodies(t *testing.T) {
 		{"129 characters", pemBegin + strings.Repeat("A", 129) + pemEnd},
 		{"256 characters", pemBegin + strings.Repeat("/", 256) + pemEnd},
 		{"form-encoded 96", pemBeginForm + strings.Repeat("A", 96) + pemEndForm},
-		{"our key padded to 68", pemBegin + body + "AAAA" + pemEnd},
-		{"our key then 32 more", pemBegin + body + body[:32] + pemEnd},
+		{"legacy key padded to 68", pemBegin + lbody + "AAAA" + pemEnd},
+		{"legacy key then 32 more", pemBegin + lbody + lbody[:32] + pemEnd},
 		{"empty body", pemBegin + pemEnd},
+		{"OpenSSH empty body", sshBegin + sshEnd},
+		{"OpenSSH 96 A", sshBegin + strings.Repeat("A", 96) + sshEnd},
+		{"OpenSSH 513 A", sshBegin + strings.Repeat("A", 513) + sshEnd},
+		{"OpenSSH 1025 /", sshBegin + strings.Repeat("/", 1025) + sshEnd},
+		{"OpenSSH 4000 A", sshBegin + strings.Repeat("A", 4000) + sshEnd},
+		{"OpenSSH form-encoded 600", sshBeginForm + strings.Repeat("A", 600) + sshEndForm},
+		{"our key truncated", sshBegin + body[:len(body)-8] + sshEnd},
+		{"our key then 4 more", sshBegin + body + "AAAA" + sshEnd},
+		{"our key's header only", sshBegin + body[:220] + sshEnd},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -50,4 +66,65 @@ func TestPrivateKeyHostileBodies(t *testing.T) {
 	m, ok := g.Recognize(tok.Value)
 	require.True(t, ok, "our own key must still be recognised")
 	assert.Equal(t, PrivateKey, m.Format)
+}
+
+// legacyPKCS8 builds a private key decoy as versions before the OpenSSH layout
+// wrote it (PKCS #8 Ed25519, seed = ct ‖ 16 derived bytes).
+func legacyPKCS8(t *testing.T, g *Generator) string {
+	t.Helper()
+	ks := g.keys[0]
+	sc := ks.getScratch()
+	defer ks.putScratch(sc)
+	id := [8]byte{1, 2, 3, 4, 5, 6, 7, 8}
+	var ct [16]byte
+	ks.seal(sc, formatCode(PrivateKey), &id, &ct)
+	der := append([]byte(nil), ed25519PKCS8Header[:]...)
+	der = append(der, ct[:]...)
+	s := newStream(ks, sc, &ct, 3)
+	for range 16 {
+		der = append(der, s.next())
+	}
+	k, err := x509.ParsePKCS8PrivateKey(der)
+	require.NoError(t, err)
+	require.IsType(t, ed25519.PrivateKey{}, k)
+	return string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+}
+
+func TestPrivateKeyLegacyPKCS8StillRecognised(t *testing.T) {
+	t.Parallel()
+	g := newTestGenerator(t, "privatekey-legacy")
+	v := legacyPKCS8(t, g)
+	m, ok := g.Recognize(v)
+	require.True(t, ok)
+	assert.Equal(t, "0102030405060708", m.ID)
+	assert.Equal(t, PrivateKey, m.Format)
+	ms := g.Scan("key:\n" + v)
+	require.Len(t, ms, 1)
+	assert.Equal(t, "0102030405060708", ms[0].ID)
+	_, ok = newTestGenerator(t, "privatekey-legacy-other").Recognize(v)
+	assert.False(t, ok)
+}
+
+func TestPrivateKeyOpenSSHLayout(t *testing.T) {
+	t.Parallel()
+	g := newTestGenerator(t, "privatekey-layout")
+	tok, err := g.Generate(PrivateKey, Meta{})
+	require.NoError(t, err)
+	assertPrivateKeyParses(t, tok.Value, true)
+	blk, _ := pem.Decode([]byte(tok.Value))
+	require.NotNil(t, blk)
+	// Every unencrypted OpenSSH Ed25519 key starts with the same 62 bytes (82 base64 characters).
+	assert.True(t, strings.HasPrefix(base64.StdEncoding.EncodeToString(blk.Bytes), "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZWQyNTUxOQAAAC"))
+	assert.Contains(t, string(blk.Bytes), g.keys[0].site.sshComment)
+	assert.Regexp(t, `^[a-z0-9-]+@[a-z0-9-]+$`, g.keys[0].site.sshComment)
+	// Keys of one generator share the comment, as keys made on one host do; the
+	// public keys differ.
+	tok2, err := g.Generate(PrivateKey, Meta{})
+	require.NoError(t, err)
+	assert.NotEqual(t, tok.Value, tok2.Value)
+	// Found by Scan inside a .env value written with \n escapes.
+	esc := "SSH_PRIVATE_KEY=\"" + strings.ReplaceAll(tok.Value, "\n", `\n`) + "\"\n"
+	ms := g.Scan(esc)
+	require.Len(t, ms, 1)
+	assert.Equal(t, tok.ID, ms[0].ID)
 }

@@ -97,11 +97,11 @@ func (g *Generator) try(sp *spec, s string) (Match, bool) {
 }
 
 // hexOnly reports whether s is all lower-case or all upper-case hex digits: a
-// session id, a request id, a SHA-1 or MD5 digest. A generated database password
-// (32 base62) or AWS secret access key (40 base64) has this shape with
-// probability below 2^-62; Generate re-rolls those, so Recognize rejects the
-// shape without a keyed check, and the hex ids real traffic is full of cost
-// nothing.
+// session id, a request id, a SHA-1 or MD5 digest. Generate never issues a
+// database password (32 base62) or AWS secret access key (40 base64) of that
+// shape (their quality gates re-roll any all-hex value, p < 2^-62), so
+// Recognize rejects it without a keyed check, and the hex ids real traffic is
+// full of cost nothing.
 func hexOnly(s string) bool {
 	acc := byte(3)
 	for ; len(s) >= 8 && acc != 0; s = s[8:] {

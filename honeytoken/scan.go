@@ -1,17 +1,44 @@
 package honeytoken
 
 import (
+	"cmp"
 	"encoding/base64"
+	"slices"
 	"strings"
+	"unsafe"
 )
 
-// Scan limits.
+// Scan limits and shapes. The rules they express are the scan's contract; the
+// reference scan in scan_ref_test.go applies them by brute force and the
+// differential test holds Scan to it.
 const (
 	// maxDecodeDepth is how many layers of base64/URL encoding Scan unwraps (gitleaks
 	// uses 5 by default; decoys are rarely wrapped more than twice).
 	maxDecodeDepth = 3
-	// minBase64Run is the shortest base64 run Scan decodes (gitleaks: 16).
-	minBase64Run = 16
+	// minTokenLen is the length of the shortest text Scan can match (an AWS access
+	// key id); TestScanShapes checks every format against it.
+	minTokenLen = 20
+	// minDecodeRun is the shortest base64 run worth decoding: one that decodes to
+	// at least minTokenLen bytes. Shorter runs cannot hold a token.
+	minDecodeRun = (minTokenLen*4 + 2) / 3
+	// anchorRun and anchorWindow: every built-in token whose format has a literal
+	// prefix (PEM keys aside) holds a run of at least anchorRun base64 or base64url
+	// characters that starts at most anchorWindow bytes after the token's start.
+	// Scan looks for such prefixes only near runs that long (TestScanShapes checks
+	// the claim for every format).
+	anchorRun    = 20
+	anchorWindow = 64
+	// maxJWTLen, maxDBURLLen and maxPEMSpan bound the candidates of the formats
+	// without a fixed length.
+	maxJWTLen   = 2048
+	maxDBURLLen = 1024
+	maxPEMSpan  = 8192
+	// maxTriesPerRun bounds how many JWT candidates one run of JWT characters
+	// yields: the last ones before its second-to-last dot (text packed with "eyJ"
+	// cannot hide a token behind it).
+	maxTriesPerRun = 4
+	// awsSecretLen is the length of an AWS secret access key.
+	awsSecretLen = 40
 )
 
 // charset classes used while scanning.
@@ -21,7 +48,12 @@ const (
 	clBase62             // A-Za-z0-9
 	clJWT                // A-Za-z0-9-_.
 	clDBURL              // what a generated database URL is made of: A-Za-z0-9:/@._-
+	clHex                // 0-9a-fA-F
+	clText               // printable ASCII, tab, CR, LF: what a token and its encodings are made of
 )
+
+// clRun is a run of base64 (standard or URL-safe) characters.
+const clRun = clB64Std | clB64URL
 
 var classes = func() (t [256]uint8) {
 	for c := 0; c < 256; c++ {
@@ -42,17 +74,135 @@ var classes = func() (t [256]uint8) {
 		if alnum || strings.IndexByte(":/@._-", b) >= 0 {
 			t[c] |= clDBURL
 		}
+		if isHex(b) {
+			t[c] |= clHex
+		}
+		if b >= ' ' && b <= '~' || b == '\t' || b == '\r' || b == '\n' {
+			t[c] |= clText
+		}
 	}
 	return t
 }()
+
+// runByte is classes[c]&clRun != 0, as a table of its own for the hottest loop.
+var runByte = func() (t [256]bool) {
+	for c := range t {
+		t[c] = classes[c]&clRun != 0
+	}
+	return t
+}()
+
+// scanTables is how a generator's formats are found. Every built-in format with a
+// literal prefix (PEM keys aside) holds a run of at least anchorRun base64 or
+// base64url characters at a known place, so Scan looks for such prefixes only
+// around runs that long:
+//   - inRun: the prefix is made of run characters and starts the long run (or
+//     lies inside it), e.g. ghp_, AKIA, eyJ;
+//   - backAt: the prefix ends in a character that is not a run character and
+//     the long run starts right after it (SG., the Slack webhook URL): the
+//     prefix starts exactly at the run's start minus backAt;
+//   - DatabaseURL: the password's run follows "postgres://<user>:", at most
+//     dbMaxBack bytes after the prefix.
+//
+// The others (PEM keys, custom formats) are searched for by their prefixes.
+// TestScanShapes checks these claims on generated tokens of every format.
+type scanTables struct {
+	inRun   [256][]*spec
+	back    []backSpec
+	db      *spec
+	indexed []indexedPrefix
+}
+
+type backSpec struct {
+	sp     *spec
+	prefix string
+	at     int // the long run starts at the token's start + at
+}
+
+type indexedPrefix struct {
+	sp     *spec
+	prefix string
+	rare   int    // index in prefix of the byte searched for with IndexByte
+	end    string // for a PEM BEGIN line, its END line
+}
+
+// dbMaxBack bounds how far a database password starts after its URL's start
+// (postgres:// + user + ':').
+const dbMaxBack = 32
+
+func newScanTables(g *Generator) scanTables {
+	var t scanTables
+	for _, f := range g.order {
+		sp := g.specs[f]
+		if len(sp.prefixes) == 0 {
+			continue
+		}
+		builtin := builtinSpecs[f] == sp
+		switch {
+		case builtin && f == DatabaseURL:
+			t.db = sp
+		case builtin && !isPEMPrefix(sp.prefixes[0]) && (sp.maxLen > 0 || f == JWT):
+			for _, p := range sp.prefixes {
+				last := -1
+				for i := 0; i < len(p); i++ {
+					if !runByte[p[i]] {
+						last = i
+					}
+				}
+				if last >= 0 {
+					t.back = append(t.back, backSpec{sp: sp, prefix: p, at: last + 1})
+				} else if !slices.Contains(t.inRun[p[0]], sp) {
+					t.inRun[p[0]] = append(t.inRun[p[0]], sp)
+				}
+			}
+		default:
+			for _, p := range sp.prefixes {
+				ip := indexedPrefix{sp: sp, prefix: p, rare: rareByte(p)}
+				if sp.maxLen == 0 {
+					if !isPEMPrefix(p) {
+						continue // a shape Scan does not know
+					}
+					ip.end = pemEndFor(p)
+				}
+				t.indexed = append(t.indexed, ip)
+			}
+		}
+	}
+	return t
+}
+
+// rareByte returns the index of the byte of p least likely in logs and base64,
+// by a fixed ranking, so that searching for it stops rarely in vain.
+func rareByte(p string) int {
+	const rank = "QXZJVKYWGBFPMHUCDLRNOSITEA_qxzjkvbpygfwmucldrhsnioate9876543210"
+	best, bestRank := 0, len(rank)+1
+	for i := 0; i < len(p); i++ {
+		r := strings.IndexByte(rank, p[i])
+		if r < 0 {
+			r = len(rank) // punctuation: '-' and '.' are common
+			if p[i] != '-' && p[i] != '.' && p[i] != '/' && p[i] != ':' {
+				r = 0
+			}
+		}
+		if r < bestRank {
+			best, bestRank = i, r
+		}
+	}
+	return best
+}
+
+func isPEMPrefix(p string) bool { return strings.HasPrefix(p, "-----BEGIN") }
+
+// pemEndFor returns the END line that closes a PEM BEGIN line.
+func pemEndFor(begin string) string { return strings.Replace(begin, "BEGIN", "END", 1) }
 
 // frame is one layer of text being scanned: the input, or a decoded part of it.
 type frame struct {
 	s     string
 	enc   string  // encoding chain from the input to this text
 	depth int     //
-	offs  []int32 // for URL-decoded text: offset in the parent of each byte (nil: identity)
-	start int     // for base64-decoded text: the run's extent in the input
+	offs  []int32 // for text unescaped from the input: offset in the input of each byte (nil: identity)
+	start int     // for decoded text: its extent in the input
 	end   int
 	root  bool
 	// unescaped is set once a frame (or an ancestor) was URL/JSON-unescaped: one
@@ -65,9 +215,8 @@ func (f *frame) span(a, b int) (int, int) {
 	switch {
 	case f.root:
 		return a, b
-	case f.offs != nil && f.depth == 1:
-		end := len(f.offs)
-		if b < end {
+	case f.offs != nil:
+		if b < len(f.offs) {
 			return int(f.offs[a]), int(f.offs[b])
 		}
 		return int(f.offs[a]), f.end
@@ -77,133 +226,492 @@ func (f *frame) span(a, b int) (int, int) {
 }
 
 type scanner struct {
-	g    *Generator
-	out  []Match
-	seen map[seenKey]bool
-	// spans of value matches per id: a database password inside its own matched
-	// URL is not reported twice.
-	spans map[string][][2]int
+	g   *Generator
+	out []Match
 	// work counts bytes examined (and candidate checks), so tests can assert that
 	// Scan stays linear on adversarial input.
 	work int
+	// decoded text per depth (base64 and unescaped), reused from run to run: a
+	// match's Value is cloned out of them.
+	b64, esc [maxDecodeDepth + 1][]byte
+	offs     []int32
 }
 
-type seenKey struct {
-	start int
-	part  Part
-	id    string
+// frameState is what a frame's scan remembers so that no byte is looked at twice
+// for the same purpose.
+type frameState struct {
+	winDone int // prefixes were looked for up to here
+	jwtDone int // end of the last JWT run handled
+	dbDone  int // end of the last database URL run handled
 }
 
 // Scan returns every honeytoken of this generator (current or retired key) found
 // in text: an HTTP header or body, a log line, a file. It looks at plain text and,
-// up to three layers deep, at base64 (standard or URL-safe) runs of 16 or more
-// characters, percent-encoding and JSON's escaped slashes. Work is linear in the
-// length of text. Matches are in order of discovery: plain text first.
+// up to three layers deep, at base64 (standard or URL-safe) runs that can hold a
+// token, percent-encoding and JSON's escaped slashes (each line or quoted string
+// that holds an escape is unescaped once). Work is linear in the length of text.
+//
+// Matches are ordered by Start (then End, Part and ID). A token found more than
+// once at the same Start (in plain text and in a decoding of it) is reported once,
+// in its shortest encoding; a database password inside its own matched URL is not
+// reported apart from the URL.
 func (g *Generator) Scan(text string) []Match {
 	ms, _ := g.scanWork(text)
 	return ms
 }
 
 func (g *Generator) scanWork(text string) ([]Match, int) {
-	sc := &scanner{g: g, seen: map[seenKey]bool{}, spans: map[string][][2]int{}}
+	sc := &scanner{g: g}
 	sc.scan(&frame{s: text, root: true, end: len(text)})
-	return sc.out, sc.work
+	return finishMatches(sc.out), sc.work
 }
 
-func (sc *scanner) add(f *frame, a, b int, m Match, value string) {
+// add records a match of s[a:b] in f.
+func (sc *scanner) add(f *frame, a, b int, m Match) {
 	m.Start, m.End = f.span(a, b)
 	m.Encoding = f.enc
-	m.Value = value
-	key := seenKey{m.Start, m.Part, m.ID}
-	if sc.seen[key] {
-		return
+	m.Value = f.s[a:b]
+	if !f.root {
+		m.Value = strings.Clone(m.Value) // decoded text lives in a reused buffer
 	}
-	for _, sp := range sc.spans[m.ID] {
-		if m.Part == PartSecret && m.Format == DatabaseURL && sp[0] <= m.Start && m.End <= sp[1] {
-			return
-		}
-	}
-	if m.Part == PartValue {
-		sc.spans[m.ID] = append(sc.spans[m.ID], [2]int{m.Start, m.End})
-	}
-	sc.seen[key] = true
 	sc.out = append(sc.out, m)
 }
 
+// finishMatches orders ms, drops repeats of a token at the same Start (keeping
+// the shortest encoding) and database passwords inside their own matched URL.
+func finishMatches(ms []Match) []Match {
+	if len(ms) == 0 {
+		return nil
+	}
+	slices.SortFunc(ms, func(x, y Match) int {
+		return cmp.Or(cmp.Compare(x.Start, y.Start), cmp.Compare(x.Part, y.Part), strings.Compare(x.ID, y.ID),
+			cmp.Compare(len(x.Encoding), len(y.Encoding)), strings.Compare(x.Encoding, y.Encoding),
+			cmp.Compare(x.End, y.End), strings.Compare(x.Value, y.Value))
+	})
+	out := ms[:1]
+	for _, m := range ms[1:] {
+		if p := &out[len(out)-1]; p.Start == m.Start && p.Part == m.Part && p.ID == m.ID {
+			continue
+		}
+		out = append(out, m)
+	}
+	var urls map[string][][2]int
+	for _, m := range out {
+		if m.Format == DatabaseURL && m.Part == PartValue {
+			if urls == nil {
+				urls = map[string][][2]int{}
+			}
+			urls[m.ID] = append(urls[m.ID], [2]int{m.Start, m.End})
+		}
+	}
+	if urls != nil {
+		out = slices.DeleteFunc(out, func(m Match) bool {
+			if m.Format != DatabaseURL || m.Part != PartSecret {
+				return false
+			}
+			for _, sp := range urls[m.ID] {
+				if sp[0] <= m.Start && m.End <= sp[1] {
+					return true
+				}
+			}
+			return false
+		})
+	}
+	slices.SortStableFunc(out, func(x, y Match) int {
+		return cmp.Or(cmp.Compare(x.Start, y.Start), cmp.Compare(x.End, y.End))
+	})
+	return out
+}
+
 func (sc *scanner) scan(f *frame) {
+	sc.work += len(f.s)
+	var st frameState
+	sc.runs(f, &st)
+	for i := range sc.g.scan.indexed {
+		sc.indexed(f, &sc.g.scan.indexed[i])
+	}
+	if f.depth < maxDecodeDepth && !f.unescaped {
+		sc.unescapePieces(f)
+	}
+}
+
+// runs finds every maximal run of base64 characters of at least anchorRun bytes
+// without looking at most bytes of text that has none: it probes the last byte
+// of the next anchorRun-byte window, and only a run byte there makes it look
+// around.
+func (sc *scanner) runs(f *frame, st *frameState) {
 	s := f.s
-	g := sc.g
-	sc.work += len(s)
-	var cs candState
-	b64Start, b62Start, urlStart := -1, -1, -1
-	hasPct, hasEsc := false, false
-	for i := 0; i <= len(s); i++ {
-		var c byte
-		var cl uint8
-		if i < len(s) {
-			c = s[i]
-			cl = classes[c]
+	i := 0 // s[i-1] is not a run byte
+	for {
+		p := i + anchorRun - 1
+		if p >= len(s) {
+			return
 		}
-		// Close runs that end here.
-		if cl&(clB64Std|clB64URL) == 0 || c == '=' {
-			if urlStart >= 0 {
-				sc.base64Run(f, urlStart, i)
-			}
-			urlStart = -1
+		if !runByte[s[p]] {
+			i = p + 1
+			continue
 		}
-		if cl&clB64Std == 0 && b64Start >= 0 {
-			if i-b64Start == 40 {
-				sc.try(f, b64Start, i, g.byLen[40]...)
-			}
-			b64Start = -1
+		j := p
+		for j > i && runByte[s[j-1]] {
+			j--
 		}
-		if cl&clBase62 == 0 && b62Start >= 0 {
-			if i-b62Start == dbPasswordLen {
-				sc.try(f, b62Start, i, g.byLen[dbPasswordLen]...)
-			}
-			b62Start = -1
+		e := p + 1
+		for e < len(s) && runByte[s[e]] {
+			e++
 		}
-		if i == len(s) {
-			break
+		if e-j >= anchorRun {
+			sc.longRun(f, st, j, e)
 		}
-		if cl&clB64Std != 0 && b64Start < 0 {
-			b64Start = i
+		i = e + 1
+	}
+}
+
+// longRun handles the maximal run s[a:e]: the prefixed formats that start in or
+// just before it, the prefix-less shapes inside it, and its base64 decoding.
+func (sc *scanner) longRun(f *frame, st *frameState, a, e int) {
+	s := f.s
+	t := &sc.g.scan
+	for k := max(a, st.winDone); k < e; k++ {
+		specs := t.inRun[s[k]]
+		if specs == nil {
+			continue
 		}
-		if cl&clBase62 != 0 && b62Start < 0 {
-			b62Start = i
-		}
-		if cl&(clB64Std|clB64URL) != 0 && urlStart < 0 {
-			urlStart = i
-		}
-		if c == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
-			hasPct = true
-		}
-		if c == '\\' && i+1 < len(s) && s[i+1] == '/' {
-			hasEsc = true
-		}
-		for _, sp := range g.dispatch[c] {
+		for _, sp := range specs {
 			for _, p := range sp.prefixes {
-				if len(s)-i >= len(p) && s[i:i+len(p)] == p {
-					sc.candidate(f, &cs, i, sp)
+				if len(s)-k >= len(p) && s[k:k+len(p)] == p {
+					sc.prefixed(f, st, k, sp)
 					break
 				}
 			}
 		}
 	}
-	if f.depth >= maxDecodeDepth {
+	st.winDone = e
+	for _, b := range t.back {
+		if k := a - b.at; k >= 0 && len(s)-k >= len(b.prefix) && s[k:k+len(b.prefix)] == b.prefix {
+			sc.prefixed(f, st, k, b.sp)
+		}
+	}
+	if t.db != nil && a > 0 && s[a-1] == ':' {
+		lo := max(0, a-dbMaxBack)
+		for _, p := range t.db.prefixes {
+			if k := strings.LastIndex(s[lo:a], p); k >= 0 {
+				sc.prefixed(f, st, lo+k, t.db)
+			}
+		}
+	}
+	if e-a >= dbPasswordLen {
+		sc.bare(f, a, e)
+	}
+	if f.depth < maxDecodeDepth && e-a >= minDecodeRun {
+		sc.base64Run(f, a, e)
+	}
+}
+
+// bare tries the prefix-less shapes inside the run s[a:e]: a maximal run of
+// exactly 40 standard base64 characters (an AWS secret access key) or of exactly
+// 32 base62 characters (a database password), when the generator could have
+// produced it.
+func (sc *scanner) bare(f *frame, a, e int) {
+	s := f.s
+	std, b62 := a, a
+	for k := a; k <= e; k++ {
+		var cl uint8
+		if k < e {
+			cl = classes[s[k]]
+		}
+		if cl&clB64Std == 0 {
+			if k-std == awsSecretLen && awsSecretShape(s[std:k]) {
+				sc.try(f, std, k, sc.g.byLen[awsSecretLen]...)
+			}
+			std = k + 1
+		}
+		if cl&clBase62 == 0 {
+			if k-b62 == dbPasswordLen && !allHex(s[b62:k]) {
+				sc.try(f, b62, k, sc.g.byLen[dbPasswordLen]...)
+			}
+			b62 = k + 1
+		}
+	}
+}
+
+// prefixed tries the text at k, where a prefix of sp starts.
+func (sc *scanner) prefixed(f *frame, st *frameState, k int, sp *spec) {
+	s := f.s
+	switch {
+	case sp.maxLen > 0:
+		if k+sp.maxLen <= len(s) {
+			sc.try(f, k, k+sp.maxLen, sp)
+		}
+	case sp.format == JWT:
+		if k < st.jwtDone {
+			return
+		}
+		a, e := sc.classRun(s, k, clJWT)
+		st.jwtDone = e
+		starts, n := jwtStarts(s, a, e)
+		for _, p := range starts[:n] {
+			sc.try(f, p, e, sp)
+		}
+	case sp.format == DatabaseURL:
+		if k < st.dbDone {
+			return
+		}
+		a, e := sc.classRun(s, k, clDBURL)
+		st.dbDone = e
+		for _, pre := range sp.prefixes {
+			if p := strings.LastIndex(s[a:e], pre); p >= 0 && e-(a+p) <= maxDBURLLen {
+				sc.try(f, a+p, e, sp)
+			}
+		}
+	}
+}
+
+// classRun returns the maximal run of class cl around k.
+func (sc *scanner) classRun(s string, k int, cl uint8) (int, int) {
+	a, e := k, k
+	for a > 0 && classes[s[a-1]]&cl != 0 {
+		a--
+	}
+	for e < len(s) && classes[s[e]]&cl != 0 {
+		e++
+	}
+	sc.work += e - a
+	return a, e
+}
+
+// jwtStarts returns where JWT candidates start in the maximal run s[a:e] of JWT
+// characters: at "eyJ", with exactly two dots after it, 41 to maxJWTLen bytes
+// before e; the last maxTriesPerRun such positions, in order.
+func jwtStarts(s string, a, e int) (starts [maxTriesPerRun]int, n int) {
+	d1 := strings.LastIndexByte(s[a:e], '.')
+	if d1 < 0 {
+		return starts, 0
+	}
+	d2 := strings.LastIndexByte(s[a:a+d1], '.')
+	if d2 < 0 {
+		return starts, 0
+	}
+	d2 += a
+	d3 := strings.LastIndexByte(s[a:d2], '.') + a // a-1 when there is none
+	lo := max(d3+1, e-maxJWTLen)
+	hi := min(d2, e-40) // p < hi
+	var rev [maxTriesPerRun]int
+	for hi > lo && n < maxTriesPerRun {
+		k := strings.LastIndex(s[lo:hi+2], "eyJ")
+		if k < 0 {
+			break
+		}
+		rev[n] = lo + k
+		n++
+		hi = lo + k
+	}
+	for i := range n {
+		starts[i] = rev[n-1-i]
+	}
+	return starts, n
+}
+
+// indexed finds the candidates of a format Scan searches for by its prefix:
+// IndexByte on the prefix's rarest byte, then a comparison.
+func (sc *scanner) indexed(f *frame, ip *indexedPrefix) {
+	s, pre, sp := f.s, ip.prefix, ip.sp
+	next, searched := -1, 0 // the next END line at or after searched (-1: none before searched)
+	for off := ip.rare; off < len(s); {
+		x := strings.IndexByte(s[off:], pre[ip.rare])
+		if x < 0 {
+			return
+		}
+		k := off + x - ip.rare
+		off += x + 1
+		if len(s)-k < len(pre) || s[k:k+len(pre)] != pre {
+			continue
+		}
+		sc.work += tryCost
+		if ip.end == "" {
+			if k+sp.maxLen <= len(s) {
+				sc.try(f, k, k+sp.maxLen, sp)
+			}
+			continue
+		}
+		// A PEM block: from its BEGIN line to the first END line within maxPEMSpan.
+		end := ip.end
+		lim := min(len(s), k+maxPEMSpan)
+		if next <= k {
+			from := max(k, searched)
+			next = -1
+			if from < lim {
+				sc.work += lim - from
+				if x := strings.Index(s[from:lim], end); x >= 0 {
+					next = from + x
+				}
+				searched = max(from, lim-len(end)+1)
+				if next >= 0 {
+					searched = next + 1
+				}
+			}
+		}
+		if next > k && next+len(end) <= lim {
+			sc.try(f, k, next+len(end), sp)
+		}
+	}
+}
+
+func (sc *scanner) try(f *frame, a, b int, specs ...*spec) {
+	v := f.s[a:b]
+	sc.work += tryCost
+	for _, sp := range specs {
+		if m, ok := sc.g.try(sp, v); ok {
+			sc.add(f, a, b, m)
+			return
+		}
+	}
+}
+
+// tryCost is what one candidate check counts for in scanner.work: it decodes a
+// bounded prefix and runs a few AES blocks, whatever the candidate's length.
+const tryCost = 64
+
+// base64Run decodes the run s[a:b] (standard or URL-safe, padded or not) and
+// scans the result when it can hold a token: at least minTokenLen bytes of text
+// in a row.
+func (sc *scanner) base64Run(f *frame, a, b int) {
+	s := f.s
+	run := s[a:b]
+	end := b
+	for end < len(s) && end-b < 2 && s[end] == '=' {
+		end++
+	}
+	if len(run)%4 == 1 {
+		run = run[:len(run)-1]
+	}
+	var all uint8 = clRun
+	for i := 0; i < len(run); i++ {
+		all &= classes[run[i]]
+	}
+	enc := base64.RawStdEncoding
+	if all&clB64Std == 0 { // a '-' or '_'
+		if all&clB64URL == 0 { // and a '+' or '/'
+			return
+		}
+		enc = base64.RawURLEncoding
+	}
+	d := f.depth + 1
+	buf := slices.Grow(sc.b64[d][:0], enc.DecodedLen(len(run)))[:enc.DecodedLen(len(run))]
+	sc.b64[d] = buf
+	n, err := enc.Decode(buf, unsafe.Slice(unsafe.StringData(run), len(run)))
+	sc.work += len(run)
+	if err != nil || !hasTextRun(buf[:n], minTokenLen) {
 		return
 	}
-	if (hasPct || hasEsc) && !f.unescaped {
-		sc.unescape(f, unescapeName(hasPct, hasEsc), func(s string, i int) (byte, int) {
-			switch {
-			case s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
-				return unhex(s[i+1])<<4 | unhex(s[i+2]), 3
-			case s[i] == '\\' && i+1 < len(s) && s[i+1] == '/':
-				return '/', 2
-			}
-			return s[i], 1
-		})
+	st, en := f.span(a, end)
+	sc.scan(&frame{s: unsafe.String(&buf[0], n), enc: chain(f.enc, "base64"), depth: d, start: st, end: en,
+		unescaped: f.unescaped})
+}
+
+// hasTextRun reports whether b holds n bytes of text (printable ASCII or line
+// space) in a row.
+func hasTextRun(b []byte, n int) bool {
+	k := 0
+	for _, c := range b {
+		if classes[c]&clText == 0 {
+			k = 0
+			continue
+		}
+		if k++; k >= n {
+			return true
+		}
 	}
+	return false
+}
+
+// isPieceEnd reports whether c ends a piece of text that Scan unescapes as a
+// whole: a line or a quoted string. No token, escape or base64 run spans one.
+func isPieceEnd(c byte) bool { return c == '\n' || c == '"' }
+
+// unescapePieces finds each piece of f (a line, or a quoted string) that holds a
+// percent-escape or a JSON escaped slash, and scans it unescaped.
+func (sc *scanner) unescapePieces(f *frame) {
+	s := f.s
+	pct, esc := -2, -2 // next escape of each kind at or after pos (-1: none, -2: not searched)
+	for pos := 0; pos < len(s); {
+		if pct != -1 && pct < pos {
+			pct = nextPercentEscape(s, pos)
+		}
+		if esc != -1 && esc < pos {
+			if esc = strings.Index(s[pos:], `\/`); esc >= 0 {
+				esc += pos
+			}
+		}
+		k := pct
+		if k < 0 || esc >= 0 && esc < k {
+			k = esc
+		}
+		if k < 0 {
+			return
+		}
+		ps := k
+		for ps > pos && !isPieceEnd(s[ps-1]) {
+			ps--
+		}
+		pe := k
+		for pe < len(s) && !isPieceEnd(s[pe]) {
+			pe++
+		}
+		sc.work += pe - ps
+		sc.unescape(f, ps, pe)
+		pos = pe + 1
+	}
+}
+
+// nextPercentEscape returns the position of the next %XX at or after i, or -1.
+func nextPercentEscape(s string, i int) int {
+	for i < len(s) {
+		k := strings.IndexByte(s[i:], '%')
+		if k < 0 {
+			return -1
+		}
+		i += k
+		if i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
+			return i
+		}
+		i++
+	}
+	return -1
+}
+
+// unescape decodes the piece s[a:b] of f (%XX and \/) and scans the result.
+func (sc *scanner) unescape(f *frame, a, b int) {
+	s := f.s[a:b]
+	d := f.depth + 1
+	buf := slices.Grow(sc.esc[d][:0], len(s))
+	offs := sc.offs[:0]
+	pct, esc := false, false
+	for i := 0; i < len(s); {
+		c, n := s[i], 1
+		switch {
+		case c == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
+			c, n, pct = unhex(s[i+1])<<4|unhex(s[i+2]), 3, true
+		case c == '\\' && i+1 < len(s) && s[i+1] == '/':
+			c, n, esc = '/', 2, true
+		}
+		buf = append(buf, c)
+		if f.root {
+			offs = append(offs, int32(a+i))
+		}
+		i += n
+	}
+	sc.esc[d], sc.offs = buf, offs
+	if len(buf) < minTokenLen || !pct && !esc {
+		return
+	}
+	child := &frame{s: unsafe.String(&buf[0], len(buf)), enc: chain(f.enc, unescapeName(pct, esc)), depth: d,
+		unescaped: true}
+	if f.root {
+		child.offs, child.start, child.end = offs, a, b
+	} else {
+		child.start, child.end = f.span(0, len(f.s))
+	}
+	sc.scan(child)
 }
 
 func unescapeName(pct, esc bool) string {
@@ -216,152 +724,37 @@ func unescapeName(pct, esc bool) string {
 	return "json"
 }
 
-// candState remembers, within one frame, where the current JWT-shaped and
-// URL-shaped runs end and where the next PEM END line is, so that text packed with
-// prefixes ("eyJeyJ…", repeated BEGIN lines) is still scanned in linear time.
-type candState struct {
-	jwtEnd, jwtTries int
-	dbEnd, dbTries   int
-	pemEnd           [2]int // position of the next END line (normal, form-encoded)
-	pemSearched      [2]int // searched for it up to here
-}
-
-// maxTriesPerRun bounds how many candidates one run of JWT or URL characters
-// yields (a JWT's payload also starts with eyJ).
-const maxTriesPerRun = 4
-
-// candidate tries the text at i as a token of sp.
-func (sc *scanner) candidate(f *frame, st *candState, i int, sp *spec) {
-	s := f.s
-	switch {
-	case sp.maxLen > 0: // fixed-length formats
-		if i+sp.maxLen <= len(s) {
-			sc.try(f, i, i+sp.maxLen, sp)
-		}
-	case sp.format == JWT:
-		if i >= st.jwtEnd {
-			st.jwtEnd, st.jwtTries = sc.runEnd(s, i, clJWT, 2048), 0
-		}
-		if st.jwtTries < maxTriesPerRun && st.jwtEnd-i > 40 {
-			st.jwtTries++
-			sc.try(f, i, st.jwtEnd, sp)
-		}
-	case sp.format == DatabaseURL:
-		if i >= st.dbEnd {
-			st.dbEnd, st.dbTries = sc.runEnd(s, i, clDBURL, 1024), 0
-		}
-		if st.dbTries < maxTriesPerRun {
-			st.dbTries++
-			sc.try(f, i, st.dbEnd, sp)
-		}
-	case sp.format == PrivateKey:
-		v, end := 0, pemEnd
-		if s[i+10] == '+' {
-			v, end = 1, pemEndForm
-		}
-		lim := min(len(s), i+1024)
-		if st.pemEnd[v] <= i { // no END known after i: search the part not searched yet
-			from := max(i, st.pemSearched[v])
-			st.pemEnd[v] = -1
-			if from < lim {
-				sc.work += lim - from
-				if k := strings.Index(s[from:lim], end); k >= 0 {
-					st.pemEnd[v] = from + k
-				}
-				st.pemSearched[v] = max(from, lim-len(end)+1)
-				if st.pemEnd[v] >= 0 {
-					st.pemSearched[v] = st.pemEnd[v] + 1
-				}
-			}
-		}
-		if e := st.pemEnd[v]; e > i && e < lim {
-			sc.try(f, i, e+len(end), sp)
-		}
-	}
-}
-
-// runEnd returns where the run of class cl that contains i ends, looking at most
-// limit bytes ahead.
-func (sc *scanner) runEnd(s string, i int, cl uint8, limit int) int {
-	j := i
-	for j < len(s) && j-i < limit && classes[s[j]]&cl != 0 {
-		j++
-	}
-	sc.work += j - i
-	return j
-}
-
-func (sc *scanner) try(f *frame, a, b int, specs ...*spec) {
-	v := f.s[a:b]
-	sc.work += tryCost
-	for _, sp := range specs {
-		if m, ok := sc.g.try(sp, v); ok {
-			sc.add(f, a, b, m, v)
-			return
-		}
-	}
-}
-
-// tryCost is what one candidate check counts for in scanner.work: it decodes a
-// bounded prefix and runs a few AES blocks, whatever the candidate's length.
-const tryCost = 64
-
-// base64Run decodes s[a:b] (standard or URL-safe, padded or not) and scans the result.
-func (sc *scanner) base64Run(f *frame, a, b int) {
-	if b-a < minBase64Run || f.depth >= maxDecodeDepth {
-		return
-	}
-	run := f.s[a:b]
-	end := b
-	for end < len(f.s) && end-b < 2 && f.s[end] == '=' {
-		end++
-	}
-	if len(run)%4 == 1 {
-		run = run[:len(run)-1]
-	}
-	enc := base64.RawStdEncoding
-	if strings.ContainsAny(run, "-_") {
-		if strings.ContainsAny(run, "+/") {
-			return
-		}
-		enc = base64.RawURLEncoding
-	}
-	dec, err := enc.DecodeString(run)
-	if err != nil || len(dec) < 8 {
-		return
-	}
-	st, en := f.span(a, end)
-	sc.scan(&frame{s: string(dec), enc: chain(f.enc, "base64"), depth: f.depth + 1, start: st, end: en,
-		unescaped: f.unescaped})
-}
-
-// unescape decodes the whole frame with next and scans the result if it changed.
-func (sc *scanner) unescape(f *frame, name string, next func(string, int) (byte, int)) {
-	s := f.s
-	var b strings.Builder
-	b.Grow(len(s))
-	var offs []int32
-	if f.root {
-		offs = make([]int32, 0, len(s))
-	}
-	for i := 0; i < len(s); {
-		c, n := next(s, i)
-		b.WriteByte(c)
-		if offs != nil {
-			offs = append(offs, int32(i))
-		}
-		i += n
-	}
-	st, en := f.span(0, len(s))
-	sc.scan(&frame{s: b.String(), enc: chain(f.enc, name), depth: f.depth + 1, offs: offs, start: st, end: en,
-		unescaped: true})
-}
-
 func chain(a, b string) string {
 	if a == "" {
 		return b
 	}
 	return a + "+" + b
+}
+
+// allHex reports whether s is made of hexadecimal digits only (a hash, a trace
+// id): the generator never issues such a secret.
+func allHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if classes[s[i]]&clHex == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// awsSecretShape is the cheap part of awsSecretGate: a 40-character string that
+// fails it was never issued as an AWS secret access key.
+func awsSecretShape(s string) bool {
+	c := s[0]
+	if classes[c]&clBase62 == 0 || c == 'x' || c == 'X' || allHex(s) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 'A' || c > 'Z' && c < 'a' || c > 'z' {
+			return true // not letters only
+		}
+	}
+	return false
 }
 
 func isHex(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }

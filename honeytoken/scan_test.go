@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math/rand/v2"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -251,6 +252,74 @@ func TestScanIsLinearOnAdversarialInput(t *testing.T) {
 			assert.Less(t, perByte, 80.0, "work per byte")
 			assert.Less(t, float64(w4)/float64(w1), 4.0*float64(len(large))/float64(4*len(small))*1.15,
 				"work grows linearly (%d -> %d)", w1, w4)
+		})
+	}
+}
+
+// TestScanShapes checks, on generated tokens of every format, the claims Scan's
+// shortcuts rest on (see scanTables): no token is shorter than minTokenLen; a
+// prefix made of run characters starts a run of at least anchorRun characters; a
+// prefix ending in another character is followed by such a run; a database
+// password (a run of its own) starts at most dbMaxBack bytes into its URL; the
+// prefix-less shapes pass the filters Scan applies before a keyed check. Every
+// format is found by some route.
+func TestScanShapes(t *testing.T) {
+	t.Parallel()
+	g := newTestGenerator(t, "scan-shapes")
+	n := 1000
+	if raceEnabled || testing.Short() {
+		n = 100
+	}
+	runAt := func(s string, i int) int { // length of the run of base64 characters starting at i
+		j := i
+		for j < len(s) && runByte[s[j]] {
+			j++
+		}
+		return j - i
+	}
+	for _, f := range g.Formats() {
+		t.Run(string(f), func(t *testing.T) {
+			t.Parallel()
+			sp := g.specs[f]
+			found := false
+			for _, ip := range g.scan.indexed {
+				found = found || ip.sp == sp
+			}
+			for _, b := range g.scan.back {
+				found = found || b.sp == sp
+			}
+			for _, l := range g.scan.inRun {
+				found = found || slices.Contains(l, sp)
+			}
+			found = found || g.scan.db == sp
+			require.True(t, found, "Scan has no route to this format")
+			for range n {
+				tok, err := g.Generate(f, Meta{})
+				require.NoError(t, err)
+				require.GreaterOrEqual(t, len(tok.Value), minTokenLen)
+				if tok.Secret != "" {
+					require.GreaterOrEqual(t, len(tok.Secret), minTokenLen)
+					require.Len(t, tok.Secret, awsSecretLen)
+					require.True(t, awsSecretShape(tok.Secret), tok.Secret)
+				}
+				switch {
+				case g.scan.db == sp:
+					pw, ok := splitDBURL(tok.Value)
+					require.True(t, ok)
+					at := strings.Index(tok.Value, ":"+pw+"@") + 1
+					require.LessOrEqual(t, at, dbMaxBack)
+					require.False(t, allHex(pw))
+				case slices.Contains(g.scan.inRun[tok.Value[0]], sp):
+					require.GreaterOrEqual(t, runAt(tok.Value, 0), anchorRun, tok.Value)
+				default:
+					for _, b := range g.scan.back {
+						if b.sp == sp && strings.HasPrefix(tok.Value, b.prefix) {
+							require.False(t, runByte[tok.Value[b.at-1]])
+							require.GreaterOrEqual(t, runAt(tok.Value, b.at), anchorRun, tok.Value)
+						}
+					}
+				}
+			}
 		})
 	}
 }

@@ -20,8 +20,9 @@ import (
 // Version is the SDK version sent in the User-Agent header.
 const Version = "0.1.0"
 
-// Client talks to one ThreatConnect instance through the v2 API. It is safe
-// for concurrent use and does not change after NewClient returns.
+// Client talks to one ThreatConnect instance through the v2 API and, as
+// Client.V3, the v3 API. It is safe for concurrent use and does not change
+// after NewClient returns.
 type Client struct {
 	// Owners lists the organizations, communities and sources the API user
 	// can reach.
@@ -34,6 +35,9 @@ type Client struct {
 	Groups *GroupsService
 	// Batch uploads many indicators through the batch API.
 	Batch *BatchService
+	// V3 speaks the v3 API (ThreatConnect 6.0 and later): indicators by ID
+	// or summary with their metadata in one call, TQL, groups and owners.
+	V3 *V3
 
 	// send is the shared sender's Do, kept behind a closure so that no
 	// reflection-based printing of a Client can reach the sender's secrets.
@@ -102,14 +106,15 @@ func NewClient(opts ...Option) (*Client, error) {
 		logger:  logger,
 	}
 	sender, err := rest.New(rest.Config{
-		Name:       "threatconnect",
-		BaseURL:    base,
-		HTTPClient: hc,
-		UserAgent:  ua,
-		Retry:      cfg.retry.internal(),
-		Logger:     logger,
-		Secrets:    secrets,
-		Authorize:  cfg.authorizer(),
+		Name:         "threatconnect",
+		BaseURL:      base,
+		HTTPClient:   hc,
+		UserAgent:    ua,
+		Retry:        cfg.retry.internal(),
+		Logger:       logger,
+		Secrets:      secrets,
+		Authorize:    cfg.authorizer(),
+		MaxBodyBytes: cfg.maxBody,
 	})
 	if err != nil {
 		return nil, err
@@ -120,6 +125,11 @@ func NewClient(opts ...Option) (*Client, error) {
 	c.Indicators = (*IndicatorsService)(common)
 	c.Groups = (*GroupsService)(common)
 	c.Batch = (*BatchService)(common)
+	c.V3 = &V3{
+		Indicators: (*V3IndicatorsService)(common),
+		Groups:     (*V3GroupsService)(common),
+		Owners:     (*V3OwnersService)(common),
+	}
 	return c, nil
 }
 
@@ -158,6 +168,11 @@ type envelope struct {
 	Description string          `json:"description"` // the batch API's error text
 	Data        json.RawMessage `json:"data"`
 	ResultCount *int            `json:"resultCount"`
+	// The v3 API's additions: an error code, the next page's URL and the
+	// list's total (with count=true).
+	ErrCode string `json:"errCode"`
+	Next    string `json:"next"`
+	Count   *int   `json:"count"`
 }
 
 // call is one API call: the API path as segments (each escaped on its own),
@@ -166,6 +181,7 @@ type call struct {
 	method     string
 	segments   []string
 	query      url.Values
+	rawQuery   string // sent instead of query, byte for byte (the v3 calls)
 	body       any    // JSON-encoded when not nil
 	rawBody    []byte // sent as is with contentType
 	ctype      string
@@ -193,7 +209,7 @@ func (cl call) path() (decoded, escaped string) {
 // a successful call.
 func (c *Client) do(ctx context.Context, cl call) (*envelope, error) {
 	decoded, escaped := cl.path()
-	r := rest.Request{Method: cl.method, Path: decoded, RawPath: escaped, Query: cl.query, Idempotent: cl.idempotent}
+	r := rest.Request{Method: cl.method, Path: decoded, RawPath: escaped, Query: cl.query, RawQuery: cl.rawQuery, Idempotent: cl.idempotent}
 	switch {
 	case cl.rawBody != nil:
 		r.Body, r.ContentType = cl.rawBody, cl.ctype
@@ -269,7 +285,9 @@ func (c *Client) decode(method, path string, status int, body []byte) (*envelope
 		return nil, fmt.Errorf("threatconnect: %s %s: %w: %s", method, path, ErrMalformedResponse, c.scrub(describeDecodeError(err, trimmed)))
 	}
 	if !successStatus(env.Status) {
-		return nil, c.apiError(method, path, status, env.Status, env.text(), body)
+		ae := c.apiError(method, path, status, env.Status, env.text(), body)
+		ae.ErrCode = errCode(env.ErrCode)
+		return nil, ae
 	}
 	return env, nil
 }
@@ -312,10 +330,14 @@ func (c *Client) mapError(method, path string, err error) error {
 		}
 		ae := c.apiError(method, path, se.StatusCode, envStatus, msg, se.Body)
 		ae.RetryAfter = se.RetryAfter
+		ae.ErrCode = errCodeOf(se.Body)
 		return ae
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("threatconnect: %s %s: %w", method, path, err)
+	}
+	if kind := transportKind(err); kind != nil {
+		return &kindError{msg: "threatconnect: " + err.Error(), kind: kind, err: err}
 	}
 	return fmt.Errorf("threatconnect: %w", err)
 }
@@ -337,6 +359,27 @@ func errorText(body []byte) (status, msg string) {
 		return "", "(HTML error page)"
 	}
 	return "", s
+}
+
+// errCodeOf reads the v3 error envelope's "errCode" from an error body, if
+// it has one.
+func errCodeOf(body []byte) string {
+	t := bytes.TrimSpace(body)
+	var env envelope
+	if len(t) == 0 || t[0] != '{' || json.Unmarshal(t, &env) != nil {
+		return ""
+	}
+	return errCode(env.ErrCode)
+}
+
+// errCode keeps an error code if it looks like one ("0x1001"): short, one
+// token, printable.
+func errCode(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) > 16 || strings.ContainsFunc(s, func(r rune) bool { return r <= ' ' || r >= 0x7f }) {
+		return ""
+	}
+	return s
 }
 
 func oneLine(s string) string {

@@ -3,9 +3,13 @@ package threatconnect
 import (
 	"errors"
 	"fmt"
+	"iter"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/decoykit/decoykit/internal/pager"
+	"github.com/decoykit/decoykit/internal/rest"
 )
 
 // Sentinel errors for errors.Is. An *APIError matches them by HTTP status
@@ -36,7 +40,40 @@ var (
 	ErrMalformedResponse = errors.New("threatconnect: malformed response")
 	// ErrBatchTimeout: a batch job did not finish within BatchOptions.Timeout.
 	ErrBatchTimeout = errors.New("threatconnect: batch job did not finish in time")
+	// ErrResponseTooLarge: a response body is larger than the client's cap
+	// (WithMaxResponseBytes, 256 MiB by default); nothing of it is returned.
+	ErrResponseTooLarge = errors.New("threatconnect: response too large")
+	// ErrRedirectRefused: ThreatConnect (or something in front of it) redirected
+	// to another host or from https to http. The redirect is not followed,
+	// so the credentials never leave the configured host.
+	ErrRedirectRefused = errors.New("threatconnect: redirect refused")
+	// ErrPaginationLoop: a listing got back a cursor it had already been
+	// given, and stopped rather than loop for ever. The items yielded before
+	// it were each yielded once.
+	ErrPaginationLoop = errors.New("threatconnect: pagination loop: the server repeated a cursor")
 )
+
+// kindError is an error of the sender given one of this package's
+// sentinels: it matches both.
+type kindError struct {
+	msg  string
+	kind error
+	err  error
+}
+
+func (e *kindError) Error() string   { return e.msg }
+func (e *kindError) Unwrap() []error { return []error{e.kind, e.err} }
+
+// transportKind returns the sentinel a sender error maps to, if any.
+func transportKind(err error) error {
+	switch {
+	case errors.Is(err, rest.ErrBodyTooLarge):
+		return ErrResponseTooLarge
+	case errors.Is(err, rest.ErrCrossHostRedirect):
+		return ErrRedirectRefused
+	}
+	return nil
+}
 
 // APIError is an error answer from ThreatConnect: a non-2xx status, or a body
 // whose "status" is not "Success" (such as "Failure" or "Error"). Plain-text
@@ -47,6 +84,9 @@ type APIError struct {
 	Message    string // the platform's message, or the HTTP status text
 	Method     string // e.g. "POST"
 	Path       string // the API path, e.g. "/v2/indicators/addresses" (never a query)
+	// ErrCode is the v3 error envelope's "errCode", such as "0x1001"
+	// ({"errCode":...,"message":...,"status":"Error"}); "" for v2 errors.
+	ErrCode string
 	// RetryAfter is the server's Retry-After, when it sent one.
 	RetryAfter time.Duration
 	// Body is the start of the response body (at most 1 MiB), with secrets
@@ -65,6 +105,9 @@ func (e *APIError) Error() string {
 		fmt.Fprintf(&b, "status %q: ", e.Status)
 	}
 	b.WriteString(e.Message)
+	if e.ErrCode != "" {
+		b.WriteString(" [errCode " + e.ErrCode + "]")
+	}
 	if hint := e.hint(); hint != "" {
 		b.WriteString(" (" + hint + ")")
 	}
@@ -168,4 +211,19 @@ func clip(s string) string {
 		return s[:64] + "…"
 	}
 	return s
+}
+
+// loopChecked yields what seq yields, with the pager's repeated-cursor error
+// given this package's ErrPaginationLoop.
+func loopChecked[T any](seq iter.Seq2[T, error]) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		for v, err := range seq {
+			if err != nil && errors.Is(err, pager.ErrRepeatedCursor) {
+				err = &kindError{msg: "threatconnect: pagination loop: ThreatConnect repeated a cursor; stopped rather than loop for ever", kind: ErrPaginationLoop, err: err}
+			}
+			if !yield(v, err) {
+				return
+			}
+		}
+	}
 }

@@ -2,6 +2,7 @@ package threatconnect
 
 import (
 	"errors"
+	"os"
 	"testing"
 )
 
@@ -55,5 +56,95 @@ func FuzzDecode(f *testing.F) {
 			_ = w.indicator("")
 		}
 		_, _ = errorText(body)
+	})
+}
+
+// FuzzTQLString: any string value becomes one quoted TQL string literal
+// that reads back as the same value (no way out of the quotes), or an error
+// for what TQL cannot carry (control characters, invalid UTF-8).
+func FuzzTQLString(f *testing.F) {
+	for _, s := range []string{"", "canary", `a"b`, `a\b`, `\`, `"`, `\"`, `x" or tag = "y`, `it's`, "a\nb", "\xff", `\\"`, "ünï"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		q := TQLSummary.Eq(s)
+		if q.Err() != nil {
+			var ve *ValidationError
+			if !errors.As(q.Err(), &ve) {
+				t.Fatalf("error is %T, want *ValidationError", q.Err())
+			}
+			return
+		}
+		text := q.String()
+		const prefix = `summary = "`
+		if len(text) < len(prefix)+1 || text[:len(prefix)] != prefix || text[len(text)-1] != '"' {
+			t.Fatalf("not one comparison: %q", text)
+		}
+		// Read the literal back as a TQL lexer does: '\' escapes the next
+		// byte; an unescaped '"' ends the string.
+		body := text[len(prefix) : len(text)-1]
+		var got []byte
+		for i := 0; i < len(body); i++ {
+			switch body[i] {
+			case '\\':
+				i++
+				if i == len(body) {
+					t.Fatalf("dangling escape in %q", text)
+				}
+			case '"':
+				t.Fatalf("unescaped quote ends the string early in %q", text)
+			}
+			got = append(got, body[i])
+		}
+		if string(got) != s {
+			t.Fatalf("read back %q, want %q", got, s)
+		}
+	})
+}
+
+// FuzzV3Decode: any v3 response body (an item, a page with a next link and
+// a count, an error envelope) is a result or an error, never a panic; a
+// next link either is refused or becomes a cursor that may go on the wire
+// as is.
+func FuzzV3Decode(f *testing.F) {
+	for _, name := range []string{"indicator_create_response.json", "group_create_response.json", "pagination_response.json", "error_response.json"} {
+		b, err := os.ReadFile("testdata/v3/" + name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	for _, s := range []string{`{"data":[],"next":"https://h/api/v3/indicators?resultStart=%zz"}`, `{"data":{"tags":{}}}`,
+		`{"data":[{"id":"x","rating":"4.00","associatedGroups":{"data":[{"id":"1"}]}}],"count":-1}`, `{"next":"::"}`} {
+		f.Add([]byte(s))
+	}
+	c, err := NewClient(WithBaseURL("https://h/api"), WithAPIToken("fuzz-token"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		_ = errCodeOf(body)
+		env, err := c.decode("GET", "/v3/indicators", 200, body)
+		if err != nil {
+			return
+		}
+		var one wireIndicatorV3
+		if c.v3Data("GET", "/v3/indicators", env, &one) == nil {
+			_ = one.indicator()
+		}
+		var g wireGroupV3
+		if c.v3Data("GET", "/v3/groups", env, &g) == nil {
+			_ = g.group()
+		}
+		var items []wireIndicatorV3
+		if c.v3Data("GET", "/v3/indicators", env, &items) == nil {
+			for _, w := range items {
+				_ = w.indicator()
+			}
+		}
+		cur, err := c.nextCursor("GET", "/v3/indicators", env.Next, "v3", "indicators")
+		if err == nil && cur != "" && (!validQuery(cur) || checkCursor(cur) != nil) {
+			t.Fatalf("next link %q gave cursor %q, which cannot go on the wire", env.Next, cur)
+		}
 	})
 }

@@ -44,10 +44,16 @@ func (t GroupType) segment() (string, error) {
 	return g[0], nil
 }
 
-// GroupRef identifies a group.
+// GroupRef identifies a group: by ID, or (v3 only, ID 0) by Name and Type,
+// which the platform resolves and creates when no such group exists.
 type GroupRef struct {
 	Type GroupType // e.g. Incident
 	ID   int64     // the group's ID
+	// Name is the group's name (v3; a reference by name when ID is 0, and
+	// the name on a read).
+	Name string
+	// Owner is the group's owner name (v3, read only).
+	Owner string
 }
 
 // Group is an incident, event or other group.
@@ -59,12 +65,19 @@ type Group struct {
 	EventDate time.Time
 	// Status is the incident status ("New", "Open", "Closed", ...) or the
 	// event status ("Needs Review", "Escalated", ...); "" leaves the default.
-	Status  string
-	Owner   string // read only
-	WebLink string // read only
+	Status string
+	// Tags are tag names applied when the group is created (V3.Groups
+	// only), and its tags on a v3 read that asks for FieldTags.
+	Tags []string
+	// AssociatedIndicators are the group's indicators on a v3 read that
+	// asks for FieldAssociatedIndicators.
+	AssociatedIndicators []IndicatorRef
+	Owner                string // read only
+	WebLink              string // read only
 }
 
-// Ref returns the group's reference for Indicators.AssociateGroup.
+// Ref returns the group's reference by ID, for Indicators.AssociateGroup
+// and Indicator.AssociatedGroups.
 func (g Group) Ref() GroupRef { return GroupRef{Type: g.Type, ID: g.ID} }
 
 type wireGroup struct {

@@ -90,7 +90,15 @@ type Indicator struct {
 	// Size is the file size in bytes (files only).
 	Size int64
 
+	// AssociatedGroups are the groups the indicator is associated with. On
+	// a v3 create they are associated (an existing group by ID, or by Name
+	// and Type); on a v3 read they are filled when the call asks for
+	// FieldAssociatedGroups. The v2 calls ignore them (use
+	// Indicators.AssociateGroup).
+	AssociatedGroups []GroupRef
+
 	Owner        string    // the owner's name (read only)
+	OwnerID      int64     // the owner's ID (read only; v3)
 	DateAdded    time.Time // read only
 	LastModified time.Time // read only
 	WebLink      string    // a link to the indicator in the web UI (read only)
@@ -104,7 +112,12 @@ type Attribute struct {
 	ID        int64  // the platform's attribute ID (read only)
 	Type      string // e.g. "Description", "Source", "Additional Analysis and Context"
 	Value     string // the attribute text
-	Displayed bool   // show it in the UI summary
+	Displayed bool   // show it in the UI summary (v2)
+	// Source is where the attribute's information came from (v3).
+	Source string
+	// Default makes it the default attribute of its type (v3), as the
+	// platform's description is the default Description attribute.
+	Default bool
 	// SecurityLabels applies to batch uploads only.
 	SecurityLabels []string
 	DateAdded      time.Time // read only

@@ -226,7 +226,8 @@ func (s *IndicatorsService) All(ctx context.Context, opts *ListOptions) iter.Seq
 		o.Filters = append([]Filter(nil), opts.Filters...)
 	}
 	o.Cursor = ""
-	return pager.All(ctx, func(ctx context.Context, cursor string) (pager.Page[*Indicator], error) {
+	var last [2]indicatorKey
+	return loopChecked(pager.All(ctx, func(ctx context.Context, cursor string) (pager.Page[*Indicator], error) {
 		limit, err := o.pageSize()
 		if err != nil {
 			return pager.Page[*Indicator]{}, err
@@ -239,6 +240,35 @@ func (s *IndicatorsService) All(ctx context.Context, opts *ListOptions) iter.Seq
 		if err != nil {
 			return pager.Page[*Indicator]{}, err
 		}
+		// A server that ignores resultStart serves the same page again and
+		// again, each with a new offset cursor: the pager's repeated-cursor
+		// check cannot see it, so a page that starts and ends like the last
+		// one is taken for a loop.
+		if cursor == "" { // a new range over All
+			last = [2]indicatorKey{}
+		}
+		if sig, ok := pageSignature(p.Items); ok {
+			if sig == last {
+				return pager.Page[*Indicator]{}, &kindError{msg: "threatconnect: pagination loop: the server sent the same page again (it may ignore resultStart); stopped rather than loop for ever", kind: ErrPaginationLoop, err: pager.ErrRepeatedCursor}
+			}
+			last = sig
+		}
 		return pager.Page[*Indicator]{Items: p.Items, Next: p.NextCursor}, nil
-	})
+	}))
+}
+
+// indicatorKey identifies an indicator within a listing.
+type indicatorKey struct {
+	id      int64
+	summary string
+}
+
+// pageSignature is a page's first and last indicator, to notice a page
+// served twice.
+func pageSignature(items []*Indicator) ([2]indicatorKey, bool) {
+	if len(items) == 0 || items[0] == nil || items[len(items)-1] == nil {
+		return [2]indicatorKey{}, false
+	}
+	f, l := items[0], items[len(items)-1]
+	return [2]indicatorKey{{f.ID, f.Summary}, {l.ID, l.Summary}}, true
 }

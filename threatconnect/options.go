@@ -36,6 +36,21 @@ type config struct {
 	retry      RetryPolicy
 	logger     *slog.Logger
 	now        func() time.Time
+	maxBody    int64
+}
+
+// WithMaxResponseBytes caps how much of a response body the client reads
+// (default 256 MiB; error bodies are always capped at 1 MiB). A larger body
+// fails with an error matching ErrResponseTooLarge instead of exhausting
+// memory.
+func WithMaxResponseBytes(n int64) Option {
+	return func(c *config) error {
+		if n <= 0 {
+			return invalid("max response bytes", "must be positive")
+		}
+		c.maxBody = n
+		return nil
+	}
 }
 
 // WithBaseURL sets the API root: "https://app.threatconnect.com/api",
@@ -129,7 +144,7 @@ func WithUserAgent(ua string) Option {
 }
 
 // WithRetry sets the retry policy. The zero RetryPolicy means the defaults:
-// 3 attempts, for connection errors and HTTP 429/502/503/504, honouring
+// 3 attempts, for connection errors, bodies cut short and HTTP 429/500/502/503/504, honouring
 // Retry-After, jittered exponential backoff from 500ms to 30s, idempotent
 // calls only (creates and batch uploads are sent once).
 // RetryPolicy{MaxAttempts: 1} turns retries off.

@@ -5,16 +5,18 @@ import (
 	"strings"
 )
 
-// Page is one page of an offset-paginated list (resultStart/resultLimit),
-// shaped like canary.Page.
+// Page is one page of a list, shaped like canary.Page.
 type Page[T any] struct {
 	Items []T
-	// NextCursor fetches the next page (pass it as ListOptions.Cursor, with
-	// the same other options); "" on the last page. It is opaque.
+	// NextCursor fetches the next page: pass it as ListOptions.Cursor (v2,
+	// with the same other options) or V3ListOptions.Cursor (v3, where it
+	// stands for the platform's next link); "" on the last page. It is
+	// opaque.
 	NextCursor string
-	// TotalResults is the number of results of the whole list. The platform
-	// reports it on the first page only; the cursor carries it to the later
-	// pages. 0 when it was never reported.
+	// TotalResults is the number of results of the whole list, 0 when it
+	// was never reported. v2 reports it on the first page and the cursor
+	// carries it to the later pages; v3 reports it on the first page only,
+	// and only when V3ListOptions.Count asks for it.
 	TotalResults int
 }
 
@@ -27,7 +29,7 @@ const (
 	// options leave Limit at 0.
 	DefaultPageSize = 1000
 	// MaxPageSize is the largest Limit accepted: the largest page the v2
-	// API serves (resultLimit).
+	// and v3 APIs serve (resultLimit).
 	MaxPageSize = 10000
 )
 

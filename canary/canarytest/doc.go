@@ -29,7 +29,19 @@
 // WithErrorsOnHTTP200 sends them all with HTTP 200 instead, as some Console
 // endpoints do, so a client's handling of both can be tested.
 //
+// Where the docs speak, the fake follows them: a bulk incident action
+// (acknowledge, unacknowledge, delete) takes any one of its six optional
+// filters (flock_id, node_id, src_host, older_than as a period such as 1d,
+// filter_str, filter_logtypes); tz on the incident feeds and /incident/fetch
+// sets the time zone of the *_std fields; a create naming a flock that does
+// not exist is refused ("Flock does not exist."): "flock:default" exists,
+// WithFlocks declares others, and AddToken and Seed create theirs.
+//
 // Behaviour the documentation does not pin down is marked as such in the
 // source; the fake follows the most plausible reading and is not a
-// specification of the real Console.
+// specification of the real Console. Among it: the keys a bulk action
+// returns are those of every incident it matched, including one already in
+// the requested state; an unknown tz is refused ("Parameter tz was
+// invalid."); the message for a bulk action without a filter; whether
+// include_unacknowledged alone counts as a filter (here it does not).
 package canarytest

@@ -16,8 +16,27 @@ const (
 	localLayout = "2006-01-02 15:04:05 (MST)"
 )
 
-func stdTime(t time.Time) string {
-	return strings.Replace(t.UTC().Format(stdLayout), "UTC-0000", "UTC+0000", 1)
+// stdTime formats a *_std field in loc (nil: UTC), the time zone the feeds'
+// and /incident/fetch's tz parameter selects.
+func stdTime(t time.Time, loc *time.Location) string {
+	if loc == nil {
+		loc = time.UTC
+	}
+	return strings.Replace(t.In(loc).Format(stdLayout), "UTC-0000", "UTC+0000", 1)
+}
+
+// tzParam reads the tz parameter, a pytz (IANA) zone name such as
+// "Europe/Berlin"; "" is UTC. The docs do not say how the Console answers
+// an unknown name: the Server refuses it like other bad parameters.
+func tzParam(v string) (*time.Location, bool) {
+	if v == "" {
+		return time.UTC, true
+	}
+	loc, err := time.LoadLocation(v)
+	if err != nil || v == "Local" {
+		return nil, false
+	}
+	return loc, true
 }
 func httpTime(t time.Time) string { return t.UTC().Format(time.RFC1123) }
 func epoch(t time.Time) string    { return strconv.FormatInt(t.Unix(), 10) }
@@ -130,7 +149,7 @@ type searchWire struct {
 
 const tokenIncidentDescription = "Canarytoken triggered"
 
-func (inc *incident) events(eventLimit int) []eventWire {
+func (inc *incident) events(eventLimit int, loc *time.Location) []eventWire {
 	evs := inc.eventsRaw
 	if eventLimit >= 0 && len(evs) > eventLimit {
 		evs = evs[:eventLimit]
@@ -138,7 +157,7 @@ func (inc *incident) events(eventLimit int) []eventWire {
 	out := make([]eventWire, len(evs))
 	for i, ev := range evs {
 		w := eventWire{Canarytoken: inc.tokenID, DstPort: inc.dstPort, SrcHost: ev.src,
-			Timestamp: ev.at.Unix(), TimestampStd: stdTime(ev.at), Type: inc.kind}
+			Timestamp: ev.at.Unix(), TimestampStd: stdTime(ev.at, loc), Type: inc.kind}
 		if inc.dstPort == 53 {
 			w.Hostname = ev.path
 			w.GenericData = ""
@@ -151,18 +170,18 @@ func (inc *incident) events(eventLimit int) []eventWire {
 	return out
 }
 
-func (inc *incident) desc(eventLimit int) descWire {
+func (inc *incident) desc(eventLimit int, loc *time.Location) descWire {
 	return descWire{
 		Acknowledged: pyBool(inc.acked),
 		Created:      epoch(inc.created),
-		CreatedStd:   stdTime(inc.created),
+		CreatedStd:   stdTime(inc.created, loc),
 		Description:  tokenIncidentDescription,
 		DstHost:      inc.dstHost,
 		DstPort:      strconv.Itoa(inc.dstPort),
-		Events:       inc.events(eventLimit),
+		Events:       inc.events(eventLimit, loc),
 		EventsCount:  strconv.Itoa(len(inc.eventsRaw)),
 		FlockID:      inc.flockID,
-		FlockName:    flockName(inc.flockID),
+		FlockName:    firstNonEmpty(inc.flockName, flockName(inc.flockID)),
 		LocalTime:    inc.created.UTC().Format(localLayout),
 		Logtype:      strconv.Itoa(inc.logtype),
 		Memo:         inc.memo,
@@ -175,15 +194,15 @@ func (inc *incident) desc(eventLimit int) descWire {
 	}
 }
 
-func (inc *incident) feed(eventLimit int) feedWire {
+func (inc *incident) feed(eventLimit int, loc *time.Location) feedWire {
 	return feedWire{
-		Description: inc.desc(eventLimit),
+		Description: inc.desc(eventLimit, loc),
 		HashID:      inc.hashID,
 		ID:          inc.key,
 		Summary:     tokenIncidentDescription,
 		Updated:     httpTime(inc.updated),
 		UpdatedID:   inc.updatedID,
-		UpdatedStd:  stdTime(inc.updated),
+		UpdatedStd:  stdTime(inc.updated, loc),
 		UpdatedTime: epoch(inc.updated),
 	}
 }
@@ -200,7 +219,7 @@ func (inc *incident) search(now time.Time, seen int) searchWire {
 		CreatedAge:          humanAge(age),
 		CreatedAgeSeconds:   int64(age / time.Second),
 		CreatedPrintable:    inc.created.UTC().Format(localLayout),
-		CreatedStd:          stdTime(inc.created),
+		CreatedStd:          stdTime(inc.created, nil),
 		Description:         tokenIncidentDescription,
 		DstHost:             inc.dstHost,
 		DstPort:             strconv.Itoa(inc.dstPort),
@@ -210,7 +229,7 @@ func (inc *incident) search(now time.Time, seen int) searchWire {
 		HashID:              inc.hashID,
 		IncidentKey:         inc.key,
 		Key:                 inc.key,
-		Logdata:             inc.events(-1),
+		Logdata:             inc.events(-1, nil),
 		Logtype:             strconv.Itoa(inc.logtype),
 		Memo:                inc.memo,
 		Name:                "N/A",
@@ -251,4 +270,11 @@ func humanAge(d time.Duration) string {
 		return fmt.Sprintf("%d hours", int(d/time.Hour))
 	}
 	return fmt.Sprintf("%d days", int(d/(24*time.Hour)))
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }

@@ -3,6 +3,7 @@ package canarytest
 import (
 	"net/http"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -18,6 +19,7 @@ type incQuery struct {
 	eventLimit               int // -1: all events
 	filterStr                string
 	logtypes                 map[int]bool
+	loc                      *time.Location // tz, for the *_std fields of the feeds
 }
 
 func (q *incQuery) match(inc *incident) bool {
@@ -76,6 +78,9 @@ func parseIncQuery(p map[string][]string, feedState string) (*incQuery, string) 
 		return nil, msgNodeAndSrc
 	}
 	var ok bool
+	if q.loc, ok = tzParam(get("tz")); !ok {
+		return nil, "Parameter tz was invalid."
+	}
 	if q.newer, ok = timeParam(get("newer_than")); !ok {
 		return nil, "Parameter newer_than was invalid."
 	}
@@ -208,7 +213,7 @@ func (s *Server) feed(w http.ResponseWriter, r *request) {
 		page, next, prev = incPage(st, q, c)
 		items = make([]feedWire, len(page))
 		for i, inc := range page {
-			items[i] = inc.feed(q.eventLimit)
+			items[i] = inc.feed(q.eventLimit, q.loc)
 		}
 		if n := len(st.incs); n > 0 {
 			last = st.incs[n-1].updated
@@ -222,7 +227,7 @@ func (s *Server) feed(w http.ResponseWriter, r *request) {
 		"incidents":         items,
 		"result":            "success",
 		"updated":           httpTime(last),
-		"updated_std":       stdTime(last),
+		"updated_std":       stdTime(last, q.loc),
 		"updated_timestamp": last.Unix(),
 	}
 	if len(items) > 0 {
@@ -301,10 +306,15 @@ func (s *Server) lookupIncident(w http.ResponseWriter, r *request, st *state, al
 }
 
 func (s *Server) fetchIncident(w http.ResponseWriter, r *request) {
+	loc, ok := tzParam(r.params.Get("tz"))
+	if !ok {
+		s.fail(w, http.StatusBadRequest, "Parameter tz was invalid.")
+		return
+	}
 	var out *fetchWire
 	s.withRead(func(st *state) {
 		if inc := s.lookupIncident(w, r, st, true); inc != nil {
-			out = &fetchWire{descWire: inc.desc(-1), ID: inc.key}
+			out = &fetchWire{descWire: inc.desc(-1, loc), ID: inc.key}
 		}
 	})
 	if out != nil {
@@ -350,14 +360,22 @@ func (s *Server) unackIncident(w http.ResponseWriter, r *request) {
 }
 func (s *Server) deleteIncident(w http.ResponseWriter, r *request) { s.incidentAction(w, r, "deleted") }
 
+// bulkFilters are the bulk actions' optional parameters, one of which is
+// required.
+var bulkFilters = []string{"flock_id", "node_id", "src_host", "older_than", "filter_str", "filter_logtypes"}
+
+const msgNoBulkFilter = "Missing required parameter: one of flock_id, node_id, src_host, older_than, filter_str or filter_logtypes"
+
 // periodRE is older_than on the bulk endpoints: a period such as 1d; 0h
 // means every incident.
 var periodRE = regexp.MustCompile(`^([0-9]+)([hdw])$`)
 
 func (s *Server) bulk(w http.ResponseWriter, r *request, action string) {
 	p := r.params
-	if p.Get("flock_id") == "" && p.Get("node_id") == "" && p.Get("src_host") == "" {
-		s.fail(w, http.StatusBadRequest, "Missing required parameter: one of flock_id, node_id or src_host")
+	// The docs: "At least one of the optional parameters is required", and
+	// those are all six. The error message is not documented word for word.
+	if !slices.ContainsFunc(bulkFilters, func(k string) bool { return p.Get(k) != "" }) {
+		s.fail(w, http.StatusBadRequest, msgNoBulkFilter)
 		return
 	}
 	older := p.Get("older_than")

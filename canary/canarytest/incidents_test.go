@@ -133,7 +133,9 @@ func TestFeedRejectsBadParameters(t *testing.T) {
 		{"/incidents/search", url.Values{"filter_incident_state": {"open"}}, "Parameter filter_incident_state was invalid."},
 		{"/incidents/acknowledge", url.Values{"node_id": {"n"}, "src_host": {"192.0.2.1"}}, "Cannot use src_host and node_id together"},
 		{"/incidents/acknowledge", url.Values{"flock_id": {"flock:default"}, "older_than": {"2024-01-01-00:00:00"}}, "Parameter older_than was invalid."},
-		{"/incidents/acknowledge", url.Values{"filter_str": {"x"}}, "Missing required parameter: one of flock_id, node_id or src_host"},
+		{"/incidents/acknowledge", url.Values{"include_unacknowledged": {"true"}}, "Missing required parameter: one of flock_id, node_id, src_host, older_than, filter_str or filter_logtypes"},
+		{"/incidents/all", url.Values{"tz": {"Mars/Olympus_Mons"}}, "Parameter tz was invalid."},
+		{"/incident/fetch", url.Values{"incident": {"incident:nope"}, "tz": {"Nowhere/Else"}}, "Parameter tz was invalid."},
 		{"/incident/fetch", url.Values{"incident": {"incident:nope"}}, "Incident not found"},
 		{"/incident/acknowledge", url.Values{}, "Missing required parameter incident"},
 	}

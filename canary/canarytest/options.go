@@ -24,11 +24,29 @@ type config struct {
 	seed        uint64
 	now         func() time.Time
 	errorsOn200 bool
+	flocks      []string
 }
 
 // optionError names the option that was given a bad argument.
 func optionError(option, format string, args ...any) error {
 	return fmt.Errorf("canarytest: option %s: %s", option, fmt.Sprintf(format, args...))
+}
+
+// WithFlocks declares flocks that exist besides "flock:default", so a create
+// with flock_id set to one of them succeeds; the Console refuses a flock it
+// does not have ("Flock does not exist."), and so does the Server. Tokens
+// added with AddToken or Seed create their flock. Each ID must be
+// "flock:<name>".
+func WithFlocks(ids ...string) Option {
+	return func(c *config) error {
+		for _, id := range ids {
+			if !strings.HasPrefix(id, "flock:") || len(id) == len("flock:") || strings.ContainsFunc(id, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+				return optionError("WithFlocks", "%q is not a flock ID such as \"flock:servers\"", id)
+			}
+		}
+		c.flocks = append(c.flocks, ids...)
+		return nil
+	}
 }
 
 // WithAuthToken sets the one auth token the Server accepts, in the

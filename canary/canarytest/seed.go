@@ -6,6 +6,7 @@ import (
 	"net"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -37,6 +38,11 @@ type Estate struct {
 	SourceIPs       []string
 	// AcknowledgedFraction of the incidents (0 to 1) are acknowledged.
 	AcknowledgedFraction float64
+	// Flocks are flocks with Canary devices ("birds"), besides the default
+	// flock; a spec named "Default Flock" (or "") adds its birds to the
+	// default flock. Tokens are spread in turn over the default flock and
+	// every flock without NoTokens.
+	Flocks []FlockSpec
 	// AsOf is the moment the estate is built up to (default: the server
 	// clock's now). Fixing it, e.g. to the start of the day, keeps incident
 	// keys (which embed the incident's epoch) the same across runs.
@@ -54,7 +60,10 @@ type Summary struct {
 // 20 kinds over 18 months, including eight of the ten
 // canary.RecommendedKinds (qr-code and windows-dir are missing, so a
 // coverage report has gaps to show), a few disabled, 75 incidents on 9 of
-// them from six documentation-range addresses, 40% acknowledged.
+// them from six documentation-range addresses, 40% acknowledged; and nine
+// birds in five flocks: two dead (one for nine days, one for 30 hours),
+// two behind on updates, a flock with no birds ("Staging") and one with a
+// bird but no tokens ("Branch Offices").
 func DemoEstate() Estate {
 	return Estate{
 		Tokens: 42,
@@ -69,6 +78,26 @@ func DemoEstate() Estate {
 		Incidents:            75,
 		TriggeredTokens:      9,
 		AcknowledgedFraction: 0.4,
+		Flocks: []FlockSpec{
+			{Name: "Default Flock", Birds: []BirdSpec{
+				{Name: "SRV-FILE01", Personality: "windows-fileshare"},
+				{Name: "DC-DECOY", Personality: "windows-dc"},
+				{Name: "NAS-BACKUP", Personality: "synology-nas", Version: "4.1.0"},
+			}},
+			{Name: "London Office", Birds: []BirdSpec{
+				{Name: "LON-PRINTER", Personality: "hp-printer"},
+				{Name: "LON-SQL", Personality: "linux-db", Version: "3.9.2", Dead: true, DownFor: 9 * 24 * time.Hour},
+			}},
+			{Name: "Datacentre EU", Birds: []BirdSpec{
+				{Name: "EU-SCADA", Personality: "scada-plc"},
+				{Name: "EU-JUMPHOST", Personality: "linux-ssh", Dead: true, DownFor: 30 * time.Hour},
+				{Name: "EU-SWITCH", Personality: "cisco-switch", Version: "4.0.3"},
+			}},
+			{Name: "Staging"},
+			{Name: "Branch Offices", NoTokens: true, Birds: []BirdSpec{
+				{Name: "BR-NAS", Personality: "synology-nas"},
+			}},
+		},
 	}
 }
 
@@ -86,6 +115,19 @@ func (e *Estate) check() error {
 	for _, k := range e.Kinds {
 		if ki, ok := kinds[k]; !ok || ki.flow {
 			errs = append(errs, fmt.Errorf("kind %q cannot be created through /canarytoken/create", k))
+		}
+	}
+	for _, f := range e.Flocks {
+		for _, b := range f.Birds {
+			if strings.TrimSpace(b.Name) == "" {
+				errs = append(errs, fmt.Errorf("a bird of flock %q has no name", f.Name))
+			}
+			if b.IP != "" && net.ParseIP(b.IP) == nil {
+				errs = append(errs, fmt.Errorf("bird %q: %q is not an IP address", b.Name, b.IP))
+			}
+			if b.DownFor < 0 {
+				errs = append(errs, fmt.Errorf("bird %q: negative DownFor", b.Name))
+			}
 		}
 	}
 	for _, ip := range e.SourceIPs {
@@ -140,6 +182,7 @@ func (s *Server) Seed(e Estate) (Summary, error) {
 	}
 	var sum Summary
 	s.withWrite(func(st *state) {
+		flocks := st.seedFlocks(e.Flocks, now)
 		oldest := now.Add(-age)
 		span := max(age-time.Hour, time.Second)
 		var enabled []*token
@@ -147,7 +190,7 @@ func (s *Server) Seed(e Estate) (Summary, error) {
 			kind := ks[i%len(ks)]
 			created := oldest.Add(time.Duration(float64(span) * float64(i) / float64(max(e.Tokens, 1))))
 			sp := &tokenSpec{kind: kind, memo: demoMemo(kind, i), params: demoParams(kind, i), created: created,
-				disabled: st.rng.Float64() < e.DisabledFraction}
+				disabled: st.rng.Float64() < e.DisabledFraction, flockID: flocks[i%len(flocks)]}
 			if f := kinds[kind].upload; f != "" && kinds[kind].uploadRequired {
 				sp.file = demoUpload(f, i)
 			}

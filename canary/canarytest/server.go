@@ -68,7 +68,7 @@ func NewServer(opts ...Option) *Server {
 	}
 	s := &Server{
 		cfg:      cfg,
-		st:       newState(cfg.seed),
+		st:       newState(cfg.seed, cfg.flocks),
 		faultRNG: rand.New(rand.NewPCG(cfg.seed^0x5bd1e995, cfg.seed)),
 	}
 	s.ts = httptest.NewServer(s)
@@ -164,7 +164,56 @@ func init() {
 		"/incidents/acknowledge":    {post, (*Server).bulkAck},
 		"/incidents/unacknowledge":  {post, (*Server).bulkUnack},
 		"/incidents/delete":         {del, (*Server).bulkDelete},
+
+		"/devices/all":                      {get, (*Server).listDevices},
+		"/devices/live":                     {get, (*Server).listDevices},
+		"/devices/dead":                     {get, (*Server).listDevices},
+		"/devices/filter":                   {get, (*Server).filterDevices},
+		"/device/info":                      {get, (*Server).deviceInfo},
+		"/device/getinfo":                   {get, (*Server).deviceInfo},
+		"/device/ips":                       {get, (*Server).deviceIPs},
+		"/device/reboot":                    {post, (*Server).rebootDevice},
+		"/device/update":                    {post, (*Server).updateDevice},
+		"/device/configure":                 {post, (*Server).configureDevice},
+		"/bundles/list":                     {get, (*Server).bundles},
+		"/updates/list":                     {get, (*Server).updatesList},
+		"/flocks/list":                      {get, (*Server).flocksList},
+		"/flocks/filter":                    {get, (*Server).flocksFilter},
+		"/flocks/summary":                   {get, (*Server).flocksSummary},
+		"/flock/summary":                    {get, (*Server).flockSummary},
+		"/flock/list":                       {get, (*Server).flockMembers},
+		"/flock/settings":                   {get, (*Server).flockSettings},
+		"/flock/create":                     {post, (*Server).flockCreate},
+		"/flock/rename":                     {post, (*Server).flockRename},
+		"/flock/move":                       {post, (*Server).flockMove},
+		"/flock/delete":                     {post, (*Server).flockDelete},
+		"/canarytoken/create_factory":       {post, (*Server).createFactory},
+		"/canarytoken/list_factories":       {get, (*Server).listFactories},
+		"/canarytoken/delete_factory":       {del, (*Server).deleteFactory},
+		"/canarytokens/factory/list":        {get, (*Server).factoryKindsList},
+		"/canarytoken/factory/create":       {post, (*Server).factoryCreate},
+		"/canarytoken/factory":              {post, (*Server).factoryCreate},
+		"/canarytoken/factory/download":     {get, (*Server).factoryDownload},
+		"/audit_trail/fetch":                {get, (*Server).auditFetch},
+		"/settings":                         {get, (*Server).settings},
+		"/settings/is_ip_ignored":           {get, (*Server).isIPIgnored},
+		"/settings/is_ip_whitelisted":       {get, (*Server).isIPIgnored},
+		"/settings/is_hostname_whitelisted": {get, (*Server).isHostnameIgnored},
+		"/settings/whitelist_ip_port":       {post, (*Server).ignoreIP},
+		"/flock/auth_token/add":             {post, (*Server).addAPIKey},
+		"/canarytokens/delete":              {post, (*Server).deleteByDomains},
+		"/canarytoken/update/redirect_url":  {post, (*Server).updateRedirect},
+		"/canarytoken/remove/redirect_url":  {post, (*Server).removeRedirect},
+		"/canarytoken/remove/s3":            {post, (*Server).removeS3},
+		"/incidents/history/source":         {get, (*Server).sourceHistory},
+		"/flock/auth_token/list":            {get, (*Server).listAPIKeys},
+		"/flock/auth_token/remove":          {post, (*Server).removeAPIKey},
 	}
+}
+
+// factoryPaths authenticate with factory_auth instead of the API key.
+var factoryPaths = map[string]bool{
+	"/canarytoken/factory/create": true, "/canarytoken/factory": true, "/canarytoken/factory/download": true,
 }
 
 // ServeHTTP implements http.Handler, so the fake can also be mounted in
@@ -211,7 +260,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
 		s.fail(w, http.StatusBadRequest, "Could not process the parameters")
 		return
 	}
-	if !s.authorized(w, r) {
+	if !factoryPaths[path] && !s.authorized(w, r) {
 		return
 	}
 	rt.h(s, w, r)
@@ -225,11 +274,21 @@ func (s *Server) authorized(w http.ResponseWriter, r *request) bool {
 		if len(vs) == 1 && subtle.ConstantTimeCompare([]byte(vs[0]), want) == 1 {
 			return true
 		}
+		if len(vs) == 1 {
+			if known, allowed := s.flockKeyAuthorized(w, r, vs[0]); known {
+				return allowed
+			}
+		}
 		s.fail(w, http.StatusUnauthorized, "Unauthorized")
 		return false
 	}
 	if subtle.ConstantTimeCompare([]byte(r.params.Get("auth_token")), want) == 1 {
 		return true
+	}
+	if tok := r.params.Get("auth_token"); tok != "" {
+		if known, allowed := s.flockKeyAuthorized(w, r, tok); known {
+			return allowed
+		}
 	}
 	s.fail(w, http.StatusUnauthorized, "Invalid auth_token")
 	return false

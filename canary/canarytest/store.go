@@ -28,7 +28,8 @@ type token struct {
 	// aws-id credentials and wireguard key, made at creation.
 	accessKeyID, secretAccessKey, username, wgPrivateKey string
 	qrPNG                                                []byte
-	incidents, unacked                                   int // live incidents
+	incidents, unacked                                   int    // live incidents
+	factoryAuth                                          string // the factory that made it, if any
 }
 
 // storedFile is an uploaded file.
@@ -64,6 +65,7 @@ type incident struct {
 	notified    bool
 	updatedID   int64
 	updated     time.Time
+	flockName   string
 	eventsRaw   []event
 }
 
@@ -80,16 +82,22 @@ type state struct {
 	queries    map[int64]any
 	queryOrder []int64
 	querySeq   int64
+	est        *estateState // devices, flocks, factories, audit trail, ignore list
 }
 
-func newState(seed uint64) *state {
-	return &state{
+func newState(seed uint64, flocks []string) *state {
+	st := &state{
 		tokenByID: map[string]*token{},
 		incByKey:  map[string]*incident{},
 		incByHash: map[string]*incident{},
 		rng:       rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
 		queries:   map[int64]any{},
+		est:       newEstateState(),
 	}
+	for _, id := range flocks {
+		st.ensureFlock(id)
+	}
+	return st
 }
 
 const alnum = "abcdefghijklmnopqrstuvwxyz0123456789"
@@ -245,4 +253,12 @@ func (st *state) remember(q any) int64 {
 		st.queryOrder = st.queryOrder[1:]
 	}
 	return id
+}
+
+// ensureFlock makes the flock id exist (WithFlocks, AddToken, Seed), named
+// after its ID unless it has a name already.
+func (st *state) ensureFlock(id string) {
+	if st.est.flocks[id] == nil {
+		st.est.flocks[id] = &flock{id: id, name: flockName(id)}
+	}
 }

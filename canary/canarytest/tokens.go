@@ -122,6 +122,7 @@ func (s *Server) newToken(st *state, sp *tokenSpec) *token {
 	if flock == "" {
 		flock = "flock:default"
 	}
+	st.ensureFlock(flock) // AddToken and Seed create the flock
 	t := &token{
 		seq:       st.tokenSeq,
 		id:        st.randString(alnum, 25),
@@ -195,6 +196,9 @@ func tokenJSON(t *token, withNode, withUnacked bool) map[string]any {
 	if withUnacked {
 		m["unacked_alert_count"] = t.unacked
 	}
+	if t.factoryAuth != "" {
+		m["factory_auth"] = t.factoryAuth
+	}
 	for k, v := range t.params {
 		switch k {
 		case "aws_secret_key", "aws_session_token", "aws_access_key":
@@ -236,7 +240,10 @@ func (s *Server) kindsList(w http.ResponseWriter, _ *request) {
 	s.writeJSON(w, http.StatusOK, map[string]any{"canarytokens": out, "result": "success"})
 }
 
-func (s *Server) createToken(w http.ResponseWriter, r *request) {
+func (s *Server) createToken(w http.ResponseWriter, r *request) { s.createTokenWith(w, r, "") }
+
+// createTokenWith creates a token; factoryAuth marks a factory's token.
+func (s *Server) createTokenWith(w http.ResponseWriter, r *request, factoryAuth string) {
 	sp := &tokenSpec{kind: r.params.Get("kind"), memo: r.params.Get("memo"), flockID: r.params.Get("flock_id"), params: map[string]string{}}
 	for k := range r.params {
 		sp.params[k] = r.params.Get(k)
@@ -269,7 +276,20 @@ func (s *Server) createToken(w http.ResponseWriter, r *request) {
 		return
 	}
 	var out map[string]any
-	s.withWrite(func(st *state) { out = tokenJSON(s.newToken(st, sp), false, false) })
+	s.withWrite(func(st *state) {
+		// The Console refuses a flock it does not have; the message is the
+		// one it gives for a malformed flock_id (the docs quote no other).
+		if sp.flockID != "" && st.est.flocks[sp.flockID] == nil {
+			return
+		}
+		t := s.newToken(st, sp)
+		t.factoryAuth = factoryAuth
+		out = tokenJSON(t, false, false)
+	})
+	if out == nil {
+		s.fail(w, http.StatusBadRequest, msgNoFlock)
+		return
+	}
 	s.writeJSON(w, http.StatusOK, map[string]any{"canarytoken": out, "result": "success"})
 }
 

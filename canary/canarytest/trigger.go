@@ -163,6 +163,7 @@ func (s *Server) newIncident(st *state, t *token, src string, at time.Time, ua i
 		tokenID:   t.id,
 		nodeID:    t.nodeID,
 		flockID:   t.flockID,
+		flockName: st.flockName(t.flockID),
 		kind:      t.kind,
 		memo:      t.memo,
 		logtype:   ki.logtype,

@@ -9,6 +9,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -67,12 +69,15 @@ func pingFlags(*flag.FlagSet) func(context.Context, *env, []string) error {
 		if err := noArgs("ping", args); err != nil {
 			return err
 		}
+		if err := e.plainOnly("ping"); err != nil {
+			return err
+		}
 		start := time.Now()
 		if err := e.c.Ping(ctx); err != nil {
 			return err
 		}
 		took := time.Since(start).Round(time.Millisecond)
-		if e.g.json {
+		if e.wantJSON() {
 			return writeJSON(e.stdout, map[string]any{"ok": true, "base_url": e.c.BaseURL(), "latency_ms": took.Milliseconds()})
 		}
 		_, err := fmt.Fprintf(e.stdout, "OK: %s answered and accepted the auth token (%s)\n", e.c.BaseURL(), took)
@@ -112,24 +117,32 @@ func listFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 			return unknownKind(*kind)
 		}
 		rows := []tokenRow{}
+		p := e.progress("listing tokens")
 		for t, err := range e.c.Tokens.All(ctx, nil) {
 			if err != nil {
+				p.done()
 				return err
 			}
+			p.item()
 			if *kind == "" || string(t.Kind) == *kind {
 				rows = append(rows, rowOf(t))
 			}
 		}
-		if e.g.json {
+		p.done()
+		switch e.format() {
+		case formatJSON:
 			return writeJSON(e.stdout, rows)
+		case formatMarkdown:
+			return writeMarkdownTable(e.stdout, tokenHeader(true), tokenCells(rows, true))
 		}
 		if e.demo != nil {
 			fmt.Fprintln(e.stdout, demoBanner)
 		}
+		wide := e.format() == formatWide
 		tw := table(e.stdout)
-		fmt.Fprintln(tw, "ID\tKIND\tENABLED\tTRIGGERED\tCREATED\tMEMO")
-		for _, r := range rows {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", r.ID, r.Kind, yesNo(r.Enabled), r.TriggeredCount, day(r.Created), clip(r.Memo, 50))
+		fmt.Fprintln(tw, strings.Join(tokenHeader(wide), "\t"))
+		for _, c := range tokenCells(rows, wide) {
+			fmt.Fprintln(tw, strings.Join(c, "\t"))
 		}
 		if err := tw.Flush(); err != nil {
 			return err
@@ -137,6 +150,39 @@ func listFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 		_, err := fmt.Fprintf(e.stdout, "%d tokens\n", len(rows))
 		return err
 	}
+}
+
+// tokenHeader and tokenCells lay out list's table; wide adds the long
+// columns and leaves the memo unclipped.
+func tokenHeader(wide bool) []string {
+	h := []string{"ID", "KIND", "ENABLED", "TRIGGERED", "CREATED", "MEMO"}
+	if wide {
+		h = append(h, "FLOCK", "NODE ID", "URL / HOSTNAME")
+	}
+	return h
+}
+
+func tokenCells(rows []tokenRow, wide bool) [][]string {
+	out := make([][]string, len(rows))
+	for i, r := range rows {
+		memo := clip(r.Memo, 50)
+		if wide {
+			memo = oneLine(r.Memo)
+		}
+		c := []string{r.ID, string(r.Kind), yesNo(r.Enabled), strconv.Itoa(r.TriggeredCount), day(r.Created), memo}
+		if wide {
+			c = append(c, orDash(r.FlockID), orDash(r.NodeID), orDash(r.URL+r.Hostname))
+		}
+		out[i] = c
+	}
+	return out
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return oneLine(s)
 }
 
 const demoBanner = "(demo: a built-in fake Console with a seeded estate; nothing leaves this machine)"
@@ -166,7 +212,7 @@ type incidentRow struct {
 	NodeID       string    `json:"node_id"`
 }
 
-// parseWhen reads --newer-than: a duration back from now ("24h", "7d",
+// parseWhen reads --since: a duration back from now ("24h", "7d",
 // "2w") or a time (RFC 3339, "2006-01-02", or the Console's
 // "2006-01-02-15:04:05"), in UTC.
 func parseWhen(s string, now time.Time) (time.Time, error) {
@@ -190,32 +236,47 @@ func parseWhen(s string, now time.Time) (time.Time, error) {
 			return t.UTC(), nil
 		}
 	}
-	return time.Time{}, usagef("--newer-than %q: give a duration such as 24h or 7d, or a time such as 2026-01-31 or 2026-01-31T08:00:00Z", s)
+	return time.Time{}, usagef("--since %q: give a duration such as 24h or 7d, or a time such as 2026-01-31 or 2026-01-31T08:00:00Z", s)
 }
 
+// defaultAlertLimit is how many incidents alerts prints unless --limit says.
+const defaultAlertLimit = 50
+
 func alertsFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
-	newer := fs.String("newer-than", "", "only incidents newer than a `duration or time` (24h, 7d, 2026-01-31)")
-	unacked := fs.Bool("unacked", false, "only unacknowledged incidents")
+	since := fs.String("since", "", "only incidents newer than a `duration or time` (24h, 7d, 2026-01-31)")
+	fs.StringVar(since, "newer-than", "", "same as --since: a `duration or time`")
+	all := fs.Bool("all", false, "acknowledged incidents too (default: unacknowledged only)")
+	unacked := fs.Bool("unacked", false, "only unacknowledged incidents (the default; kept for scripts)")
+	limit := fs.Int("limit", defaultAlertLimit, "print at most `n` incidents, newest first; 0 for all")
 	return func(ctx context.Context, e *env, args []string) error {
 		if err := noArgs("alerts", args); err != nil {
 			return err
 		}
-		opts := &canary.ListIncidentsOptions{}
-		if *newer != "" {
-			t, err := parseWhen(*newer, time.Now())
+		if *all && *unacked {
+			return usagef("choose --all or --unacked, not both")
+		}
+		if *limit < 0 {
+			return usagef("--limit must be 0 (no limit) or more")
+		}
+		opts := &canary.ListIncidentsOptions{State: canary.StateUnacknowledged}
+		if *all {
+			opts.State = canary.StateAll
+		}
+		if *since != "" {
+			t, err := parseWhen(*since, time.Now())
 			if err != nil {
 				return err
 			}
 			opts.NewerThan = t
 		}
-		if *unacked {
-			opts.State = canary.StateUnacknowledged
-		}
 		rows := []incidentRow{}
+		p := e.progress("listing incidents")
 		for inc, err := range e.c.Incidents.All(ctx, opts) {
 			if err != nil {
+				p.done()
 				return err
 			}
+			p.item()
 			r := incidentRow{Key: inc.Key, Created: inc.Created, SourceIP: inc.SourceHost, Description: inc.Description,
 				Memo: inc.Memo, Acknowledged: inc.Acknowledged, NodeID: inc.NodeID}
 			if len(inc.Events) > 0 {
@@ -223,31 +284,78 @@ func alertsFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 			}
 			rows = append(rows, r)
 		}
-		if e.g.json {
+		p.done()
+		// Newest first, as a SOC reads a queue; the key breaks ties so the
+		// order is the same on every run.
+		sort.SliceStable(rows, func(i, j int) bool {
+			if !rows[i].Created.Equal(rows[j].Created) {
+				return rows[i].Created.After(rows[j].Created)
+			}
+			return rows[i].Key < rows[j].Key
+		})
+		total := len(rows)
+		if *limit > 0 && len(rows) > *limit {
+			rows = rows[:*limit]
+		}
+		switch e.format() {
+		case formatJSON:
 			return writeJSON(e.stdout, rows)
+		case formatMarkdown:
+			return writeMarkdownTable(e.stdout, incidentHeader(true), incidentCells(rows, true))
 		}
 		if e.demo != nil {
 			fmt.Fprintln(e.stdout, demoBanner)
 		}
+		wide := e.format() == formatWide
 		tw := table(e.stdout)
-		fmt.Fprintln(tw, "CREATED (UTC)\tSOURCE\tKIND\tACKED\tMEMO\tKEY")
-		unack := 0
-		for _, r := range rows {
-			if !r.Acknowledged {
-				unack++
-			}
-			kind := r.Kind
-			if kind == "" {
-				kind = r.Description
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", stamp(r.Created), r.SourceIP, kind, yesNo(r.Acknowledged), clip(r.Memo, 40), r.Key)
+		fmt.Fprintln(tw, strings.Join(incidentHeader(wide), "\t"))
+		for _, c := range incidentCells(rows, wide) {
+			fmt.Fprintln(tw, strings.Join(c, "\t"))
 		}
 		if err := tw.Flush(); err != nil {
 			return err
 		}
-		_, err := fmt.Fprintf(e.stdout, "%d incidents, %d unacknowledged\n", len(rows), unack)
+		which := "unacknowledged incidents"
+		if *all {
+			which = "incidents (acknowledged too)"
+		}
+		more := ""
+		if len(rows) < total {
+			more = fmt.Sprintf("; --limit 0 shows all %d", total)
+		}
+		_, err := fmt.Fprintf(e.stdout, "%d of %d %s, newest first%s\n", len(rows), total, which, more)
 		return err
 	}
+}
+
+// incidentHeader and incidentCells lay out alerts' table; wide adds the
+// description and node and leaves the memo unclipped.
+func incidentHeader(wide bool) []string {
+	h := []string{"CREATED (UTC)", "SOURCE", "KIND", "ACKED", "MEMO", "KEY"}
+	if wide {
+		h = append(h, "DESCRIPTION", "NODE ID")
+	}
+	return h
+}
+
+func incidentCells(rows []incidentRow, wide bool) [][]string {
+	out := make([][]string, len(rows))
+	for i, r := range rows {
+		kind := r.Kind
+		if kind == "" {
+			kind = r.Description
+		}
+		memo := clip(r.Memo, 40)
+		if wide {
+			memo = oneLine(r.Memo)
+		}
+		c := []string{stamp(r.Created), r.SourceIP, oneLine(kind), yesNo(r.Acknowledged), memo, r.Key}
+		if wide {
+			c = append(c, orDash(r.Description), orDash(r.NodeID))
+		}
+		out[i] = c
+	}
+	return out
 }
 
 // --- create
@@ -263,6 +371,9 @@ func createFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 	reveal := fs.Bool("reveal", false, "print decoy secrets (an aws-id token's secret access key)")
 	return func(ctx context.Context, e *env, args []string) error {
 		if err := noArgs("create", args); err != nil {
+			return err
+		}
+		if err := e.plainOnly("create"); err != nil {
 			return err
 		}
 		if *kind == "" {
@@ -294,7 +405,7 @@ func createFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 		if err != nil {
 			return err
 		}
-		if e.g.json {
+		if e.wantJSON() {
 			out := map[string]any{"token": rowOf(tok)}
 			if tok.AccessKeyID != "" {
 				out["access_key_id"] = tok.AccessKeyID
@@ -355,10 +466,13 @@ func ackFlags(*flag.FlagSet) func(context.Context, *env, []string) error {
 		if err != nil {
 			return err
 		}
+		if err := e.plainOnly("ack"); err != nil {
+			return err
+		}
 		if err := e.c.Incidents.Acknowledge(ctx, key); err != nil {
 			return err
 		}
-		if e.g.json {
+		if e.wantJSON() {
 			return writeJSON(e.stdout, map[string]any{"acknowledged": key})
 		}
 		_, err = fmt.Fprintf(e.stdout, "acknowledged %s\n", key)
@@ -375,6 +489,9 @@ func deleteFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 		if err != nil {
 			return err
 		}
+		if err := e.plainOnly("delete"); err != nil {
+			return err
+		}
 		what := "token"
 		if strings.HasPrefix(id, "incident:") {
 			what = "incident"
@@ -389,7 +506,7 @@ func deleteFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 		if err != nil {
 			return err
 		}
-		if e.g.json {
+		if e.wantJSON() {
 			return writeJSON(e.stdout, map[string]any{"deleted": id, "type": what})
 		}
 		_, err = fmt.Fprintf(e.stdout, "deleted %s %s\n", what, id)
@@ -435,7 +552,7 @@ func downloadFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error
 			_ = os.Remove(path)
 			return fmt.Errorf("saving the download: %w", err)
 		}
-		if e.g.json {
+		if e.wantJSON() {
 			return writeJSON(e.stdout, map[string]any{"file": path, "bytes": n, "content_type": dl.ContentType})
 		}
 		_, err = fmt.Fprintf(e.stdout, "saved %s (%d bytes, %s)\n", path, n, dl.ContentType)

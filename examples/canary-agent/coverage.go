@@ -23,28 +23,43 @@ func fullFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 }
 
 func reportFlags(fs *flag.FlagSet, name string, build func(context.Context, audit.Source) (*audit.Report, error)) func(context.Context, *env, []string) error {
-	markdown := fs.Bool("markdown", false, "print the report as Markdown")
+	markdown := fs.Bool("markdown", false, "print the report as Markdown (same as -o markdown)")
+	failOnFlag := fs.String("fail-on", "", "exit with status 3 when a finding is at or above this `severity`: critical, high, medium or low")
 	return func(ctx context.Context, e *env, args []string) error {
 		if err := noArgs(name, args); err != nil {
 			return err
 		}
-		if *markdown && e.g.json {
-			return usagef("choose --json or --markdown, not both")
-		}
-		rep, err := build(ctx, audit.FromClient(e.c))
+		threshold, err := parseFailOn(*failOnFlag)
 		if err != nil {
 			return err
 		}
-		switch {
-		case e.g.json:
-			return writeJSON(e.stdout, rep)
-		case *markdown:
-			return rep.WriteMarkdown(e.stdout)
+		if *markdown {
+			if e.format() != formatTable && e.format() != formatMarkdown {
+				return usagef("choose --markdown or -o %s, not both", e.format())
+			}
+			e.g.output = formatMarkdown
 		}
-		if e.demo != nil {
-			fmt.Fprintln(e.stdout, demoBanner)
-			fmt.Fprintln(e.stdout)
+		stop := e.progress("reading the Console").pagesOnly()
+		rep, err := build(ctx, audit.FromClient(e.c))
+		stop()
+		if err != nil {
+			return err
 		}
-		return rep.WriteText(e.stdout)
+		switch e.format() {
+		case formatJSON:
+			err = writeJSON(e.stdout, rep)
+		case formatMarkdown:
+			err = rep.WriteMarkdown(e.stdout)
+		default:
+			if e.demo != nil {
+				fmt.Fprintln(e.stdout, demoBanner)
+				fmt.Fprintln(e.stdout)
+			}
+			err = rep.WriteText(e.stdout)
+		}
+		if err != nil {
+			return err
+		}
+		return failOn(rep, threshold)
 	}
 }

@@ -14,12 +14,14 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/decoykit/decoykit/honeytoken"
 	"github.com/decoykit/decoykit/honeytoken/decoy"
+	"github.com/decoykit/decoykit/internal/clihelp"
 )
 
 const (
@@ -32,34 +34,68 @@ const (
 type options struct {
 	demo                 bool
 	dir, addr, keyFile   string
+	hits                 string // --hits
 	webhook, slack       string
 	trusted              []netip.Prefix
 	shutdownGrace        time.Duration
 	trustedProxiesString string // --trusted-proxy as given
 }
 
-func parseFlags(args []string, stderr io.Writer) (*options, error) {
-	o := &options{shutdownGrace: 10 * time.Second}
+func newFlags(o *options) *flag.FlagSet {
 	fs := flag.NewFlagSet("honeytoken-decoy", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard)
 	fs.BoolVar(&o.demo, "demo", false, "send a clean request and three with honeytokens to the decoy, print the hits and exit")
 	fs.StringVar(&o.dir, "dir", "", "folder to mint the placement files into (default: a new temporary folder)")
 	fs.StringVar(&o.addr, "addr", "", "`host:port` to serve the decoy API on (default 127.0.0.1:8080; 127.0.0.1:0 with --demo)")
 	fs.StringVar(&o.keyFile, "key-file", "", "generator key `file` (32+ random bytes, raw or hex), created if missing; default: decoykit/honeytoken-decoy.key in the user config folder. Never inside --dir, next to the bait")
+	fs.StringVar(&o.hits, "hits", "", "append each alert as JSON to this `file`; default: decoykit/honeytoken-decoy/hits.jsonl in the user state folder (a demo: a temporary folder it removes). Never inside --dir, next to the bait")
 	fs.StringVar(&o.webhook, "webhook", "", "also POST each alert as JSON to this `URL`")
 	fs.StringVar(&o.slack, "slack-webhook", "", "also post each alert to this Slack incoming webhook `URL`")
 	fs.StringVar(&o.trustedProxiesString, "trusted-proxy", "", "comma-separated `CIDRs` of proxies whose X-Forwarded-For is believed")
+	return fs
+}
+
+func usage(w io.Writer) {
+	_ = clihelp.Write(w, clihelp.Help{
+		Usage: "honeytoken-decoy [--demo] [--dir DIR] [--addr HOST:PORT] [--key-file FILE] [--hits FILE] [--webhook URL] [--slack-webhook URL] [--trusted-proxy CIDR,...]",
+		Summary: "Mint honeytokens into .env, config.json and .aws/credentials, serve a decoy API that catches\n" +
+			"their use, and print each hit (also logged to stderr, appended to the --hits file, sent to the webhooks).",
+		Flags: newFlags(&options{}),
+		Exit: []clihelp.Entry{
+			{Name: "0", Text: "success (serving: also when interrupted with Ctrl-C)"},
+			{Name: "1", Text: "failure: a file could not be written, the address could not be listened on, the demo went wrong"},
+			{Name: "2", Text: "usage error: bad flags or arguments"},
+		},
+		Footer: "Try: honeytoken-decoy --demo",
+	})
+}
+
+// usageError is a command-line mistake: exit status 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func parseFlags(args []string) (*options, error) {
+	o := &options{shutdownGrace: 10 * time.Second}
+	fs := newFlags(o)
 	if err := fs.Parse(args); err != nil {
-		return nil, err
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, err
+		}
+		msg := err.Error()
+		if f, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+			msg = "unknown flag " + f
+		}
+		return nil, &usageError{msg}
 	}
 	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		return nil, &usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
 	}
 	if o.trustedProxiesString != "" {
 		for _, s := range strings.Split(o.trustedProxiesString, ",") {
 			p, err := netip.ParsePrefix(strings.TrimSpace(s))
 			if err != nil {
-				return nil, fmt.Errorf("--trusted-proxy: %q is not a CIDR such as 10.0.0.0/8", s)
+				return nil, &usageError{fmt.Sprintf("--trusted-proxy: %q is not a CIDR such as 10.0.0.0/8", s)}
 			}
 			o.trusted = append(o.trusted, p)
 		}
@@ -75,15 +111,21 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 
 // run is the program: it returns the exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	o, err := parseFlags(args, stderr)
+	o, err := parseFlags(args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			usage(stdout)
 			return exitOK
 		}
-		fmt.Fprintln(stderr, "honeytoken-decoy:", err)
+		fmt.Fprintf(stderr, "honeytoken-decoy: %v (see honeytoken-decoy --help)\n", err)
 		return exitUsage
 	}
 	if err := serve(ctx, o, stdout, stderr); err != nil {
+		var ue *usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintf(stderr, "honeytoken-decoy: %v (see honeytoken-decoy --help)\n", err)
+			return exitUsage
+		}
 		fmt.Fprintln(stderr, "honeytoken-decoy:", err)
 		return exitFailure
 	}
@@ -114,6 +156,11 @@ func serve(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	hitsPath, cleanup, err := hitsFile(o)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
 	g, err := honeytoken.NewGenerator(key)
 	if err != nil {
 		return err
@@ -129,7 +176,7 @@ func serve(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	}
 
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	jsonl, err := decoy.OpenJSONLines(filepath.Join(o.dir, "hits.jsonl"))
+	jsonl, err := decoy.OpenJSONLines(hitsPath)
 	if err != nil {
 		return err
 	}
@@ -138,14 +185,14 @@ func serve(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	if o.webhook != "" {
 		wh, err := decoy.NewWebhook(o.webhook, decoy.WithWebhookLogger(logger))
 		if err != nil {
-			return fmt.Errorf("--webhook: %w", err)
+			return &usageError{"--webhook: " + strings.TrimPrefix(err.Error(), "decoy: ")}
 		}
 		notifiers = append(notifiers, wh)
 	}
 	if o.slack != "" {
 		sl, err := decoy.NewSlack(o.slack, decoy.WithWebhookLogger(logger))
 		if err != nil {
-			return fmt.Errorf("--slack-webhook: %w", err)
+			return &usageError{"--slack-webhook: " + strings.TrimPrefix(err.Error(), "decoy: ")}
 		}
 		notifiers = append(notifiers, sl)
 	}
@@ -186,8 +233,58 @@ func serve(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	}
 	st := d.Stats()
 	fmt.Fprintf(stdout, "%d hits, %d alerts, %d deliveries to %d notifiers, %d dropped; alerts appended to %s\n",
-		st.Hits, st.Alerts, st.Delivered, len(notifiers), st.Dropped, filepath.Join(o.dir, "hits.jsonl"))
+		st.Hits, st.Alerts, st.Delivered, len(notifiers), st.Dropped, hitsPath)
 	return runErr
+}
+
+// hitsFile returns the alert log's path: --hits, or hits.jsonl in the user
+// state folder (a demo's in a temporary folder that cleanup removes). The
+// log names the planted files, their memos and the attackers' addresses, so
+// it is refused inside --dir: whoever lists the bait would learn it is bait.
+func hitsFile(o *options) (path string, cleanup func(), err error) {
+	cleanup = func() {}
+	path = o.hits
+	if path == "" {
+		if o.demo {
+			d, err := os.MkdirTemp("", "honeytoken-decoy-state-")
+			if err != nil {
+				return "", nil, err
+			}
+			return filepath.Join(d, "hits.jsonl"), func() { _ = os.RemoveAll(d) }, nil
+		}
+		state, err := userStateDir()
+		if err != nil {
+			return "", nil, fmt.Errorf("no --hits given and no user state folder to keep the alert log in (%v); pass --hits", err)
+		}
+		path = filepath.Join(state, "decoykit", "honeytoken-decoy", "hits.jsonl")
+	}
+	if within(path, o.dir) {
+		return "", nil, fmt.Errorf("--hits: %s is inside %s, next to the bait: its memos and source addresses tell whoever lists the folder that the credentials are decoys; keep it elsewhere", path, o.dir)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return "", nil, fmt.Errorf("--hits: %w", err)
+	}
+	return path, cleanup, nil
+}
+
+// userStateDir is where per-user state lives: $XDG_STATE_HOME (default
+// ~/.local/state) on Unix, the local application data folder on Windows,
+// Application Support on macOS.
+func userStateDir() (string, error) {
+	switch runtime.GOOS {
+	case "windows":
+		return os.UserCacheDir() // %LocalAppData%
+	case "darwin", "ios":
+		return os.UserConfigDir() // ~/Library/Application Support
+	}
+	if d := os.Getenv("XDG_STATE_HOME"); filepath.IsAbs(d) {
+		return d, nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(home, ".local", "state"), nil
 }
 
 // loadKey reads --key-file, or makes a new key and saves it in the folder.
@@ -243,14 +340,35 @@ func newKey() ([]byte, error) {
 	return key, nil
 }
 
-// within reports whether path lies in dir.
+// within reports whether path lies in dir, after following symbolic links
+// (of path's deepest existing parent, since path itself may not exist yet).
 func within(path, dir string) bool {
 	p, err1 := filepath.Abs(path)
 	d, err2 := filepath.Abs(dir)
 	if err1 != nil || err2 != nil {
 		return false
 	}
-	rel, err := filepath.Rel(d, p)
+	if rel, err := filepath.Rel(d, p); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return true
+	}
+	rd, err := filepath.EvalSymlinks(d)
+	if err != nil {
+		return false
+	}
+	rp, rest := p, ""
+	for {
+		if r, err := filepath.EvalSymlinks(rp); err == nil {
+			rp = filepath.Join(r, rest)
+			break
+		}
+		parent := filepath.Dir(rp)
+		if parent == rp {
+			return false
+		}
+		rest = filepath.Join(filepath.Base(rp), rest)
+		rp = parent
+	}
+	rel, err := filepath.Rel(rd, rp)
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 

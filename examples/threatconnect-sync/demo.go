@@ -38,7 +38,7 @@ func demoHits(now time.Time) []byte {
 
 // runDemo runs a backfill and a live sync between a fake Canary Console and a
 // fake ThreatConnect and prints what was created.
-func runDemo(ctx context.Context, out io.Writer, sc scores) error {
+func runDemo(ctx context.Context, out io.Writer, sc scores, api string) error {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 
@@ -59,7 +59,7 @@ func runDemo(ctx context.Context, out io.Writer, sc scores) error {
 	fmt.Fprintf(out, "demo: fake Canary Console with %d tokens and %d incidents, %d honeytoken hits, fake ThreatConnect (HMAC-signed requests)\n\n",
 		len(csrv.Tokens()), len(csrv.Incidents()), len(hits))
 
-	s := &syncer{canary: cc, tc: tc, owner: tctest.DefaultOwner, scores: sc, out: out, backfillObservations: true}
+	s := &syncer{canary: cc, tc: tc, owner: tctest.DefaultOwner, scores: sc, out: out, backfillObservations: true, api: api}
 
 	// 1. Backfill: everything so far, through the batch API.
 	before := tsrv.RequestCount()
@@ -84,13 +84,17 @@ func runDemo(ctx context.Context, out io.Writer, sc scores) error {
 		}
 		fired = append(fired, tok.Kind)
 	}
-	fmt.Fprintf(out, "\nlive (per incident): %d new incident(s) (%s) arrive after updated_id %d:\n", len(fired), strings.Join(fired, ", "), rep.Checkpoint)
+	fmt.Fprintf(out, "\nlive (per incident, %s API): %d new incident(s) (%s) arrive after updated_id %d:\n", api, len(fired), strings.Join(fired, ", "), rep.Checkpoint)
 	before = tsrv.RequestCount()
 	n, err := s.live(ctx, rep.Checkpoint, time.Second, "", func(handled int) bool { return handled >= len(fired) })
 	if err != nil {
 		return fmt.Errorf("live: %w", err)
 	}
-	fmt.Fprintf(out, "published %d incident(s) with %d request(s) to ThreatConnect\n", n, tsrv.RequestCount()-before)
+	fmt.Fprintf(out, "published %d incident(s) with %d request(s) to ThreatConnect", n, tsrv.RequestCount()-before)
+	if groups := len(tsrv.Groups(tctest.DefaultOwner)); groups > 0 {
+		fmt.Fprintf(out, "; %d Event group(s) associated", groups)
+	}
+	fmt.Fprintln(out)
 
 	// 3. What ThreatConnect now holds.
 	fmt.Fprintf(out, "\nindicators in ThreatConnect (%s):\n", tctest.DefaultOwner)

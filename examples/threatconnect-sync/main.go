@@ -10,8 +10,12 @@
 //	--mode backfill   every incident newer than --since, merged per source and
 //	                  uploaded through the batch API (a handful of requests)
 //	--mode live       watch the incident feed and publish each new incident as
-//	                  it arrives (create, tags, attribute, observation),
-//	                  resuming from the checkpoint in --state
+//	                  it arrives, resuming from the checkpoint in --state:
+//	                  with --api v3 (the default) an Event group for the
+//	                  incident, then one upsert per indicator carrying its
+//	                  tags, Description attribute and the association; with
+//	                  --api v2 a create, then a request per tag and attribute;
+//	                  then an observation
 //
 // Try it with no accounts at all: --demo runs both modes against an
 // in-process fake Canary Console (canarytest) and a fake ThreatConnect
@@ -43,6 +47,7 @@ import (
 	"time"
 
 	"github.com/decoykit/decoykit/canary"
+	"github.com/decoykit/decoykit/internal/clihelp"
 	"github.com/decoykit/decoykit/threatconnect"
 )
 
@@ -73,6 +78,7 @@ func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(f
 type options struct {
 	demo                 bool
 	mode                 string
+	api                  string
 	canaryDomain         string
 	canaryURL            string
 	tcURL                string
@@ -88,12 +94,12 @@ type options struct {
 	tcID, tcKey, tcToken string
 }
 
-func parseFlags(args []string, stderr io.Writer, getenv func(string) string) (options, error) {
-	var o options
+func newFlags(o *options) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard)
 	fs.BoolVar(&o.demo, "demo", false, "run against in-process fakes of the Canary Console and ThreatConnect, print what was created, exit")
 	fs.StringVar(&o.mode, "mode", "live", "live (watch incidents, one indicator at a time) or backfill (batch upload of past incidents)")
+	fs.StringVar(&o.api, "api", "v3", "live: the ThreatConnect API to write through: v3 (one upsert per indicator with its tags, attribute and the incident as an associated Event group) or v2 (a request per tag and attribute); backfill always uses v2's batch API")
 	fs.StringVar(&o.canaryDomain, "canary-domain", "", "Canary Console domain hash (abc123 for abc123.canary.tools)")
 	fs.StringVar(&o.canaryURL, "canary-url", "", "Canary Console API root, instead of --canary-domain")
 	fs.StringVar(&o.tcURL, "tc-url", threatconnect.DefaultBaseURL, "ThreatConnect API root")
@@ -105,22 +111,51 @@ func parseFlags(args []string, stderr io.Writer, getenv func(string) string) (op
 	fs.BoolVar(&o.observations, "backfill-observations", false, "backfill: also record each indicator's sightings as observations (one request per indicator)")
 	fs.Float64Var(&o.rating, "rating", 4, "threat rating of every indicator (0-5)")
 	fs.IntVar(&o.confidence, "confidence", 80, "confidence of every indicator (0-100)")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: %s [--demo] [--mode live|backfill] --owner NAME (--canary-domain D | --canary-url U) [flags]\n", name)
-		fmt.Fprintln(stderr, "secrets come from CANARY_AUTH_TOKEN and TC_ACCESS_ID + TC_SECRET_KEY (or TC_API_TOKEN)")
-		fs.PrintDefaults()
-	}
+	return fs
+}
+
+func usage(w io.Writer) {
+	_ = clihelp.Write(w, clihelp.Help{
+		Usage: name + " [--demo] [--mode live|backfill] --owner NAME (--canary-domain D | --canary-url U) [flags]",
+		Summary: "Turn Canary incidents and honeytoken hits into ThreatConnect indicators.\n" +
+			"Secrets come from the environment, never from flags.",
+		Flags: newFlags(&options{}),
+		Env: []clihelp.Entry{
+			{Name: "CANARY_AUTH_TOKEN", Text: "the Canary Console's API auth token"},
+			{Name: "TC_ACCESS_ID", Text: "ThreatConnect API access ID (HMAC), with TC_SECRET_KEY"},
+			{Name: "TC_SECRET_KEY", Text: "ThreatConnect API secret key (HMAC)"},
+			{Name: "TC_API_TOKEN", Text: "ThreatConnect API token, instead of TC_ACCESS_ID + TC_SECRET_KEY"},
+		},
+		Exit: []clihelp.Entry{
+			{Name: "0", Text: "success (live mode: also when interrupted with Ctrl-C)"},
+			{Name: "1", Text: "failure: Canary or ThreatConnect refused a request or could not be reached"},
+			{Name: "2", Text: "usage error: bad flags, a missing secret"},
+		},
+		Footer: "Try: " + name + " --demo",
+	})
+}
+
+func parseFlags(args []string, getenv func(string) string) (options, error) {
+	var o options
+	fs := newFlags(&o)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return o, err
 		}
-		return o, &usageError{err.Error()}
+		msg := err.Error()
+		if f, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+			msg = "unknown flag " + f
+		}
+		return o, &usageError{msg}
 	}
 	if fs.NArg() > 0 {
 		return o, usagef("unexpected argument %q", fs.Arg(0))
 	}
 	if o.mode != "live" && o.mode != "backfill" {
 		return o, usagef("--mode must be live or backfill, not %q", o.mode)
+	}
+	if o.api != "v2" && o.api != "v3" {
+		return o, usagef("--api must be v2 or v3, not %q", o.api)
 	}
 	if o.rating < 0 || o.rating > 5 {
 		return o, usagef("--rating must be between 0 and 5")
@@ -159,8 +194,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 			code = exitFailure
 		}
 	}()
-	o, err := parseFlags(args, stderr, getenv)
+	o, err := parseFlags(args, getenv)
 	if errors.Is(err, flag.ErrHelp) {
+		usage(stdout)
 		return exitOK
 	}
 	if err != nil {
@@ -168,7 +204,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return exitUsage
 	}
 	if o.demo {
-		err = runDemo(ctx, stdout, scores{o.rating, o.confidence})
+		err = runDemo(ctx, stdout, scores{o.rating, o.confidence}, o.api)
 	} else {
 		err = runReal(ctx, o, stdout)
 	}
@@ -195,7 +231,7 @@ func runReal(ctx context.Context, o options, out io.Writer) error {
 	}
 	cc, err := canary.NewClient(copts...)
 	if err != nil {
-		return &usageError{err.Error()}
+		return &usageError{cliSpeak(err)}
 	}
 	auth := threatconnect.WithAPIToken(o.tcToken)
 	if o.tcToken == "" {
@@ -203,7 +239,7 @@ func runReal(ctx context.Context, o options, out io.Writer) error {
 	}
 	tc, err := threatconnect.NewClient(threatconnect.WithBaseURL(o.tcURL), auth, threatconnect.WithUserAgent(name))
 	if err != nil {
-		return &usageError{err.Error()}
+		return &usageError{cliSpeak(err)}
 	}
 	var hits []Hit
 	if o.hitsFile != "" {
@@ -217,15 +253,18 @@ func runReal(ctx context.Context, o options, out io.Writer) error {
 			return err
 		}
 	}
-	s := &syncer{canary: cc, tc: tc, owner: o.owner, scores: scores{o.rating, o.confidence}, out: out, backfillObservations: o.observations}
+	s := &syncer{canary: cc, tc: tc, owner: o.owner, scores: scores{o.rating, o.confidence}, out: out, backfillObservations: o.observations, api: o.api}
 	if o.mode == "backfill" {
 		var since time.Time
 		if o.since > 0 {
 			since = time.Now().Add(-o.since)
 		}
 		rep, err := s.backfill(ctx, since, hits)
+		if err != nil {
+			return err // the summary is printed only after success
+		}
 		printBackfill(out, rep, -1)
-		return err
+		return nil
 	}
 	checkpoint := int64(0)
 	if o.stateFile != "" {
@@ -241,12 +280,27 @@ func runReal(ctx context.Context, o options, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "watching Canary incidents after updated_id %d (Ctrl-C to stop):\n", checkpoint)
 	n, err := s.live(ctx, checkpoint, o.interval, o.stateFile, nil)
-	fmt.Fprintf(out, "published %d incident(s)\n", n)
-	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
-		return nil // interrupted: a normal way to stop watching
+	if err != nil && !(errors.Is(err, context.Canceled) && ctx.Err() != nil) {
+		return fmt.Errorf("after publishing %d incident(s): %w", n, err)
 	}
-	return err
+	// Done, or interrupted: a normal way to stop watching.
+	fmt.Fprintf(out, "published %d incident(s)\n", n)
+	return nil
 }
+
+// goNames turns the SDKs' field and Go option names into this program's
+// flags and variables, so a configuration error speaks the command line.
+var goNames = strings.NewReplacer(
+	"canary: invalid domain", "--canary-domain", "canary: invalid base URL", "--canary-url",
+	"canary: invalid auth token", "CANARY_AUTH_TOKEN",
+	"threatconnect: invalid base URL", "--tc-url", "threatconnect: invalid access ID", "TC_ACCESS_ID",
+	"threatconnect: invalid secret key", "TC_SECRET_KEY", "threatconnect: invalid API token", "TC_API_TOKEN",
+	"WithBaseURL", "--canary-url", "WithDomain", "--canary-domain", "WithAuthToken", "CANARY_AUTH_TOKEN",
+	"WithHMAC", "TC_ACCESS_ID and TC_SECRET_KEY", "WithAPIToken", "TC_API_TOKEN",
+)
+
+// cliSpeak is a client configuration error in the command line's words.
+func cliSpeak(err error) string { return goNames.Replace(err.Error()) }
 
 func printBackfill(out io.Writer, rep backfillReport, requests int) {
 	r := rep.Result

@@ -55,8 +55,9 @@ func TestUsageErrors(t *testing.T) {
 		msg  string
 	}{
 		{"help", []string{"--help"}, nil, exitOK, ""},
-		{"unknown flag", []string{"--nope"}, nil, exitUsage, "flag provided but not defined"},
+		{"unknown flag", []string{"--nope"}, nil, exitUsage, "unknown flag -nope"},
 		{"bad mode", []string{"--demo", "--mode", "sometimes"}, nil, exitUsage, "--mode must be live or backfill"},
+		{"bad api", []string{"--demo", "--api", "v4"}, nil, exitUsage, "--api must be v2 or v3"},
 		{"rating out of range", []string{"--demo", "--rating", "9"}, nil, exitUsage, "--rating must be between 0 and 5"},
 		{"confidence out of range", []string{"--demo", "--confidence", "101"}, nil, exitUsage, "--confidence"},
 		{"stray argument", []string{"--demo", "extra"}, nil, exitUsage, `unexpected argument "extra"`},
@@ -254,4 +255,56 @@ func TestCheckpointFile(t *testing.T) {
 	require.NoError(t, os.WriteFile(p, []byte("garbage"), 0o600))
 	_, err = loadCheckpoint(p)
 	assert.ErrorContains(t, err, "not a checkpoint")
+}
+
+func TestHelpIsOnStdoutAndNamesTheSecrets(t *testing.T) {
+	t.Parallel()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"--help"}, &out, &errb, env(nil))
+	require.Equal(t, exitOK, code)
+	assert.Empty(t, errb.String())
+	assert.True(t, strings.HasPrefix(out.String(), "usage: threatconnect-sync"), out.String())
+	for _, want := range []string{"CANARY_AUTH_TOKEN", "TC_ACCESS_ID", "TC_SECRET_KEY", "TC_API_TOKEN", "--canary-domain", "exit status:"} {
+		assert.Contains(t, out.String(), want)
+	}
+}
+
+func TestConfigErrorsSpeakFlags(t *testing.T) {
+	t.Parallel()
+	full := map[string]string{"CANARY_AUTH_TOKEN": "canary-test-token", "TC_API_TOKEN": "tc-test-token"}
+	tests := []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"--canary-domain", "https://x.example/", "--owner", "A"}, "--canary-domain: \"https://x.example/\" is not a Console domain hash (letters, digits and hyphens, as in abc123.canary.tools); use --canary-url for a full URL"},
+		{[]string{"--canary-url", "http://x.example/api/v1", "--owner", "A"}, "--canary-url: plain http is refused"},
+		{[]string{"--canary-domain", "abc123", "--owner", "A", "--tc-url", "http://tc.example/api"}, "--tc-url: plain http is refused"},
+	}
+	for _, tt := range tests {
+		var out, errb bytes.Buffer
+		code := run(context.Background(), tt.args, &out, &errb, env(full))
+		assert.Equal(t, exitUsage, code)
+		assert.Contains(t, errb.String(), tt.msg)
+		assert.NotRegexp(t, `With[A-Z]|canary: invalid|threatconnect: invalid`, errb.String())
+	}
+}
+
+// TestBackfillFailurePrintsNoSummary: the "N succeeded, M failed" line is
+// printed only after a backfill that worked.
+func TestBackfillFailurePrintsNoSummary(t *testing.T) {
+	t.Parallel()
+	csrv := canarytest.NewServer()
+	t.Cleanup(csrv.Close)
+	_, err := csrv.Seed(canarytest.Estate{Tokens: 3, Incidents: 4})
+	require.NoError(t, err)
+	tsrv := tctest.NewServer(tctest.WithHMAC("right-id", "right-secret-value"))
+	t.Cleanup(tsrv.Close)
+	var out, errb bytes.Buffer
+	args := []string{"--mode", "backfill", "--since", "0", "--canary-url", csrv.BaseURL(), "--tc-url", tsrv.BaseURL(), "--owner", tctest.DefaultOwner}
+	code := run(context.Background(), args, &out, &errb, env(map[string]string{"CANARY_AUTH_TOKEN": csrv.AuthToken(),
+		"TC_ACCESS_ID": "right-id", "TC_SECRET_KEY": "wrong-tc-secret"}))
+	require.Equal(t, exitFailure, code)
+	assert.NotContains(t, out.String(), "succeeded")
+	assert.NotContains(t, out.String(), "backfill (batch API)")
+	assert.Contains(t, errb.String(), "Signature data did not match")
 }

@@ -27,6 +27,11 @@ type syncer struct {
 	// observations after a batch upload (the batch API cannot carry them):
 	// one request per indicator.
 	backfillObservations bool
+	// api is the API live mode writes through: "v3" (one upsert per
+	// indicator with its tags, attribute and incident group) or "v2"
+	// (create, then a request per tag and attribute). Backfill always uses
+	// v2's batch API.
+	api string
 
 	mu    sync.Mutex
 	kinds map[string]string // token node_id -> kind
@@ -137,13 +142,29 @@ func (s *syncer) backfill(ctx context.Context, since time.Time, hits []Hit) (bac
 }
 
 // publish creates (or updates) one sighting's indicator with its tags and
-// Description attribute, and records one observation.
-func (s *syncer) publish(ctx context.Context, sg sighting) (*threatconnect.Indicator, error) {
+// Description attribute, associated with group when not nil (v3 only), and
+// records one observation.
+func (s *syncer) publish(ctx context.Context, sg sighting, group *threatconnect.Group) (*threatconnect.Indicator, error) {
 	w := &threatconnect.WriteOptions{Owner: s.owner}
-	ind, err := s.tc.Indicators.Create(ctx, sg.indicator(s.scores), w)
+	var ind *threatconnect.Indicator
+	var err error
+	if s.api == "v3" {
+		in := sg.indicator(s.scores)
+		if group != nil {
+			in.AssociatedGroups = []threatconnect.GroupRef{group.Ref()}
+		}
+		// One upsert: the indicator, its tags, its Description attribute
+		// and the association, in one request.
+		ind, err = s.tc.V3.Indicators.Create(ctx, in, &threatconnect.V3Options{Owner: s.owner,
+			Fields: []threatconnect.Field{threatconnect.FieldTags}})
+	} else {
+		ind, err = s.tc.Indicators.Create(ctx, sg.indicator(s.scores), w)
+	}
 	if err != nil {
 		return ind, err
 	}
+	// Observations go through v2 in both modes: v3 documents observations
+	// only as a field to set, which would overwrite the count, not add one.
 	if err := s.tc.Indicators.AddObservations(ctx, ind.Type, ind.Summary, 1, w); err != nil {
 		return ind, fmt.Errorf("indicator %s created, but recording the observation: %w", ind.Summary, err)
 	}
@@ -155,7 +176,7 @@ func (s *syncer) publishHits(ctx context.Context, hits []Hit) (int, error) {
 	n := 0
 	for _, h := range hits {
 		for _, sg := range hitSightings(h) {
-			ind, err := s.publish(ctx, sg)
+			ind, err := s.publish(ctx, sg, nil)
 			if err != nil {
 				return n, err
 			}
@@ -185,8 +206,15 @@ func (s *syncer) live(ctx context.Context, checkpoint int64, interval time.Durat
 			if err != nil {
 				return err
 			}
-			for _, sg := range incidentSightings(inc, kind) {
-				ind, err := s.publish(ctx, sg)
+			sightings := incidentSightings(inc, kind)
+			var group *threatconnect.Group
+			if s.api == "v3" && len(sightings) > 0 {
+				if group, err = s.incidentGroup(ctx, inc, kind); err != nil {
+					return err
+				}
+			}
+			for _, sg := range sightings {
+				ind, err := s.publish(ctx, sg, group)
 				if err != nil {
 					return err
 				}
@@ -209,6 +237,32 @@ func (s *syncer) live(ctx context.Context, checkpoint int64, interval time.Durat
 		return handled, nil
 	}
 	return handled, err
+}
+
+// incidentGroup creates the ThreatConnect Event group that stands for a
+// Canary incident (v3), tagged like its indicators, for them to be
+// associated with. An Event rather than an Incident: a Canary alert is a
+// detection to review ("Needs Review"), not yet a managed incident.
+func (s *syncer) incidentGroup(ctx context.Context, inc *canary.Incident, kind string) (*threatconnect.Group, error) {
+	what := inc.Summary
+	if what == "" {
+		what = "Canary incident"
+	}
+	name := fmt.Sprintf("Canary: %s from %s (incident %s)", what, inc.SourceHost, clip(inc.Key, 100))
+	tags := []string{"canary"}
+	if kind != "" {
+		tags = append(tags, tagFor(kind))
+	}
+	at := inc.Created
+	if at.IsZero() {
+		at = time.Now()
+	}
+	g, err := s.tc.V3.Groups.Create(ctx, threatconnect.Group{Type: threatconnect.Event, Name: clip(oneLine(name), 500),
+		EventDate: at, Tags: tags}, &threatconnect.V3Options{Owner: s.owner})
+	if err != nil {
+		return nil, fmt.Errorf("creating the ThreatConnect event for incident %s: %w", clip(inc.Key, 100), err)
+	}
+	return g, nil
 }
 
 // loadCheckpoint reads the last handled updated_id (0 if the file does not

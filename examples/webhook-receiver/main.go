@@ -11,6 +11,9 @@
 // Canarytoken incident, the test event, a Splunk HEC-wrapped alert, an older
 // payload with drifted types) plus one request with a wrong secret, prints
 // what was parsed and exits 0 if every answer was as expected.
+//
+// Exit status: 0 success; 1 failure (cannot listen, the demo went wrong);
+// 2 usage error (bad flags, CANARY_WEBHOOK_SECRET not set).
 package main
 
 import (
@@ -35,61 +38,119 @@ import (
 	"time"
 
 	"github.com/decoykit/decoykit/canary"
+	"github.com/decoykit/decoykit/internal/clihelp"
 )
 
 //go:embed payloads/*.json
 var payloads embed.FS
 
-// errUsage marks a command-line mistake (exit code 2).
-var errUsage = errors.New("usage")
+// Exit statuses, as --help documents them.
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitUsage   = 2
+)
+
+// usageError is a command-line mistake: exit status 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
 
 func main() {
-	err := run(os.Args[1:], os.Stdout)
-	switch {
-	case err == nil, errors.Is(err, flag.ErrHelp):
-		return
-	case errors.Is(err, errUsage):
-		os.Exit(2) // the flag package has printed the problem and the usage
-	default:
-		fmt.Fprintln(os.Stderr, "webhook-receiver:", err)
-		os.Exit(1)
-	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	os.Exit(code)
 }
 
-func run(args []string, out io.Writer) error {
+func newFlags() *flag.FlagSet {
 	fl := flag.NewFlagSet("webhook-receiver", flag.ContinueOnError)
-	addr := fl.String("addr", "127.0.0.1:8787", "listen address (loopback by default; put a TLS reverse proxy in front)")
-	header := fl.String("header", "X-Canary-Webhook-Auth", "the custom header configured on the Console's webhook")
-	demo := fl.Bool("demo", false, "post the documented payloads to a local receiver and print them")
+	fl.SetOutput(io.Discard)
+	fl.String("addr", "127.0.0.1:8787", "listen `address` (loopback by default; put a TLS reverse proxy in front)")
+	fl.String("header", "X-Canary-Webhook-Auth", "the custom `header` configured on the Console's webhook")
+	fl.Bool("demo", false, "post the documented payloads to a local receiver, print them and exit")
+	return fl
+}
+
+func usage(w io.Writer) {
+	_ = clihelp.Write(w, clihelp.Help{
+		Usage: "webhook-receiver [--addr HOST:PORT] [--header NAME] [--demo]",
+		Summary: "Receive Thinkst Canary Console webhooks on /hooks/canary, authenticated by a shared header,\n" +
+			"and print each alert.",
+		Flags: newFlags(),
+		Env: []clihelp.Entry{{Name: "CANARY_WEBHOOK_SECRET",
+			Text: "the value of the custom header set on the Console's webhook (required, except with --demo)"}},
+		Exit: []clihelp.Entry{
+			{Name: "0", Text: "success (with --demo: every payload was answered as expected)"},
+			{Name: "1", Text: "failure: the address could not be listened on, or the demo went wrong"},
+			{Name: "2", Text: "usage error: bad flags, or CANARY_WEBHOOK_SECRET not set"},
+		},
+		Footer: "Try: webhook-receiver --demo",
+	})
+}
+
+// run is the whole program: it parses args, runs and returns the exit
+// status. Errors go to stderr as one line.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	err := runErr(ctx, args, stdout, getenv)
+	var ue *usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, flag.ErrHelp):
+		usage(stdout)
+		return exitOK
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "webhook-receiver: %s (see webhook-receiver --help)\n", ue.msg)
+		return exitUsage
+	}
+	fmt.Fprintf(stderr, "webhook-receiver: %s\n", err)
+	return exitFailure
+}
+
+func runErr(ctx context.Context, args []string, out io.Writer, getenv func(string) string) error {
+	fl := newFlags()
 	if err := fl.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}
-		return fmt.Errorf("%w: %v", errUsage, err)
+		msg := err.Error()
+		if f, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+			msg = "unknown flag " + f
+		}
+		return &usageError{msg}
 	}
-	if *demo {
-		return runDemo(out, *header)
+	if fl.NArg() > 0 {
+		return &usageError{fmt.Sprintf("unexpected argument %q", fl.Arg(0))}
 	}
-	secret := os.Getenv("CANARY_WEBHOOK_SECRET")
+	addr := fl.Lookup("addr").Value.String()
+	header := fl.Lookup("header").Value.String()
+	if fl.Lookup("demo").Value.String() == "true" {
+		return runDemo(out, header)
+	}
+	secret := getenv("CANARY_WEBHOOK_SECRET")
 	if secret == "" {
-		return errors.New("set CANARY_WEBHOOK_SECRET to the value configured in the Console's webhook header (or use --demo)")
+		return &usageError{"set CANARY_WEBHOOK_SECRET to the value configured in the Console's webhook header (or use --demo)"}
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
 	var mu sync.Mutex
-	srv, err := newServer(*header, secret, func(a *canary.WebhookAlert) {
+	srv, err := newServer(header, secret, func(a *canary.WebhookAlert) {
 		mu.Lock()
 		defer mu.Unlock()
 		printAlert(out, a)
 	})
 	if err != nil {
+		_ = ln.Close()
+		var ve *canary.ValidationError
+		if errors.As(err, &ve) {
+			return &usageError{strings.TrimPrefix(err.Error(), "canary: ")}
+		}
 		return err
 	}
-	fmt.Fprintf(out, "listening on http://%s/hooks/canary (header %s)\n", ln.Addr(), *header)
+	fmt.Fprintf(out, "listening on http://%s/hooks/canary (header %s)\n", ln.Addr(), header)
 	return serve(ctx, srv, ln)
 }
 

@@ -23,6 +23,7 @@ const userAgent = "decoykit-decoy/1"
 // call: the Dispatcher owns retries and backoff.
 type poster struct {
 	name    string
+	host    string // scheme://host, the only part of the URL that is printed
 	s       *rest.Sender
 	path    string
 	rawPath string
@@ -93,7 +94,7 @@ func newPoster(name, rawURL string, opts []WebhookOption) (*poster, error) {
 	if err != nil {
 		return nil, &ValidationError{"url", "unusable: " + secrets.String(err.Error())}
 	}
-	p := &poster{name: name, s: s, path: u.Path, query: q, secrets: secrets}
+	p := &poster{name: name, host: u.Scheme + "://" + u.Host, s: s, path: u.Path, query: q, secrets: secrets}
 	if u.RawPath != "" {
 		p.rawPath = u.RawPath
 	}

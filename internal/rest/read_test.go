@@ -134,3 +134,37 @@ func TestReadDoesNotRepeatANonIdempotentRequest(t *testing.T) {
 	require.ErrorAs(t, err, &berr)
 	assert.Equal(t, int32(1), calls.Load(), "a create is sent once")
 }
+
+func TestRetryableStatuses(t *testing.T) {
+	t.Parallel()
+	for code := 100; code < 600; code++ {
+		want := code == 429 || code == 500 || code == 502 || code == 503 || code == 504
+		assert.Equal(t, want, retryableStatus(code), "HTTP %d", code)
+	}
+}
+
+func TestA500OnAReadIsRetriedButNotOnACreate(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		s, mt := newMocked(t, Policy{}, nil)
+		var reads, creates atomic.Int32
+		mt.RegisterResponder("GET", "=~/page", func(*http.Request) (*http.Response, error) {
+			if reads.Add(1) == 1 {
+				return httpmock.NewStringResponse(500, `{"result":"error","message":"oops"}`), nil
+			}
+			return httpmock.NewStringResponse(200, `{"result":"success"}`), nil
+		})
+		mt.RegisterResponder("POST", "=~/create", func(*http.Request) (*http.Response, error) {
+			creates.Add(1)
+			return httpmock.NewStringResponse(500, `{"result":"error","message":"oops"}`), nil
+		})
+		_, err := s.Do(context.Background(), Request{Method: "GET", Path: "/page"})
+		require.NoError(t, err)
+		assert.Equal(t, int32(2), reads.Load())
+		_, err = s.Do(context.Background(), Request{Method: "POST", Path: "/create"})
+		var se *StatusError
+		require.ErrorAs(t, err, &se)
+		assert.Equal(t, 500, se.StatusCode)
+		assert.Equal(t, int32(1), creates.Load(), "a create is sent once")
+	})
+}

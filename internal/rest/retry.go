@@ -59,10 +59,13 @@ func (p Policy) WithDefaults() Policy {
 	return p
 }
 
-// retryableStatus reports whether a status code is worth another attempt.
+// retryableStatus reports whether a status code is worth another attempt. A
+// 500 is often a passing fault of one backend; the Console's own scripts retry
+// it, as the AWS SDKs do for idempotent calls.
 func retryableStatus(code int) bool {
 	switch code {
-	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
+		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return true
 	}
 	return false

@@ -15,7 +15,9 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
@@ -107,6 +109,10 @@ func New(cfg Config) (*Sender, error) {
 	return &Sender{cfg: cfg, client: &hc, log: log}, nil
 }
 
+// MaxBodyBytes is the cap on a success body: a caller that reads a body
+// itself (Read, Stream) applies it as Do does.
+func (s *Sender) MaxBodyBytes() int64 { return s.cfg.MaxBodyBytes }
+
 // Request is one API call.
 type Request struct {
 	Method string
@@ -116,7 +122,12 @@ type Request struct {
 	// unescape to Path.
 	RawPath string
 	Query   url.Values // sent in the URL (never put a secret here)
-	Form    url.Values // sent as an application/x-www-form-urlencoded body
+	// RawQuery, if set, is sent instead of Query.Encode(), byte for byte:
+	// for a query that must go on the wire (and be signed) exactly as a
+	// server or a caller spelled it, such as a "next" link's. It must be a
+	// valid URL query (no spaces, no '#', no control bytes).
+	RawQuery string
+	Form     url.Values // sent as an application/x-www-form-urlencoded body
 	// Multipart, when set, is the body instead of Form.
 	Multipart *multipartx.Body
 	// Body, when set, is sent as is with ContentType (it must be replayable
@@ -151,21 +162,108 @@ func (e *StatusError) Error() string {
 	return fmt.Sprintf("%s %s: HTTP %d %s", e.Method, e.Path, e.StatusCode, http.StatusText(e.StatusCode))
 }
 
-// TransportError is a request that got no HTTP response.
+// TransportError is a request that got no HTTP response, or whose response
+// body could not be read to the end.
 type TransportError struct {
 	Method, Path string
 	Attempts     int
-	Err          error
-	secrets      redact.Secrets
+	// Err is the cause, already cleaned: its message has every secret
+	// masked, and it keeps no reference to the error net/http returned (whose
+	// fields can hold a URL or a request). errors.Is still matches the usual
+	// causes: context.Canceled, context.DeadlineExceeded,
+	// os.ErrDeadlineExceeded, io.ErrUnexpectedEOF, net.ErrClosed,
+	// syscall.ECONNRESET, ECONNREFUSED, ECONNABORTED, EPIPE and
+	// ErrCrossHostRedirect; a timeout has a Timeout() true method, like a
+	// net.Error. A body that failed mid-way is a *BodyReadError around it.
+	Err error
 }
 
-// Error names the method and path and the cause, secrets masked.
+// Error names the method and path and the cause.
 func (e *TransportError) Error() string {
-	return e.secrets.String(fmt.Sprintf("%s %s: %v", e.Method, e.Path, e.Err))
+	return fmt.Sprintf("%s %s: %v", e.Method, e.Path, e.Err)
 }
 
-// Unwrap returns the underlying transport error.
+// Unwrap returns the cleaned cause.
 func (e *TransportError) Unwrap() error { return e.Err }
+
+// Timeout reports whether the cause was a timeout.
+func (e *TransportError) Timeout() bool {
+	var t interface{ Timeout() bool }
+	return errors.As(e.Err, &t) && t.Timeout()
+}
+
+// causeKinds are the errors a cleaned cause still matches with errors.Is.
+var causeKinds = []error{
+	context.Canceled, context.DeadlineExceeded, os.ErrDeadlineExceeded, io.ErrUnexpectedEOF,
+	net.ErrClosed, syscall.ECONNRESET, syscall.ECONNREFUSED, syscall.ECONNABORTED, syscall.EPIPE,
+	ErrCrossHostRedirect,
+}
+
+// cause is a transport error reduced to its message, secrets masked, and
+// the sentinels it matched. It holds nothing else, so no printing of it or of
+// anything it unwraps to (%#v, a logger walking Unwrap) can reach a secret.
+type cause struct {
+	msg     string
+	timeout bool
+	kinds   []error
+}
+
+func (c *cause) Error() string   { return c.msg }
+func (c *cause) Timeout() bool   { return c.timeout }
+func (c *cause) Unwrap() []error { return c.kinds }
+
+// cleanCause returns err as a *cause with the secrets masked in its message.
+func cleanCause(ss redact.Secrets, prefix string, err error) *cause {
+	c := &cause{msg: ss.String(prefix + err.Error())}
+	for _, k := range causeKinds {
+		if errors.Is(err, k) {
+			c.kinds = append(c.kinds, k)
+		}
+	}
+	var t interface{ Timeout() bool }
+	c.timeout = errors.As(err, &t) && t.Timeout()
+	return c
+}
+
+// IsRetryableBodyError reports whether err, from reading a response body
+// returned by Stream or handed to Read's consumer, is a failure another
+// attempt may cure (a reset, a body cut short), as opposed to a cancelled
+// context, an over-size body or a decoding error. Read retries these by
+// itself; a caller with its own loop over Stream can use this to do the
+// same.
+func IsRetryableBodyError(err error) bool {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, ErrBodyTooLarge) {
+		return false
+	}
+	var br *BodyReadError
+	return errors.As(err, &br)
+}
+
+// BodyReadError is a failure to read a 2xx response's body to its end: the
+// connection was reset, or the body ended before its Content-Length or its
+// last chunk. A *TransportError returned for it has one as its Err, holding
+// the cleaned cause.
+type BodyReadError struct{ Err error }
+
+// Error describes the failed read.
+func (e *BodyReadError) Error() string { return "reading the response: " + e.Err.Error() }
+
+// Unwrap returns the read error.
+func (e *BodyReadError) Unwrap() error { return e.Err }
+
+// markedBody tags every read error but io.EOF as a *BodyReadError, so a
+// failure to read can be told from a failure to decode what was read.
+type markedBody struct{ rc io.ReadCloser }
+
+func (b *markedBody) Read(p []byte) (int, error) {
+	n, err := b.rc.Read(p)
+	if err != nil && err != io.EOF {
+		err = &BodyReadError{Err: err}
+	}
+	return n, err
+}
+
+func (b *markedBody) Close() error { return b.rc.Close() }
 
 // URL returns the full URL of a request path and query, with secrets masked.
 func (s *Sender) URL(path string, q url.Values) string {
@@ -189,72 +287,50 @@ func (s *Sender) resolve(path, rawPath string, q url.Values) *url.URL {
 }
 
 // Do sends r and reads the whole response body (up to the cap). A non-2xx
-// response is a *StatusError; a failure to get a response is a
-// *TransportError; a cancelled ctx is ctx.Err().
+// response is a *StatusError; a failure to get a response or to read its
+// body is a *TransportError; a body over the cap matches ErrBodyTooLarge; a
+// cancelled ctx is ctx.Err(). A body that fails mid-way is retried like a
+// transport error, within the same attempts.
 func (s *Sender) Do(ctx context.Context, r Request) (*Response, error) {
-	resp, err := s.Stream(ctx, r)
+	var out *Response
+	err := s.Read(ctx, r, func(resp *http.Response) error {
+		body, err := readCapped(resp.Body, s.cfg.MaxBodyBytes)
+		if err != nil {
+			return err
+		}
+		out = &Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body}
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	defer resp.Body.Close()
-	body, err := readCapped(resp.Body, s.cfg.MaxBodyBytes)
-	if err != nil {
-		if errors.Is(err, ErrBodyTooLarge) {
-			return nil, fmt.Errorf("%s %s: %w (%d bytes)", r.Method, r.Path, err, s.cfg.MaxBodyBytes)
-		}
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, &TransportError{Method: r.Method, Path: r.Path, Attempts: 1, Err: fmt.Errorf("reading the response: %w", err), secrets: s.cfg.Secrets}
-	}
-	return &Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body}, nil
+	return out, nil
+}
+
+// Read sends r like Stream and hands the 2xx response to consume, then
+// closes its body. When consume fails because the body could not be read (a
+// reset, a body cut short; see IsRetryableBodyError) and r may be retried, r
+// is sent again within the same MaxAttempts and backoff as a transport
+// error, and consume is called again with the new response: it must start
+// over, dropping whatever it kept from the failed attempt. A body read
+// failure that is not retried is a *TransportError with a *BodyReadError as its Err; a
+// body over a cap (ErrBodyTooLarge) is returned as "METHOD PATH: ..." wrapping
+// it; any other error of consume is returned as it is.
+func (s *Sender) Read(ctx context.Context, r Request, consume func(*http.Response) error) error {
+	_, err := s.send(ctx, r, consume)
+	return err
 }
 
 // Stream sends r and returns a 2xx response with its body open: the caller
-// must close it. Errors are as for Do.
+// must close it. Errors are as for Do. A failure reading the body is not
+// retried here (the caller holds it); errors from its Read satisfy
+// IsRetryableBodyError when another attempt may cure them. Use Read to have
+// them retried.
 func (s *Sender) Stream(ctx context.Context, r Request) (*http.Response, error) {
 	return s.send(ctx, r, nil)
 }
 
-// BodyReadError is a failure to read a 2xx response's body to its end: the
-// connection was reset, or the body ended before its Content-Length or its
-// last chunk. It is a *TransportError's Err.
-type BodyReadError struct{ Err error }
-
-// Error describes the failed read.
-func (e *BodyReadError) Error() string { return "reading the response: " + e.Err.Error() }
-
-// Unwrap returns the read error.
-func (e *BodyReadError) Unwrap() error { return e.Err }
-
-// bodyReader tags every read error other than io.EOF as a *BodyReadError,
-// so Read can tell a cut body from the consumer's own errors.
-type bodyReader struct{ r io.Reader }
-
-func (b bodyReader) Read(p []byte) (int, error) {
-	n, err := b.r.Read(p)
-	if err != nil && err != io.EOF {
-		err = &BodyReadError{Err: err}
-	}
-	return n, err
-}
-
-// Read sends r and hands the 2xx response, its body open, to read, which
-// must consume the body. When reading the body fails (a reset or a body cut
-// short: read's error wraps a *BodyReadError) the whole request is tried
-// again, as a transport failure would be, within the same retry budget and
-// backoff; any other error from read is returned as is. A caller that must
-// not act on half a response (a page whose items are yielded) acts only
-// after read has returned nil: read may run several times.
-func (s *Sender) Read(ctx context.Context, r Request, read func(*http.Response) error) error {
-	_, err := s.send(ctx, r, read)
-	return err
-}
-
-// send is the one retry loop. With read nil it returns the 2xx response
-// open; otherwise it calls read on it, closes it, and retries a failed body
-// read.
-func (s *Sender) send(ctx context.Context, r Request, read func(*http.Response) error) (*http.Response, error) {
+func (s *Sender) send(ctx context.Context, r Request, consume func(*http.Response) error) (*http.Response, error) {
 	p := s.cfg.Retry
 	canRetry := idempotent(r.Method) || r.Idempotent || p.RetryNonIdempotent
 	if r.Multipart != nil && !r.Multipart.Rewindable() {
@@ -279,7 +355,7 @@ func (s *Sender) send(ctx context.Context, r Request, read func(*http.Response) 
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
-			terr := &TransportError{Method: r.Method, Path: r.Path, Attempts: attempt, Err: unwrapURLError(err), secrets: s.cfg.Secrets}
+			terr := &TransportError{Method: r.Method, Path: s.cfg.Secrets.String(r.Path), Attempts: attempt, Err: cleanCause(s.cfg.Secrets, "", unwrapURLError(err))}
 			s.log.LogAttrs(ctx, slog.LevelDebug, "http request failed", s.attrs(r, req, attempt, 0, elapsed, terr)...)
 			if !canRetry || attempt >= p.MaxAttempts || !retryableError(err) {
 				return nil, terr
@@ -295,7 +371,7 @@ func (s *Sender) send(ctx context.Context, r Request, read func(*http.Response) 
 			if int64(len(body)) > s.cfg.MaxErrorBodyBytes {
 				body = body[:s.cfg.MaxErrorBodyBytes]
 			}
-			serr := &StatusError{Method: r.Method, Path: r.Path, StatusCode: resp.StatusCode, Header: resp.Header,
+			serr := &StatusError{Method: r.Method, Path: s.cfg.Secrets.String(r.Path), StatusCode: resp.StatusCode, Header: s.maskHeader(resp.Header),
 				Body: body, Attempts: attempt}
 			ra, hasRA := parseRetryAfter(resp.Header.Get("Retry-After"), s.cfg.Now())
 			if hasRA {
@@ -315,42 +391,58 @@ func (s *Sender) send(ctx context.Context, r Request, read func(*http.Response) 
 			retryErr = serr
 		default:
 			s.log.LogAttrs(ctx, slog.LevelDebug, "http request", s.attrs(r, req, attempt, resp.StatusCode, elapsed, nil)...)
-			if read == nil {
+			resp.Body = &markedBody{rc: resp.Body}
+			if consume == nil {
 				return resp, nil
 			}
-			resp.Body = struct {
-				io.Reader
-				io.Closer
-			}{bodyReader{resp.Body}, resp.Body}
-			rerr := read(resp)
+			cerr := consume(resp)
 			_ = resp.Body.Close()
-			if rerr == nil {
-				return nil, nil
+			if cerr == nil {
+				return resp, nil
 			}
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
-			var berr *BodyReadError
-			if !errors.As(rerr, &berr) {
-				return nil, rerr
+			if errors.Is(cerr, ErrBodyTooLarge) {
+				return nil, fmt.Errorf("%s %s: %w (%d bytes)", r.Method, s.cfg.Secrets.String(r.Path), ErrBodyTooLarge, s.cfg.MaxBodyBytes)
 			}
-			terr := &TransportError{Method: r.Method, Path: r.Path, Attempts: attempt, Err: berr, secrets: s.cfg.Secrets}
-			s.log.LogAttrs(ctx, slog.LevelDebug, "http response cut short", s.attrs(r, req, attempt, resp.StatusCode, elapsed, terr)...)
+			if !IsRetryableBodyError(cerr) {
+				return nil, cerr
+			}
+			var bre *BodyReadError
+			errors.As(cerr, &bre)
+			berr := &BodyReadError{Err: cleanCause(s.cfg.Secrets, "", bre.Err)}
+			terr := &TransportError{Method: r.Method, Path: s.cfg.Secrets.String(r.Path), Attempts: attempt, Err: berr}
+			s.log.LogAttrs(ctx, slog.LevelDebug, "reading the response failed", s.attrs(r, req, attempt, resp.StatusCode, elapsed, terr)...)
 			if !canRetry || attempt >= p.MaxAttempts {
 				return nil, terr
 			}
 			retryErr, wait = terr, p.backoff(attempt)
 		}
 		if p.OnRetry != nil {
-			p.OnRetry(RetryInfo{Method: r.Method, Path: r.Path, Attempt: attempt, StatusCode: status, Err: errOrNil(status, retryErr), Wait: wait})
+			p.OnRetry(RetryInfo{Method: r.Method, Path: s.cfg.Secrets.String(r.Path), Attempt: attempt, StatusCode: status, Err: errOrNil(status, retryErr), Wait: wait})
 		}
 		s.log.LogAttrs(ctx, slog.LevelInfo, "retrying request", slog.String("client", s.cfg.Name),
-			slog.String("method", r.Method), slog.String("path", r.Path), slog.Int("attempt", attempt),
+			slog.String("method", r.Method), slog.String("path", s.cfg.Secrets.String(r.Path)), slog.Int("attempt", attempt),
 			slog.Int("status", status), slog.Duration("wait", wait))
 		if err := Sleep(ctx, wait); err != nil {
 			return nil, err
 		}
 	}
+}
+
+// maskHeader returns a copy of h with every secret masked in its values
+// (a proxy could echo a credential back in a header).
+func (s *Sender) maskHeader(h http.Header) http.Header {
+	out := make(http.Header, len(h))
+	for k, vs := range h {
+		c := make([]string, len(vs))
+		for i, v := range vs {
+			c[i] = s.cfg.Secrets.String(v)
+		}
+		out[k] = c
+	}
+	return out
 }
 
 func errOrNil(status int, err error) error {
@@ -380,10 +472,16 @@ func (s *Sender) attrs(r Request, req *http.Request, attempt, status int, d time
 func (s *Sender) build(ctx context.Context, r Request, attempt int) (*http.Request, error) {
 	if r.RawPath != "" {
 		if p, err := url.PathUnescape(r.RawPath); err != nil || p != r.Path {
-			return nil, fmt.Errorf("%s %s: RawPath does not unescape to Path", r.Method, r.Path)
+			return nil, fmt.Errorf("%s %s: RawPath does not unescape to Path", r.Method, s.cfg.Secrets.String(r.Path))
 		}
 	}
 	u := s.resolve(r.Path, r.RawPath, r.Query)
+	if r.RawQuery != "" {
+		if !validRawQuery(r.RawQuery) {
+			return nil, fmt.Errorf("%s %s: RawQuery is not a valid URL query", r.Method, r.Path)
+		}
+		u.RawQuery = r.RawQuery
+	}
 	var body io.Reader
 	var length int64
 	ctype := ""
@@ -403,7 +501,7 @@ func (s *Sender) build(ctx context.Context, r Request, attempt int) (*http.Reque
 	}
 	req, err := http.NewRequestWithContext(ctx, r.Method, u.String(), body)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: building the request: %s", r.Method, r.Path, s.cfg.Secrets.String(err.Error()))
+		return nil, fmt.Errorf("%s %s: building the request: %s", r.Method, s.cfg.Secrets.String(r.Path), s.cfg.Secrets.String(err.Error()))
 	}
 	if body != nil {
 		req.ContentLength = length
@@ -428,10 +526,35 @@ func (s *Sender) build(ctx context.Context, r Request, attempt int) (*http.Reque
 	}
 	if s.cfg.Authorize != nil && strings.EqualFold(req.URL.Host, s.cfg.BaseURL.Host) {
 		if err := s.cfg.Authorize(req); err != nil {
-			return nil, fmt.Errorf("%s %s: %s", r.Method, r.Path, s.cfg.Secrets.String(err.Error()))
+			return nil, fmt.Errorf("%s %s: %s", r.Method, s.cfg.Secrets.String(r.Path), s.cfg.Secrets.String(err.Error()))
 		}
 	}
 	return req, nil
+}
+
+// validRawQuery reports whether q may go on the request line as is: only
+// the bytes RFC 3986 allows in a query (unreserved, sub-delims, ':', '@',
+// '/', '?') and well-formed percent escapes.
+func validRawQuery(q string) bool {
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case strings.IndexByte("-._~!$&'()*+,;=:@/?", c) >= 0:
+		case c == '%':
+			if i+2 >= len(q) || !isHex(q[i+1]) || !isHex(q[i+2]) {
+				return false
+			}
+			i += 2
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 // unwrapURLError drops net/url's wrapper, whose message repeats the full URL.
@@ -513,10 +636,32 @@ func ParseBaseURL(raw string) (*url.URL, error) {
 	return u, nil
 }
 
+// redactURLParseError describes a url.Parse error without any of its input:
+// net/url quotes the offending part ("invalid port \":<token>\" after host"),
+// and a URL typed with a credential in the wrong place would echo it.
 func redactURLParseError(err error) string {
 	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err.Error()
+	if !errors.As(err, &ue) {
+		return "malformed"
 	}
-	return "malformed"
+	msg := ue.Err.Error()
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(msg, '"')
+		if i < 0 {
+			b.WriteString(msg)
+			break
+		}
+		b.WriteString(strings.TrimRight(msg[:i], " "))
+		j := strings.IndexByte(msg[i+1:], '"')
+		if j < 0 {
+			break
+		}
+		msg = msg[i+1+j+1:]
+	}
+	out := strings.Join(strings.Fields(b.String()), " ")
+	if out == "" {
+		return "malformed"
+	}
+	return out
 }

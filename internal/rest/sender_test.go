@@ -359,3 +359,26 @@ func TestSecretAcrossTheErrorBodyCapIsMasked(t *testing.T) {
 	assert.LessOrEqual(t, len(se.Body), 100)
 	assert.NotContains(t, string(se.Body), secret[:5], "no prefix of the secret survives the cut")
 }
+
+func TestRawQueryIsSentByteForByte(t *testing.T) {
+	t.Parallel()
+	s, mt := newMocked(t, Policy{}, nil)
+	var got string
+	mt.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
+		got = r.URL.RawQuery
+		return httpmock.NewStringResponse(200, "{}"), nil
+	})
+	for _, tc := range []struct{ raw, want string }{
+		{"tql=typeName%20in%20(%22Address%22%2C%20%22Host%22)&resultLimit=2", "tql=typeName%20in%20(%22Address%22%2C%20%22Host%22)&resultLimit=2"},
+		{"b=2&a=1&a=0", "b=2&a=1&a=0"}, // not re-sorted as Query.Encode would
+		{"owner=Common+Community", "owner=Common+Community"},
+	} {
+		_, err := s.Do(context.Background(), Request{Method: "GET", Path: "/v3/indicators", Query: url.Values{"ignored": {"x"}}, RawQuery: tc.raw})
+		require.NoError(t, err)
+		assert.Equal(t, tc.want, got)
+	}
+	for _, bad := range []string{"a=b c", "a=%zz", "a=1#frag", "a=\n", "a=%4"} {
+		_, err := s.Do(context.Background(), Request{Method: "GET", Path: "/v3/indicators", RawQuery: bad})
+		assert.ErrorContains(t, err, "RawQuery is not a valid URL query", bad)
+	}
+}

@@ -15,6 +15,7 @@ type Group struct {
 	Name      string    // the group's name
 	EventDate time.Time // when it happened
 	Status    string    // e.g. "New" or "Needs Review"
+	Tags      []string  // tag names (v3)
 }
 
 func (g *Group) segment() string {

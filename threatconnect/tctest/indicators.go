@@ -35,6 +35,8 @@ type Attribute struct {
 	Type      string // an attribute type that exists (WithAttributeTypes)
 	Value     string // the text
 	Displayed bool   // shown in the UI summary
+	Source    string // where it came from (v3)
+	Default   bool   // the default attribute of its type (v3)
 }
 
 var typeBySegment = map[string]struct{ typ, key, field string }{

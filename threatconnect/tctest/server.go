@@ -283,6 +283,10 @@ func (s *Server) owner(name string) *ownerData {
 }
 
 func (s *Server) route(w http.ResponseWriter, r *http.Request, segs []string) {
+	if len(segs) >= 2 && segs[0] == "v3" {
+		s.v3Route(w, r, segs[1:])
+		return
+	}
 	if len(segs) < 2 || segs[0] != "v2" {
 		plain(w, http.StatusNotFound, "Could not find resource for relative : /"+strings.Join(segs, "/"))
 		return
