@@ -58,3 +58,20 @@ func TestIncidentsFetchOptions(t *testing.T) {
 	assert.ErrorAs(t, err, &ve)
 	assert.Len(t, *calls, 2, "validation happens before I/O")
 }
+
+func TestListIncidentsTZ(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	calls := f.on(t, "GET", "/incidents/all", 200, "@incidents/feed_all_limit1.json")
+	ctx := context.Background()
+	_, err := f.c.Incidents.List(ctx, &ListIncidentsOptions{TZ: "Europe/Berlin", Limit: 1})
+	require.NoError(t, err)
+	assert.Equal(t, "Europe/Berlin", (*calls)[0].Query.Get("tz"))
+	_, err = f.c.Incidents.List(ctx, &ListIncidentsOptions{TZ: "Europe/Berlin", Cursor: "c1"})
+	require.NoError(t, err)
+	assert.Equal(t, url.Values{"cursor": {"c1"}, "tz": {"Europe/Berlin"}}, (*calls)[1].Query, "tz goes with the cursor too")
+	_, err = f.c.Incidents.List(ctx, &ListIncidentsOptions{TZ: "Atlantis/Central"})
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Len(t, *calls, 2)
+}

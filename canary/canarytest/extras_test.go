@@ -110,3 +110,25 @@ func TestSourceHistoryAndCounts(t *testing.T) {
 	}
 	assert.Less(t, len(one), len(h), "the demo's roaming address hits tokens in several flocks")
 }
+
+func TestIncidentFeedTZKeepsInstants(t *testing.T) {
+	t.Parallel()
+	srv := demoServer(t)
+	c := srv.Client()
+	ctx := context.Background()
+	var utc, tokyo []*canary.Incident
+	for inc, err := range c.Incidents.All(ctx, &canary.ListIncidentsOptions{Limit: 10}) {
+		require.NoError(t, err)
+		utc = append(utc, inc)
+	}
+	for inc, err := range c.Incidents.All(ctx, &canary.ListIncidentsOptions{Limit: 10, TZ: "Asia/Tokyo"}) {
+		require.NoError(t, err)
+		tokyo = append(tokyo, inc)
+	}
+	require.Len(t, tokyo, len(utc))
+	for i := range utc {
+		assert.True(t, utc[i].Created.Equal(tokyo[i].Created))
+	}
+	assert.Contains(t, string(tokyo[0].Raw), "UTC+0900", "the _std fields are in the asked zone on every page")
+	assert.Contains(t, string(tokyo[len(tokyo)-1].Raw), "UTC+0900")
+}
