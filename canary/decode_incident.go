@@ -14,7 +14,7 @@ import (
 // overlap for append) from the incident's Raw copy instead of one
 // allocation each.
 
-// Incident members, in the order of incidentFolded's names.
+// Incident members, in the order of incidentNames.
 const (
 	ifID = iota
 	ifKey
@@ -47,75 +47,13 @@ const (
 	ifLogdata
 )
 
-var incidentFolded = foldedNames("id", "key", "incident_key", "hash_id", "summary",
+var incidentNames = newFieldTable("id", "key", "incident_key", "hash_id", "summary",
 	"updated_id", "updated_time", "description", "acknowledged", "created", "created_std",
 	"logtype", "node_id", "flock_id", "flock_name", "name", "memo", "src_host",
 	"src_host_reverse", "src_port", "dst_host", "dst_port", "ip_address", "mac_address",
 	"local_time", "notified", "events_count", "events", "logdata")
 
-func incidentField(key []byte) int {
-	switch string(key) {
-	case "id":
-		return ifID
-	case "key":
-		return ifKey
-	case "incident_key":
-		return ifIncidentKey
-	case "hash_id":
-		return ifHashID
-	case "summary":
-		return ifSummary
-	case "updated_id":
-		return ifUpdatedID
-	case "updated_time":
-		return ifUpdatedTime
-	case "description":
-		return ifDescription
-	case "acknowledged":
-		return ifAcknowledged
-	case "created":
-		return ifCreated
-	case "created_std":
-		return ifCreatedStd
-	case "logtype":
-		return ifLogtype
-	case "node_id":
-		return ifNodeID
-	case "flock_id":
-		return ifFlockID
-	case "flock_name":
-		return ifFlockName
-	case "name":
-		return ifName
-	case "memo":
-		return ifMemo
-	case "src_host":
-		return ifSrcHost
-	case "src_host_reverse":
-		return ifSrcHostReverse
-	case "src_port":
-		return ifSrcPort
-	case "dst_host":
-		return ifDstHost
-	case "dst_port":
-		return ifDstPort
-	case "ip_address":
-		return ifIPAddress
-	case "mac_address":
-		return ifMACAddress
-	case "local_time":
-		return ifLocalTime
-	case "notified":
-		return ifNotified
-	case "events_count":
-		return ifEventsCount
-	case "events":
-		return ifEvents
-	case "logdata":
-		return ifLogdata
-	}
-	return foldLookup(key, incidentFolded)
-}
+func incidentField(key []byte) int { return incidentNames.lookup(key) }
 
 // descKind is what the last "description" member held.
 type descKind uint8
@@ -588,32 +526,10 @@ const (
 	ipTotalResults
 )
 
-var incidentPageFolded = foldedNames("result", "message", "feed", "incidents",
+var incidentPageNames = newFieldTable("result", "message", "feed", "incidents",
 	"max_updated_id", "cursor", "page_number", "total_pages", "total_results")
 
-func incidentPageField(key []byte) int {
-	switch string(key) {
-	case "result":
-		return ipResult
-	case "message":
-		return ipMessage
-	case "feed":
-		return ipFeed
-	case "incidents":
-		return ipIncidents
-	case "max_updated_id":
-		return ipMaxUpdatedID
-	case "cursor":
-		return ipCursor
-	case "page_number":
-		return ipPageNumber
-	case "total_pages":
-		return ipTotalPages
-	case "total_results":
-		return ipTotalResults
-	}
-	return foldLookup(key, incidentPageFolded)
-}
+func incidentPageField(key []byte) int { return incidentPageNames.lookup(key) }
 
 // decodeIncidentPage decodes an incident page body (/incidents/all,
 // /incidents/acknowledged, /incidents/unacknowledged, /incidents/search) as
