@@ -2,6 +2,7 @@ package canary
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"testing"
 
@@ -115,4 +116,52 @@ func TestIsNodeID(t *testing.T) {
 	assert.False(t, IsNodeID("00000000f9495ce"))
 	assert.False(t, IsNodeID("abcdefghijklmnop"))
 	assert.False(t, IsNodeID("<canarytoken>"))
+}
+
+func TestFlockAPIKeysGolden(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	add := f.on(t, "POST", "/flock/auth_token/add", 200, "@flocks/auth_token_add.json")
+	lst := f.on(t, "GET", "/flock/auth_token/list", 200, "@flocks/auth_token_list.json")
+	rm := f.on(t, "POST", "/flock/auth_token/remove", 200, "@flocks/auth_token_remove.json")
+	ctx := context.Background()
+
+	k, err := f.c.Flocks.CreateAPIKey(ctx, "flock:x", "EC2 boot", "")
+	require.NoError(t, err)
+	assert.Equal(t, url.Values{"flock_id": {"flock:x"}, "note": {"EC2 boot"}, "auth_token_type": {"canarytoken-deploy"}}, (*add)[0].Form)
+	assert.Equal(t, Sensitive("<flock_auth_token>"), k.AuthToken)
+	assert.Equal(t, APIKeyAdmin, k.Type, "as the docs' example answers")
+	assert.Equal(t, []string{"flock:<flock_id>"}, k.ManagedFlocks)
+	assert.Equal(t, "2023-04-14 09:23:22 +0000 UTC", k.Created.String())
+	assert.NotContains(t, fmt.Sprintf("%v %+v %#v", k, *k, k), "<flock_auth_token>")
+
+	keys, err := f.c.Flocks.APIKeys(ctx, "flock:x")
+	require.NoError(t, err)
+	assert.Equal(t, url.Values{"flock_id": {"flock:x"}}, (*lst)[0].Query)
+	require.Len(t, keys, 2)
+	assert.False(t, keys[0].LastUsed.IsZero())
+	assert.True(t, keys[1].LastUsed.IsZero(), `"last_used": null`)
+
+	require.NoError(t, f.c.Flocks.RemoveAPIKey(ctx, "<flock_auth_token>"))
+	assert.Equal(t, url.Values{"remove_auth_token": {"<flock_auth_token>"}}, (*rm)[0].Form)
+	assert.NotContains(t, f.logs.String(), "<flock_auth_token>")
+}
+
+func TestFlockAPIKeysValidation(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	ctx := context.Background()
+	for name, call := range map[string]func() error{
+		"flock":  func() error { _, err := f.c.Flocks.CreateAPIKey(ctx, "", "n", ""); return err },
+		"note":   func() error { _, err := f.c.Flocks.CreateAPIKey(ctx, "flock:x", " ", ""); return err },
+		"type":   func() error { _, err := f.c.Flocks.CreateAPIKey(ctx, "flock:x", "n", "root"); return err },
+		"list":   func() error { _, err := f.c.Flocks.APIKeys(ctx, ""); return err },
+		"remove": func() error { return f.c.Flocks.RemoveAPIKey(ctx, "") },
+	} {
+		t.Run(name, func(t *testing.T) {
+			var ve *ValidationError
+			assert.ErrorAs(t, call(), &ve)
+		})
+	}
+	assert.Zero(t, f.mock.GetTotalCallCount())
 }

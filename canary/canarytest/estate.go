@@ -80,6 +80,7 @@ type estateState struct {
 	audit     []*auditEntry // ascending id
 	auditSeq  int64
 	ignored   map[string][]int // ip -> ports (0: any)
+	apiKeys   []*apiKey
 }
 
 func newEstateState() *estateState {
@@ -180,20 +181,20 @@ func (st *state) addDevice(d *device) {
 }
 
 // listDeviceJSON is the list shape of /devices/{all,live,dead}.
-func listDeviceJSON(d *device, now time.Time) map[string]any {
+func listDeviceJSON(d *device, now time.Time, loc *time.Location) map[string]any {
 	up := int64(0)
 	if d.live {
 		up = int64(now.Sub(d.firstSeen).Seconds())
 	}
 	return map[string]any{
-		"description": d.description, "first_seen": d.firstSeen.Format(jsTimeLayout), "first_seen_std": stdTime(d.firstSeen, nil),
+		"description": d.description, "first_seen": d.firstSeen.Format(jsTimeLayout), "first_seen_std": stdTime(d.firstSeen, loc),
 		"gcp_project": "", "gcp_zone": "", "id": d.id, "ignore_notifications": false,
 		"ignore_notifications_disconnects": false, "ignore_notifications_reconnects": false, "instance_id": "",
 		"ip_address": d.ip, "ippers": ippers(d.personality), "last_seen": d.lastSeen.Format(jsTimeLayout),
-		"last_seen_std": stdTime(d.lastSeen, nil), "live": d.live, "local_time": d.lastSeen.Format(localLayout),
+		"last_seen_std": stdTime(d.lastSeen, loc), "live": d.live, "local_time": d.lastSeen.Format(localLayout),
 		"location": d.location, "mac_address": d.mac, "migration_status": "", "name": d.name, "netmask": "24",
 		"note": "", "outside_bird": false, "public_ip": "", "personality": d.personality, "region_id": "",
-		"sensor": "thinkstcanary", "subnet": "", "updated": httpTime(now), "updated_std": stdTime(now, nil),
+		"sensor": "thinkstcanary", "subnet": "", "updated": httpTime(now), "updated_std": stdTime(now, loc),
 		"updated_timestamp": now.Unix(), "uptime": up, "uptime_age": "", "version": d.version,
 	}
 }
@@ -247,17 +248,22 @@ func boolParam(v string) bool {
 func (s *Server) listDevices(w http.ResponseWriter, r *request) {
 	want := strings.TrimPrefix(r.path, "/devices/")
 	feed := map[string]string{"all": "All Devices", "live": "Live Devices", "dead": "Dead Devices"}[want]
+	loc, okTZ := tzParam(r.params.Get("tz"))
+	if !okTZ {
+		s.fail(w, http.StatusBadRequest, "Parameter tz was invalid.")
+		return
+	}
 	now := s.now()
 	out := []map[string]any{}
 	s.withRead(func(st *state) {
 		for _, d := range st.est.devices {
 			if want == "all" || (want == "live") == d.live {
-				out = append(out, listDeviceJSON(d, now))
+				out = append(out, listDeviceJSON(d, now, loc))
 			}
 		}
 	})
 	s.writeJSON(w, http.StatusOK, map[string]any{"devices": out, "feed": feed, "result": "success",
-		"updated": httpTime(now), "updated_std": stdTime(now, nil), "updated_timestamp": now.Unix()})
+		"updated": httpTime(now), "updated_std": stdTime(now, loc), "updated_timestamp": now.Unix()})
 }
 
 func (s *Server) filterDevices(w http.ResponseWriter, r *request) {
@@ -918,6 +924,11 @@ func (s *Server) auditFetch(w http.ResponseWriter, r *request) {
 			*d.t = t
 		}
 	}
+	loc, okTZ := tzParam(p.Get("tz"))
+	if !okTZ {
+		s.fail(w, http.StatusBadRequest, "Parameter tz was invalid.")
+		return
+	}
 	action, term := p.Get("action_filter"), strings.ToLower(p.Get("search_term"))
 	var match []*auditEntry
 	s.withRead(func(st *state) {
@@ -939,7 +950,7 @@ func (s *Server) auditFetch(w http.ResponseWriter, r *request) {
 			fl = e.flockID
 		}
 		page = append(page, map[string]any{"action_type": e.action, "additional_information": nil, "flock_id": fl,
-			"id": e.id, "message": e.message, "timestamp": stdTime(e.at, nil), "user": e.user,
+			"id": e.id, "message": e.message, "timestamp": stdTime(e.at, loc), "user": e.user,
 			"user_browser_agent": "", "user_browser_language": "", "user_ip": e.ip})
 	}
 	var next, prev any
@@ -1024,4 +1035,140 @@ func (s *Server) ignoreIP(w http.ResponseWriter, r *request) {
 func (s *Server) settings(w http.ResponseWriter, _ *request) {
 	s.writeJSON(w, http.StatusOK, map[string]any{"auth_token": s.cfg.authToken, "console_domain": "canarytest.example",
 		"whitelist_enabled": true, "result": "success"})
+}
+
+// Flock API keys.
+
+// apiKey is a flock API key.
+type apiKey struct {
+	token, typ, keyID, note, flockID string
+	created, lastUsed                time.Time
+}
+
+var apiKeyTypes = map[string]bool{"read-only": true, "canarytoken-deploy": true, "breadcrumb-deploy": true, "analyst": true, "admin": true}
+
+func apiKeyJSON(k *apiKey, withLastUsed bool) map[string]any {
+	m := map[string]any{"auth_token": k.token, "auth_token_type": k.typ, "created": stdTime(k.created, nil),
+		"created_by": "Global-API-Token[key_id:ffffffff]", "key_id": k.keyID, "managed_flocks": []string{k.flockID},
+		"note": k.note, "watched_flocks": []string{}}
+	if withLastUsed {
+		var lu any
+		if !k.lastUsed.IsZero() {
+			lu = stdTime(k.lastUsed, nil)
+		}
+		m["last_used"] = lu
+	}
+	return m
+}
+
+func (s *Server) addAPIKey(w http.ResponseWriter, r *request) {
+	note := r.params.Get("note")
+	if strings.TrimSpace(note) == "" {
+		s.fail(w, http.StatusBadRequest, "Missing required parameter note")
+		return
+	}
+	typ := r.params.Get("auth_token_type")
+	if typ == "" {
+		typ = "admin"
+	}
+	if !apiKeyTypes[typ] {
+		s.fail(w, http.StatusBadRequest, "Parameter auth_token_type was invalid.")
+		return
+	}
+	var out map[string]any
+	s.withWrite(func(st *state) {
+		f := s.lookupFlock(w, r, st, "flock_id")
+		if f == nil {
+			return
+		}
+		k := &apiKey{token: st.randHex(20), typ: typ, keyID: st.randHex(4), note: note, flockID: f.id, created: s.now()}
+		st.est.apiKeys = append(st.est.apiKeys, k)
+		st.addAudit("flock_api_key_add", "User 'API Token' added a "+typ+" API key to the flock "+f.name, f.id, s.now())
+		out = apiKeyJSON(k, false)
+	})
+	if out != nil {
+		s.writeJSON(w, http.StatusOK, map[string]any{"flock_api_key": out, "result": "success"})
+	}
+}
+
+func (s *Server) listAPIKeys(w http.ResponseWriter, r *request) {
+	var out []map[string]any
+	s.withRead(func(st *state) {
+		f := s.lookupFlock(w, r, st, "flock_id")
+		if f == nil {
+			return
+		}
+		out = []map[string]any{}
+		for _, k := range st.est.apiKeys {
+			if k.flockID == f.id {
+				out = append(out, apiKeyJSON(k, true))
+			}
+		}
+	})
+	if out != nil {
+		s.writeJSON(w, http.StatusOK, map[string]any{"flock_api_keys": out, "result": "success"})
+	}
+}
+
+func (s *Server) removeAPIKey(w http.ResponseWriter, r *request) {
+	tok := r.params.Get("remove_auth_token")
+	found := false
+	s.withWrite(func(st *state) {
+		for i, k := range st.est.apiKeys {
+			if subtle.ConstantTimeCompare([]byte(k.token), []byte(tok)) == 1 {
+				st.est.apiKeys = append(st.est.apiKeys[:i], st.est.apiKeys[i+1:]...)
+				found = true
+				return
+			}
+		}
+	})
+	if !found {
+		s.fail(w, http.StatusNotFound, "API key not found")
+		return
+	}
+	s.writeJSON(w, http.StatusOK, ok)
+}
+
+// deployPaths are what a canarytoken-deploy key may call.
+var deployPaths = map[string]bool{"/ping": true, "/canarytoken/create": true, "/canarytoken/download": true, "/canarytoken/fetch": true}
+
+// flockKeyAuthorized authenticates a request made with a flock API key.
+// The fake enforces the canarytoken-deploy scope (create, fetch and
+// download tokens in the key's flock); keys of the other types are refused.
+func (s *Server) flockKeyAuthorized(w http.ResponseWriter, r *request, token string) (known, allowed bool) {
+	var key *apiKey
+	s.withWrite(func(st *state) {
+		for _, k := range st.est.apiKeys {
+			if subtle.ConstantTimeCompare([]byte(k.token), []byte(token)) == 1 {
+				key = k
+				k.lastUsed = s.now()
+			}
+		}
+	})
+	if key == nil {
+		return false, false
+	}
+	if key.typ != "canarytoken-deploy" || !deployPaths[r.path] {
+		s.fail(w, http.StatusForbidden, "Unauthorized")
+		return true, false
+	}
+	switch r.path {
+	case "/canarytoken/create":
+		if f := r.params.Get("flock_id"); f != "" && f != key.flockID {
+			s.fail(w, http.StatusForbidden, "Unauthorized")
+			return true, false
+		}
+		r.params.Set("flock_id", key.flockID)
+	case "/canarytoken/download", "/canarytoken/fetch":
+		var inFlock bool
+		s.withRead(func(st *state) {
+			t := st.tokenByID[r.params.Get("canarytoken")]
+			inFlock = t == nil || t.flockID == key.flockID
+		})
+		if !inFlock {
+			s.fail(w, http.StatusForbidden, "Unauthorized")
+			return true, false
+		}
+	}
+	return true, true
 }

@@ -338,3 +338,74 @@ func slogText(v any) string {
 	slog.New(slog.NewTextHandler(&b, nil)).Info("x", "v", v)
 	return b.String()
 }
+
+func TestCanarytokenDeployKey(t *testing.T) {
+	t.Parallel()
+	srv := demoServer(t)
+	admin := srv.Client()
+	ctx := context.Background()
+	id, err := admin.Flocks.Create(ctx, "Fleet", nil)
+	require.NoError(t, err)
+	key, err := admin.Flocks.CreateAPIKey(ctx, id, "EC2 boot tokens", canary.APIKeyCanarytokenDeploy)
+	require.NoError(t, err)
+	assert.Equal(t, []string{id}, key.ManagedFlocks)
+
+	deploy := srv.Client(canary.WithAuthToken(key.AuthToken.Reveal()))
+	tok, err := deploy.Tokens.Create(ctx, canary.CreateTokenRequest{Kind: canary.KindMSWord, Memo: "boot doc"})
+	require.NoError(t, err)
+	assert.Equal(t, id, tok.FlockID, "a deploy key creates in its own flock")
+	dl, err := deploy.Tokens.Download(ctx, tok.ID)
+	require.NoError(t, err)
+	require.NoError(t, dl.Body.Close())
+
+	_, err = deploy.Tokens.Create(ctx, canary.CreateTokenRequest{Kind: canary.KindDNS, Memo: "x", FlockID: canary.DefaultFlockID})
+	require.ErrorIs(t, err, canary.ErrUnauthorized, "not in another flock")
+	_, err = deploy.Incidents.List(ctx, nil)
+	require.ErrorIs(t, err, canary.ErrUnauthorized)
+	_, err = deploy.Devices.List(ctx, nil)
+	require.ErrorIs(t, err, canary.ErrUnauthorized)
+	var other string
+	for _, tk := range srv.Tokens() {
+		if tk.Kind == "doc-msword" && tk.ID != tok.ID {
+			other = tk.ID
+		}
+	}
+	_, err = deploy.Tokens.Download(ctx, other)
+	require.ErrorIs(t, err, canary.ErrUnauthorized, "not another flock's token")
+
+	keys, err := admin.Flocks.APIKeys(ctx, id)
+	require.NoError(t, err)
+	require.Len(t, keys, 1)
+	assert.Equal(t, demoAsOf, keys[0].LastUsed)
+	require.NoError(t, admin.Flocks.RemoveAPIKey(ctx, key.AuthToken))
+	_, err = deploy.Tokens.Create(ctx, canary.CreateTokenRequest{Kind: canary.KindDNS, Memo: "x"})
+	require.ErrorIs(t, err, canary.ErrUnauthorized, "a removed key stops working")
+	err = admin.Flocks.RemoveAPIKey(ctx, key.AuthToken)
+	require.ErrorIs(t, err, canary.ErrNotFound)
+	assert.NotContains(t, err.Error(), key.AuthToken.Reveal())
+}
+
+func TestEstateTimeZones(t *testing.T) {
+	t.Parallel()
+	srv := demoServer(t)
+	c := srv.Client()
+	ctx := context.Background()
+	utc, err := c.Devices.List(ctx, nil)
+	require.NoError(t, err)
+	berlin, err := c.Devices.List(ctx, &canary.ListDevicesOptions{TZ: "Europe/Berlin"})
+	require.NoError(t, err)
+	require.Len(t, berlin, len(utc))
+	for i := range utc {
+		assert.True(t, utc[i].LastSeen.Equal(berlin[i].LastSeen), "tz changes the _std text, not the instant")
+		assert.NotEqual(t, string(utc[i].Raw), string(berlin[i].Raw))
+	}
+	p, err := c.AuditTrail.List(ctx, &canary.AuditTrailOptions{TZ: "Asia/Tokyo", Limit: 1})
+	require.NoError(t, err)
+	require.Len(t, p.Items, 1)
+	assert.Contains(t, string(p.Items[0].Raw), "UTC+0900")
+	q, err := c.AuditTrail.List(ctx, &canary.AuditTrailOptions{Limit: 1})
+	require.NoError(t, err)
+	assert.True(t, p.Items[0].Timestamp.Equal(q.Items[0].Timestamp))
+	status, _ := call(t, srv, "GET", "/devices/all", url.Values{"tz": {"Mars/Olympus"}})
+	assert.Equal(t, http.StatusBadRequest, status)
+}

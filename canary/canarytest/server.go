@@ -200,6 +200,14 @@ func init() {
 		"/settings/is_ip_whitelisted":       {get, (*Server).isIPIgnored},
 		"/settings/is_hostname_whitelisted": {get, (*Server).isHostnameIgnored},
 		"/settings/whitelist_ip_port":       {post, (*Server).ignoreIP},
+		"/flock/auth_token/add":             {post, (*Server).addAPIKey},
+		"/canarytokens/delete":              {post, (*Server).deleteByDomains},
+		"/canarytoken/update/redirect_url":  {post, (*Server).updateRedirect},
+		"/canarytoken/remove/redirect_url":  {post, (*Server).removeRedirect},
+		"/canarytoken/remove/s3":            {post, (*Server).removeS3},
+		"/incidents/history/source":         {get, (*Server).sourceHistory},
+		"/flock/auth_token/list":            {get, (*Server).listAPIKeys},
+		"/flock/auth_token/remove":          {post, (*Server).removeAPIKey},
 	}
 }
 
@@ -266,11 +274,21 @@ func (s *Server) authorized(w http.ResponseWriter, r *request) bool {
 		if len(vs) == 1 && subtle.ConstantTimeCompare([]byte(vs[0]), want) == 1 {
 			return true
 		}
+		if len(vs) == 1 {
+			if known, allowed := s.flockKeyAuthorized(w, r, vs[0]); known {
+				return allowed
+			}
+		}
 		s.fail(w, http.StatusUnauthorized, "Unauthorized")
 		return false
 	}
 	if subtle.ConstantTimeCompare([]byte(r.params.Get("auth_token")), want) == 1 {
 		return true
+	}
+	if tok := r.params.Get("auth_token"); tok != "" {
+		if known, allowed := s.flockKeyAuthorized(w, r, tok); known {
+			return allowed
+		}
 	}
 	s.fail(w, http.StatusUnauthorized, "Invalid auth_token")
 	return false

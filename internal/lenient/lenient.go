@@ -110,6 +110,11 @@ func ParseEpoch(s string) (time.Time, error) {
 var layouts = []string{
 	time.RFC3339Nano,
 	"2006-01-02 15:04:05 (MST)",
+	// The Console's *_std fields: "2020-04-26 20:34:02 UTC+0000", and with
+	// tz=Asia/Tokyo "... UTC+0900". Go's MST element would swallow
+	// "UTC+0900" as a zone name and drop the offset, so the literal UTC
+	// comes first.
+	"2006-01-02 15:04:05 UTC-0700",
 	"2006-01-02 15:04:05 MST-0700",
 	"Mon, 02 Jan 2006 15:04:05 MST",
 	"2006-01-02 15:04:05",

@@ -52,6 +52,8 @@ func TestTime(t *testing.T) {
 		`"Tue, 07 Apr 2020 08:53:43 GMT"`: time.Date(2020, 4, 7, 8, 53, 43, 0, time.UTC),
 		`"2026-02-02T14:19:02Z"`:          time.Date(2026, 2, 2, 14, 19, 2, 0, time.UTC),
 		`"2020-04-07 08:53:43 UTC+0000"`:  time.Date(2020, 4, 7, 8, 53, 43, 0, time.UTC),
+		`"2020-04-07 17:53:43 UTC+0900"`:  time.Date(2020, 4, 7, 8, 53, 43, 0, time.UTC), // tz=Asia/Tokyo
+		`"2020-04-07 03:53:43 UTC-0500"`:  time.Date(2020, 4, 7, 8, 53, 43, 0, time.UTC),
 	}
 	for in, want := range cases {
 		var v Time
