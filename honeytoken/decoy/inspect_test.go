@@ -147,3 +147,51 @@ func TestFieldEnd(t *testing.T) {
 		}
 	}
 }
+
+// TestNextField compares the skipping search with splitting every field, on
+// random strings rich in separators, for several minimum lengths.
+func TestNextField(t *testing.T) {
+	t.Parallel()
+	naive := func(v string, min int, sep *[256]bool) [][2]int {
+		var out [][2]int
+		for i := 0; i < len(v); {
+			for i < len(v) && sep[v[i]] {
+				i++
+			}
+			start := i
+			for i < len(v) && !sep[v[i]] {
+				i++
+			}
+			if i-start >= min && i > start {
+				out = append(out, [2]int{start, i})
+			}
+		}
+		return out
+	}
+	alphabet := "ab=; ,&%\t\"'"
+	rnd := rand.New(rand.NewPCG(5, 6))
+	for _, sep := range []*[256]bool{&sepTable, &querySep} {
+		for range 20000 {
+			b := make([]byte, rnd.IntN(60))
+			for i := range b {
+				if rnd.IntN(3) == 0 {
+					b[i] = alphabet[rnd.IntN(len(alphabet))]
+				} else {
+					b[i] = "xyzXYZ019"[rnd.IntN(9)]
+				}
+			}
+			s := string(b)
+			min := 1 + rnd.IntN(12)
+			var got [][2]int
+			for i := 0; ; {
+				start, end := nextField(s, i, min, sep)
+				if start < 0 {
+					break
+				}
+				got = append(got, [2]int{start, end})
+				i = end
+			}
+			require.Equal(t, naive(s, min, sep), got, "fields of %q, min %d", s, min)
+		}
+	}
+}
