@@ -195,3 +195,20 @@ func TestNextField(t *testing.T) {
 		}
 	}
 }
+
+func TestCredentialKind(t *testing.T) {
+	t.Parallel()
+	for name, want := range map[string]int{
+		"Authorization": credAuth, "Proxy-Authorization": credAuth, "Cookie": credCookie,
+		"Apikey": credKey, "X-Apikey": credKey, "Private-Token": credKey, "X-Token": credKey, "X-Auth": credKey,
+		"X-Api-Key": credKey, "X-Goog-Api-Key": credKey, "X-Auth-Token": credKey, "X-Amz-Security-Token": credKey,
+		"X-Client-Secret": credKey, "X-Service-Apikey": credKey, "X-Db-Password": credKey,
+		"X-Credential": credKey, "X-Credentials": credKey,
+		"": credNone, "Key": credNone, "-Key": credNone, "Token": credNone, "-Token": credNone, "Secret": credNone,
+		"Auth": credNone, "X-Authorization": credNone, "Set-Cookie": credNone, "Xapikey": credNone,
+		"Accept": credNone, "User-Agent": credNone, "X-Request-Id": credNone, "Keyword": credNone,
+		"Tokenizer": credNone, "X-Monkey": credNone, "Broken": credNone, "Essential": credNone,
+	} {
+		assert.Equal(t, want, credentialKind(name), name)
+	}
+}
