@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/decoykit/decoykit/internal/jsonscan"
 	"github.com/stretchr/testify/require"
 )
 
@@ -127,13 +128,13 @@ func topLevelCursors(body []byte) int {
 		return -1
 	}
 	n := 0
-	want := string(foldName(nil, []byte("cursor")))
+	want := string(jsonscan.FoldName(nil, []byte("cursor")))
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
 			return -1
 		}
-		if k, _ := tok.(string); string(foldName(nil, []byte(k))) == want {
+		if k, _ := tok.(string); string(jsonscan.FoldName(nil, []byte(k))) == want {
 			n++
 		}
 		var skip json.RawMessage
