@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"slices"
 	"strings"
+	"sync"
 	"unsafe"
 )
 
@@ -268,10 +269,32 @@ func (g *Generator) Scan(text string) []Match {
 }
 
 func (g *Generator) scanWork(text string) ([]Match, int) {
-	sc := &scanner{g: g}
+	sc := scannerPool.Get().(*scanner)
+	sc.g, sc.out, sc.work = g, nil, 0
 	sc.scan(&frame{s: text, root: true, end: len(text)})
-	return finishMatches(sc.out), sc.work
+	out, work := finishMatches(sc.out), sc.work
+	sc.g, sc.out = nil, nil
+	for d := range sc.b64 { // keep buffers for the next scan, unless huge
+		if cap(sc.b64[d]) > maxPooledBuffer {
+			sc.b64[d] = nil
+		}
+		if cap(sc.esc[d]) > maxPooledBuffer {
+			sc.esc[d] = nil
+		}
+	}
+	if cap(sc.offs) > maxPooledBuffer/4 {
+		sc.offs = nil
+	}
+	scannerPool.Put(sc)
+	return out, work
 }
+
+// scannerPool keeps scanners and their decode buffers between scans: decoding a
+// megabyte of base64 need not allocate a megabyte.
+var scannerPool = sync.Pool{New: func() any { return new(scanner) }}
+
+// maxPooledBuffer is the largest decode buffer a pooled scanner keeps.
+const maxPooledBuffer = 4 << 20
 
 // add records a match of s[a:b] in f.
 func (sc *scanner) add(f *frame, a, b int, m Match) {
@@ -381,37 +404,12 @@ func (sc *scanner) runs(f *frame, st *frameState) {
 func (sc *scanner) longRun(f *frame, st *frameState, a, e int) {
 	s := f.s
 	t := &sc.g.scan
-	// One pass: prefixes (a two-byte filter first), the maximal runs of the
-	// prefix-less shapes, and which kinds of base64 characters the run holds.
-	var all uint8 = clRun
-	std, b62 := a, a
-	for k := a; k < e; k++ {
-		c := s[k]
-		cl := classes[c]
-		all &= cl
-		if cl&clB64Std == 0 {
-			if k-std == awsSecretLen {
-				sc.awsSecret(f, std, k)
-			}
-			std = k + 1
+	// An inRun prefix starts a run of anchorRun characters at least: only the
+	// positions up to e-anchorRun can start one. A two-byte filter first.
+	for k := a; k <= e-anchorRun; k++ {
+		if b := uint16(s[k])<<8 | uint16(s[k+1]); t.bigram[b>>3]&(1<<(b&7)) != 0 {
+			sc.inRun(f, st, k)
 		}
-		if cl&clBase62 == 0 {
-			if k-b62 == dbPasswordLen {
-				sc.dbPassword(f, b62, k)
-			}
-			b62 = k + 1
-		}
-		if k+1 < len(s) {
-			if b := uint16(c)<<8 | uint16(s[k+1]); t.bigram[b>>3]&(1<<(b&7)) != 0 {
-				sc.inRun(f, st, k)
-			}
-		}
-	}
-	if e-std == awsSecretLen {
-		sc.awsSecret(f, std, e)
-	}
-	if e-b62 == dbPasswordLen {
-		sc.dbPassword(f, b62, e)
 	}
 	for _, b := range t.back {
 		if k := a - b.at; k >= 0 && len(s)-k >= len(b.prefix) && s[k:k+len(b.prefix)] == b.prefix {
@@ -426,7 +424,45 @@ func (sc *scanner) longRun(f *frame, st *frameState, a, e int) {
 			}
 		}
 	}
-	if f.depth < maxDecodeDepth && e-a >= minDecodeRun {
+	if e-a < minDecodeRun {
+		return
+	}
+	// Which kinds of base64 characters the run holds.
+	var all uint8 = clRun
+	for k := a; k < e; k++ {
+		all &= classes[s[k]]
+	}
+	switch {
+	case e-a < dbPasswordLen:
+	case all&clBase62 != 0: // letters and digits only: one run of each kind
+		if e-a == awsSecretLen {
+			sc.awsSecret(f, a, e)
+		}
+		if e-a == dbPasswordLen {
+			sc.dbPassword(f, a, e)
+		}
+	default: // the maximal runs of the prefix-less shapes inside
+		std, b62 := a, a
+		for k := a; k <= e; k++ {
+			var cl uint8
+			if k < e {
+				cl = classes[s[k]]
+			}
+			if cl&clB64Std == 0 {
+				if k-std == awsSecretLen {
+					sc.awsSecret(f, std, k)
+				}
+				std = k + 1
+			}
+			if cl&clBase62 == 0 {
+				if k-b62 == dbPasswordLen {
+					sc.dbPassword(f, b62, k)
+				}
+				b62 = k + 1
+			}
+		}
+	}
+	if f.depth < maxDecodeDepth {
 		sc.base64Run(f, a, e, all)
 	}
 }
@@ -560,7 +596,8 @@ func (sc *scanner) indexed(f *frame, ip *indexedPrefix) {
 
 // pemBlocks finds PEM blocks: each BEGIN line of a PEM format, up to the first
 // matching END line that ends within maxPEMSpan. BEGIN lines are found with
-// IndexByte on '-' (no standard base64 text holds one).
+// one search for "-----BEGIN" (IndexByte on '-', of which standard base64 has
+// none, and a vector search where dashes are common).
 func (sc *scanner) pemBlocks(f *frame) {
 	s := f.s
 	const dashes = "-----BEGIN"
@@ -572,15 +609,11 @@ func (sc *scanner) pemBlocks(f *frame) {
 		next[i] = -1
 	}
 	for off := 0; off < len(s); {
-		x := strings.IndexByte(s[off:], '-')
+		x := strings.Index(s[off:], dashes)
 		if x < 0 {
 			return
 		}
 		k := off + x
-		off = k + 1
-		if len(s)-k < len(dashes) || s[k:k+len(dashes)] != dashes {
-			continue
-		}
 		off = k + len(dashes)
 		for i := range pems {
 			ip := &pems[i]
