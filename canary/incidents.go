@@ -70,11 +70,15 @@ type ListIncidentsOptions struct {
 	// Shrink removes duplicated entries; nil leaves the Console's default
 	// (true).
 	Shrink *bool
+	// TZ is the time zone of the incidents' "_std" fields, an IANA name
+	// such as "Europe/London" (default UTC); decoded times are UTC either
+	// way. It is sent with every page.
+	TZ string
 	// Limit is the page size (default DefaultPageSize, at most MaxPageSize).
 	Limit int
 	// Cursor continues from a previous page's NextCursor. When set, only the
 	// cursor is sent (the Console keeps the filters in it), plus shrink if
-	// Shrink is set, as the Console's own next_link does.
+	// Shrink is set, as the Console's own next_link does, and tz.
 	Cursor string
 }
 
@@ -139,7 +143,11 @@ func (o *ListIncidentsOptions) query() (string, url.Values, error) {
 		return "", nil, err
 	}
 	path := "/incidents/" + string(state)
+	if err := checkTZ("TZ", o.TZ); err != nil {
+		return "", nil, err
+	}
 	q := url.Values{}
+	setNonEmpty(q, "tz", o.TZ)
 	if o.Cursor != "" {
 		if err := requireID("Cursor", o.Cursor); err != nil {
 			return "", nil, err

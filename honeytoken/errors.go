@@ -12,6 +12,10 @@ var ErrKey = errors.New("honeytoken: invalid generator key")
 // generator does not know.
 var ErrUnknownFormat = errors.New("honeytoken: unknown format")
 
+// ErrStoreLocked is returned by [OpenFileStore] when another FileStore, in
+// this process or another, has the file open: a store file has one writer.
+var ErrStoreLocked = errors.New("honeytoken: the store file is open in another FileStore (another process?)")
+
 // ErrNotFound is returned by a [Store] for an ID it does not hold.
 var ErrNotFound = errors.New("honeytoken: token not found")
 

@@ -120,6 +120,33 @@ func ExampleRender() {
 	// mode: -rw-------
 }
 
+func ExampleRenderWith() {
+	g, _ := honeytoken.NewGenerator(exampleKey())
+	key, _ := g.Generate(honeytoken.StripeSecret, honeytoken.Meta{Location: "k8s/payments/secret.yaml"})
+
+	b, err := honeytoken.RenderWith(honeytoken.KubernetesSecret, []honeytoken.Token{key},
+		honeytoken.WithSecretName("payments-stripe"), honeytoken.WithNamespace("payments"),
+		honeytoken.WithEnvName(honeytoken.StripeSecret, "STRIPE_API_KEY"))
+	if err != nil {
+		panic(err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		name, _, _ := strings.Cut(line, ": \"") // the value itself is not printed
+		fmt.Println(name)
+	}
+	fmt.Println("written to:", honeytoken.DefaultPath(honeytoken.KubernetesSecret))
+	// Output:
+	// apiVersion: v1
+	// kind: Secret
+	// metadata:
+	//   name: payments-stripe
+	//   namespace: payments
+	// type: Opaque
+	// stringData:
+	//   STRIPE_API_KEY
+	// written to: k8s/secret.yaml
+}
+
 func ExampleRotator() {
 	g, _ := honeytoken.NewGenerator(exampleKey())
 	ctx := context.Background()

@@ -17,8 +17,10 @@ import (
 // holding the record's new state, written with a single append and synced before
 // the call returns, and the latest line for an ID wins. Opening the file replays
 // it; a last line torn by a crash is dropped (it was never acknowledged). A
-// FileStore is safe for concurrent use within one process; do not open the same
-// file from two processes at once.
+// FileStore is safe for concurrent use. It holds an exclusive lock on its file
+// (flock on Unix, LockFileEx on Windows) until Close, so a second FileStore on
+// the same file, in this process or another, fails to open with
+// ErrStoreLocked instead of interleaving its writes.
 type FileStore struct {
 	mu     sync.Mutex
 	f      *os.File
@@ -55,6 +57,13 @@ func OpenFileStore(path string) (*FileStore, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("honeytoken: open store: %w", err)
+	}
+	if err := lockFile(f); err != nil {
+		_ = f.Close()
+		if errors.Is(err, ErrStoreLocked) {
+			return nil, fmt.Errorf("honeytoken: open store %s: %w", path, err)
+		}
+		return nil, fmt.Errorf("honeytoken: lock store %s: %w", path, err)
 	}
 	s := &FileStore{f: f, path: path, rs: newRecords()}
 	if err := s.load(); err != nil {

@@ -260,3 +260,132 @@ func TestRenderedAWSSecretsMatchGenericRule(t *testing.T) {
 		})
 	}
 }
+
+// TestRenderWithOptions: the names a caller chooses reach every placement that
+// uses them, are read back by the real parsers, and Scan still finds the tokens.
+func TestRenderWithOptions(t *testing.T) {
+	t.Parallel()
+	g := newTestGenerator(t, "render-options")
+	gen := func(f Format) Token {
+		tok, err := g.Generate(f, Meta{})
+		require.NoError(t, err)
+		return tok
+	}
+	gh, aws1, aws2, pk := gen(GitHubClassic), gen(AWSAccessKey), gen(AWSAccessKey), gen(PrivateKey)
+	opts := []RenderOption{
+		WithEnvName(GitHubClassic, "GH_DEPLOY_TOKEN"), WithEnvName(AWSAccessKey, "DEPLOY_KEY_ID", "DEPLOY_SECRET"),
+		WithSecretName("deploy-credentials"), WithNamespace("ci"),
+	}
+	for _, placement := range []Placement{EnvFile, JSONFile, YAMLFile, GitHubActions, KubernetesSecret} {
+		t.Run(string(placement), func(t *testing.T) {
+			t.Parallel()
+			b, err := RenderWith(placement, []Token{gh, aws1}, opts...)
+			require.NoError(t, err)
+			parsed := parseRendered(t, placement, b)
+			name := func(n string) string {
+				if placement == JSONFile || placement == YAMLFile {
+					return strings.ToLower(n)
+				}
+				return n
+			}
+			assert.Equal(t, gh.Value, parsed[name("GH_DEPLOY_TOKEN")])
+			assert.Equal(t, aws1.Value, parsed[name("DEPLOY_KEY_ID")])
+			assert.Equal(t, aws1.Secret, parsed[name("DEPLOY_SECRET")])
+			assert.NotContains(t, string(b), "GITHUB_TOKEN")
+			got := gotParts(g.Scan(string(b)))
+			for k := range wantParts([]Token{gh, aws1}) {
+				assert.True(t, got[k], "Scan missed %s", k)
+			}
+			if placement == KubernetesSecret {
+				var s struct {
+					Metadata struct{ Name, Namespace string } `yaml:"metadata"`
+				}
+				require.NoError(t, yaml.Unmarshal(b, &s))
+				assert.Equal(t, "deploy-credentials", s.Metadata.Name)
+				assert.Equal(t, "ci", s.Metadata.Namespace)
+			}
+		})
+	}
+
+	t.Run("one name for a pair keeps the secret's default", func(t *testing.T) {
+		t.Parallel()
+		b, err := RenderWith(EnvFile, []Token{aws1}, WithEnvName(AWSAccessKey, "KEY_ID"))
+		require.NoError(t, err)
+		parsed := parseRendered(t, EnvFile, b)
+		assert.Equal(t, aws1.Value, parsed["KEY_ID"])
+		assert.Equal(t, aws1.Secret, parsed["AWS_SECRET_ACCESS_KEY"])
+	})
+
+	t.Run("aws profiles", func(t *testing.T) {
+		t.Parallel()
+		labelled := aws2
+		labelled.Meta.Labels = map[string]string{"aws-profile": "from-label"}
+		for _, placement := range []Placement{AWSCredentialsFile, AWSConfigFile} {
+			b, err := RenderWith(placement, []Token{aws1, aws2, labelled}, WithAWSProfiles("prod", "staging"))
+			require.NoError(t, err)
+			parsed := parseRendered(t, placement, b)
+			prefix := ""
+			if placement == AWSConfigFile {
+				prefix = "profile "
+			}
+			assert.Equal(t, aws1.Value, parsed[prefix+"prod.aws_access_key_id"], placement)
+			assert.Equal(t, aws2.Secret, parsed[prefix+"staging.aws_secret_access_key"], placement)
+			assert.Equal(t, aws2.Value, parsed[prefix+"from-label.aws_access_key_id"], "a label still wins")
+		}
+	})
+
+	t.Run("key path", func(t *testing.T) {
+		t.Parallel()
+		b, err := RenderWith(CurlSnippet, []Token{pk}, WithKeyPath("/home/deploy/.ssh/id_ed25519"))
+		require.NoError(t, err)
+		assert.Contains(t, string(b), "cat > /home/deploy/.ssh/id_ed25519 <<'EOF'\n")
+		assert.Contains(t, string(b), "chmod 600 /home/deploy/.ssh/id_ed25519\n")
+		ms := g.Scan(string(b))
+		require.Len(t, ms, 1)
+		assert.Equal(t, pk.ID, ms[0].ID)
+	})
+
+	t.Run("defaults name the secret after the vendor", func(t *testing.T) {
+		t.Parallel()
+		for _, c := range []struct {
+			toks []Token
+			want string
+		}{
+			{[]Token{aws1, aws2}, "aws-credentials"},
+			{[]Token{gh}, "github-token"},
+			{[]Token{pk}, "ssh-key"},
+			{[]Token{gh, aws1}, "app-credentials"},
+		} {
+			b, err := RenderWith(KubernetesSecret, c.toks)
+			require.NoError(t, err)
+			assert.Contains(t, string(b), "  name: "+c.want+"\n  namespace: default\n")
+		}
+	})
+
+	t.Run("invalid options", func(t *testing.T) {
+		t.Parallel()
+		for _, o := range []RenderOption{
+			WithSecretName("Upper"), WithSecretName(""), WithSecretName(strings.Repeat("a", 254)),
+			WithNamespace("a.b"), WithNamespace(strings.Repeat("a", 64)),
+			WithEnvName(GitHubClassic), WithEnvName(GitHubClassic, "1BAD"), WithEnvName(GitHubClassic, "A", "B", "C"),
+			WithAWSProfiles("with space"), WithAWSProfiles(""), WithKeyPath(""), WithKeyPath("$(id)"),
+		} {
+			_, err := RenderWith(EnvFile, []Token{gh}, o)
+			var ve *ValidationError
+			require.ErrorAs(t, err, &ve)
+		}
+	})
+}
+
+func TestDefaultPath(t *testing.T) {
+	t.Parallel()
+	seen := map[string]bool{}
+	for _, p := range Placements() {
+		path := DefaultPath(p)
+		require.NotEmpty(t, path, p)
+		assert.False(t, seen[path], "%s shares its path", p)
+		seen[path] = true
+	}
+	assert.Equal(t, "~/.aws/credentials", DefaultPath(AWSCredentialsFile))
+	assert.Empty(t, DefaultPath("toml"))
+}

@@ -292,3 +292,51 @@ func TestV3SecretsStayOutOfErrors(t *testing.T) {
 	assert.Equal(t, "0x1002", ae.ErrCode)
 	assert.NotContains(t, string(ae.Body), testSecret)
 }
+
+func TestV3EveryTypeRoundTripsThroughTheFake(t *testing.T) {
+	t.Parallel()
+	_, c, _ := newFake(t)
+	ctx := context.Background()
+	const md5, sha256 = "d41d8cd98f00b204e9800998ecf8427e", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+	tests := []struct {
+		in       threatconnect.Indicator
+		want     string
+		wantBody map[string]any
+	}{
+		{threatconnect.Indicator{Type: threatconnect.Address, Summary: "::ffff:203.0.113.7"}, "203.0.113.7", nil},
+		{threatconnect.Indicator{Type: threatconnect.Host, Summary: "Evil.Example."}, "evil.example", nil},
+		{threatconnect.Indicator{Type: threatconnect.URL, Summary: "https://evil.example/a?b=c"}, "https://evil.example/a?b=c", nil},
+		{threatconnect.Indicator{Type: threatconnect.EmailAddress, Summary: "Bad@Evil.Example"}, "Bad@evil.example", nil},
+		{threatconnect.Indicator{Type: threatconnect.File, Summary: md5 + " : " + sha256, Size: 0}, md5 + " : " + sha256, nil},
+	}
+	for _, tc := range tests {
+		got, err := c.V3.Indicators.Create(ctx, tc.in, nil)
+		require.NoError(t, err, tc.in.Summary)
+		assert.Equal(t, tc.in.Type, got.Type)
+		assert.Equal(t, tc.want, got.Summary)
+		again, err := c.V3.Indicators.Get(ctx, got.Summary, nil)
+		require.NoError(t, err, got.Summary)
+		assert.Equal(t, got.ID, again.ID)
+		byID, err := c.V3.Indicators.Get(ctx, got.IndicatorKey(), nil)
+		require.NoError(t, err)
+		assert.Equal(t, got.Summary, byID.Summary)
+	}
+}
+
+func TestV3UpdateScalarsAndBodies(t *testing.T) {
+	t.Parallel()
+	c, got := mockV3(t, http.StatusOK, `{"data":{"id":9,"type":"File","summary":"x"},"status":"Success","message":"Updated"}`)
+	r, conf, no := 2.5, 10, false
+	_, err := c.V3.Indicators.Update(context.Background(), "9", threatconnect.V3IndicatorUpdate{Rating: &r, Confidence: &conf, Active: &no, WhoisActive: &no,
+		AttributesMode: threatconnect.ModeReplace}, nil)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"rating":2.5,"confidence":10,"active":false,"whoisActive":false,"attributes":{"data":[],"mode":"replace"}}`, (*got)[0].body)
+
+	c2, got2 := mockV3(t, http.StatusCreated, `{"data":{"id":9,"type":"File","summary":"x"},"status":"Success","message":"Created"}`)
+	const md5, sha1 = "d41d8cd98f00b204e9800998ecf8427e", "da39a3ee5e6b4b0d3255bfef95601890afd80709"
+	_, err = c2.V3.Indicators.Create(context.Background(), threatconnect.Indicator{Type: threatconnect.File, Summary: md5 + " : " + sha1, Size: 42,
+		Description: "dropped by the decoy"}, nil)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"type":"File","md5":"`+md5+`","sha1":"`+sha1+`","size":42,
+		"attributes":{"data":[{"type":"Description","value":"dropped by the decoy","default":true}]}}`, (*got2)[0].body)
+}

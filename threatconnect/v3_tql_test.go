@@ -70,3 +70,14 @@ func TestTQLRefusesWhatCannotBeWrittenSafely(t *testing.T) {
 		assert.Empty(t, q.String(), name)
 	}
 }
+
+func TestTQLZeroAndOr(t *testing.T) {
+	t.Parallel()
+	assert.True(t, threatconnect.TQL{}.IsZero())
+	assert.False(t, threatconnect.TQLTag.Eq("a").IsZero())
+	assert.False(t, threatconnect.TQLTag.Eq("\n").IsZero(), "an error is not no filter")
+	q := threatconnect.TQLTag.Eq("a").Or(threatconnect.TQLTag.Eq("b").And(threatconnect.TQLRating.Gt(1)))
+	assert.Equal(t, `tag = "a" or (tag = "b" and rating > 1)`, q.String())
+	assert.Equal(t, `tag = "a"`, threatconnect.TQLTag.Eq("a").Or().String())
+	assert.True(t, threatconnect.TQLAnd().IsZero())
+}

@@ -14,6 +14,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -33,6 +34,7 @@ const (
 type options struct {
 	demo                 bool
 	dir, addr, keyFile   string
+	hits                 string // --hits
 	webhook, slack       string
 	trusted              []netip.Prefix
 	shutdownGrace        time.Duration
@@ -46,6 +48,7 @@ func newFlags(o *options) *flag.FlagSet {
 	fs.StringVar(&o.dir, "dir", "", "folder to mint the placement files into (default: a new temporary folder)")
 	fs.StringVar(&o.addr, "addr", "", "`host:port` to serve the decoy API on (default 127.0.0.1:8080; 127.0.0.1:0 with --demo)")
 	fs.StringVar(&o.keyFile, "key-file", "", "generator key `file` (32+ random bytes, raw or hex), created if missing; default: decoykit/honeytoken-decoy.key in the user config folder. Never inside --dir, next to the bait")
+	fs.StringVar(&o.hits, "hits", "", "append each alert as JSON to this `file`; default: decoykit/honeytoken-decoy/hits.jsonl in the user state folder (a demo: a temporary folder it removes). Never inside --dir, next to the bait")
 	fs.StringVar(&o.webhook, "webhook", "", "also POST each alert as JSON to this `URL`")
 	fs.StringVar(&o.slack, "slack-webhook", "", "also post each alert to this Slack incoming webhook `URL`")
 	fs.StringVar(&o.trustedProxiesString, "trusted-proxy", "", "comma-separated `CIDRs` of proxies whose X-Forwarded-For is believed")
@@ -54,9 +57,9 @@ func newFlags(o *options) *flag.FlagSet {
 
 func usage(w io.Writer) {
 	_ = clihelp.Write(w, clihelp.Help{
-		Usage: "honeytoken-decoy [--demo] [--dir DIR] [--addr HOST:PORT] [--key-file FILE] [--webhook URL] [--slack-webhook URL] [--trusted-proxy CIDR,...]",
+		Usage: "honeytoken-decoy [--demo] [--dir DIR] [--addr HOST:PORT] [--key-file FILE] [--hits FILE] [--webhook URL] [--slack-webhook URL] [--trusted-proxy CIDR,...]",
 		Summary: "Mint honeytokens into .env, config.json and .aws/credentials, serve a decoy API that catches\n" +
-			"their use, and print each hit (also logged to stderr, appended to DIR/hits.jsonl, sent to the webhooks).",
+			"their use, and print each hit (also logged to stderr, appended to the --hits file, sent to the webhooks).",
 		Flags: newFlags(&options{}),
 		Exit: []clihelp.Entry{
 			{Name: "0", Text: "success (serving: also when interrupted with Ctrl-C)"},
@@ -153,6 +156,11 @@ func serve(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	hitsPath, cleanup, err := hitsFile(o)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
 	g, err := honeytoken.NewGenerator(key)
 	if err != nil {
 		return err
@@ -168,7 +176,7 @@ func serve(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	}
 
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	jsonl, err := decoy.OpenJSONLines(filepath.Join(o.dir, "hits.jsonl"))
+	jsonl, err := decoy.OpenJSONLines(hitsPath)
 	if err != nil {
 		return err
 	}
@@ -225,8 +233,58 @@ func serve(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	}
 	st := d.Stats()
 	fmt.Fprintf(stdout, "%d hits, %d alerts, %d deliveries to %d notifiers, %d dropped; alerts appended to %s\n",
-		st.Hits, st.Alerts, st.Delivered, len(notifiers), st.Dropped, filepath.Join(o.dir, "hits.jsonl"))
+		st.Hits, st.Alerts, st.Delivered, len(notifiers), st.Dropped, hitsPath)
 	return runErr
+}
+
+// hitsFile returns the alert log's path: --hits, or hits.jsonl in the user
+// state folder (a demo's in a temporary folder that cleanup removes). The
+// log names the planted files, their memos and the attackers' addresses, so
+// it is refused inside --dir: whoever lists the bait would learn it is bait.
+func hitsFile(o *options) (path string, cleanup func(), err error) {
+	cleanup = func() {}
+	path = o.hits
+	if path == "" {
+		if o.demo {
+			d, err := os.MkdirTemp("", "honeytoken-decoy-state-")
+			if err != nil {
+				return "", nil, err
+			}
+			return filepath.Join(d, "hits.jsonl"), func() { _ = os.RemoveAll(d) }, nil
+		}
+		state, err := userStateDir()
+		if err != nil {
+			return "", nil, fmt.Errorf("no --hits given and no user state folder to keep the alert log in (%v); pass --hits", err)
+		}
+		path = filepath.Join(state, "decoykit", "honeytoken-decoy", "hits.jsonl")
+	}
+	if within(path, o.dir) {
+		return "", nil, fmt.Errorf("--hits: %s is inside %s, next to the bait: its memos and source addresses tell whoever lists the folder that the credentials are decoys; keep it elsewhere", path, o.dir)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return "", nil, fmt.Errorf("--hits: %w", err)
+	}
+	return path, cleanup, nil
+}
+
+// userStateDir is where per-user state lives: $XDG_STATE_HOME (default
+// ~/.local/state) on Unix, the local application data folder on Windows,
+// Application Support on macOS.
+func userStateDir() (string, error) {
+	switch runtime.GOOS {
+	case "windows":
+		return os.UserCacheDir() // %LocalAppData%
+	case "darwin", "ios":
+		return os.UserConfigDir() // ~/Library/Application Support
+	}
+	if d := os.Getenv("XDG_STATE_HOME"); filepath.IsAbs(d) {
+		return d, nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(home, ".local", "state"), nil
 }
 
 // loadKey reads --key-file, or makes a new key and saves it in the folder.
@@ -282,14 +340,35 @@ func newKey() ([]byte, error) {
 	return key, nil
 }
 
-// within reports whether path lies in dir.
+// within reports whether path lies in dir, after following symbolic links
+// (of path's deepest existing parent, since path itself may not exist yet).
 func within(path, dir string) bool {
 	p, err1 := filepath.Abs(path)
 	d, err2 := filepath.Abs(dir)
 	if err1 != nil || err2 != nil {
 		return false
 	}
-	rel, err := filepath.Rel(d, p)
+	if rel, err := filepath.Rel(d, p); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return true
+	}
+	rd, err := filepath.EvalSymlinks(d)
+	if err != nil {
+		return false
+	}
+	rp, rest := p, ""
+	for {
+		if r, err := filepath.EvalSymlinks(rp); err == nil {
+			rp = filepath.Join(r, rest)
+			break
+		}
+		parent := filepath.Dir(rp)
+		if parent == rp {
+			return false
+		}
+		rest = filepath.Join(filepath.Base(rp), rest)
+		rp = parent
+	}
+	rel, err := filepath.Rel(rd, rp)
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 

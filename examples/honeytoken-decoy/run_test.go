@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -82,8 +83,9 @@ func planted(t *testing.T, dir string) []string {
 func TestDemo(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
+	hitsPath := filepath.Join(t.TempDir(), "state", "hits.jsonl")
 	var stdout, stderr syncBuffer
-	code := run(context.Background(), []string{"--demo", "--dir", dir}, &stdout, &stderr)
+	code := run(context.Background(), []string{"--demo", "--dir", dir, "--hits", hitsPath}, &stdout, &stderr)
 	require.Equal(t, exitOK, code, stderr.String())
 	out := stdout.String()
 
@@ -98,7 +100,7 @@ func TestDemo(t *testing.T) {
 	assert.Contains(t, out, "3 hits, 3 alerts, 6 deliveries to 2 notifiers, 0 dropped")
 	assert.Equal(t, 3, strings.Count(stderr.String(), `msg="honeytoken used"`), "the slog notifier logged each alert")
 
-	jl, err := os.ReadFile(filepath.Join(dir, "hits.jsonl"))
+	jl, err := os.ReadFile(hitsPath)
 	require.NoError(t, err)
 	assert.Equal(t, 3, strings.Count(string(jl), "\n"))
 	for _, v := range planted(t, dir) {
@@ -110,7 +112,63 @@ func TestDemo(t *testing.T) {
 	require.NoError(t, err)
 	for _, e := range entries {
 		assert.NotContains(t, e.Name(), "key", "the generator key never lands next to the bait")
+		assert.NotContains(t, e.Name(), "hits", "nor does the alert log")
 	}
+}
+
+// TestHitLogIsKeptAwayFromTheBait is the regression test for finding 9: the
+// alert log, which names the bait's memos and the attackers' addresses, was
+// written into --dir; it is now refused there, however the path is spelled.
+func TestHitLogIsKeptAwayFromTheBait(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	link := filepath.Join(t.TempDir(), "link")
+	require.NoError(t, os.Symlink(dir, link))
+	for _, hits := range []string{
+		filepath.Join(dir, "hits.jsonl"),
+		filepath.Join(dir, "sub", "deeper", "hits.jsonl"),
+		filepath.Join(dir, "sub", "..", "hits.jsonl"),
+		filepath.Join(link, "hits.jsonl"),
+	} {
+		var stdout, stderr syncBuffer
+		code := run(context.Background(), []string{"--demo", "--dir", dir, "--hits", hits}, &stdout, &stderr)
+		assert.Equal(t, exitFailure, code, hits)
+		assert.Contains(t, stderr.String(), "next to the bait", hits)
+	}
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	for _, e := range entries {
+		assert.NotContains(t, e.Name(), "hits")
+	}
+
+	// A demo without --hits leaves nothing behind, in --dir or elsewhere.
+	var stdout, stderr syncBuffer
+	require.Equal(t, exitOK, run(context.Background(), []string{"--demo", "--dir", dir}, &stdout, &stderr), stderr.String())
+	m := regexp.MustCompile(`alerts appended to (\S+)`).FindStringSubmatch(stdout.String())
+	require.Len(t, m, 2, stdout.String())
+	assert.False(t, within(m[1], dir), "the demo's alert log %s is not in --dir", m[1])
+	_, err = os.Stat(m[1])
+	assert.ErrorIs(t, err, os.ErrNotExist, "the demo removed its alert log")
+	entries, err = os.ReadDir(dir)
+	require.NoError(t, err)
+	for _, e := range entries {
+		assert.NotContains(t, e.Name(), "hits")
+	}
+}
+
+func TestUserStateDir(t *testing.T) { // not parallel: it sets the environment
+	if runtime.GOOS != "linux" {
+		t.Skip("the XDG layout is checked on Linux")
+	}
+	t.Setenv("XDG_STATE_HOME", "/var/tmp/xdg-state")
+	d, err := userStateDir()
+	require.NoError(t, err)
+	assert.Equal(t, "/var/tmp/xdg-state", d)
+	t.Setenv("XDG_STATE_HOME", "relative/ignored")
+	t.Setenv("HOME", "/home/someone")
+	d, err = userStateDir()
+	require.NoError(t, err)
+	assert.Equal(t, "/home/someone/.local/state", d)
 }
 
 func TestKeyFileIsCreatedOnceReusedAndKeptAwayFromTheBait(t *testing.T) {
@@ -156,7 +214,7 @@ func TestServeCatchesAnAttacker(t *testing.T) {
 	done := make(chan int, 1)
 	keyFile := filepath.Join(t.TempDir(), "decoy.key")
 	go func() {
-		done <- run(ctx, []string{"--dir", dir, "--addr", "127.0.0.1:0", "--key-file", keyFile}, stdout, &stderr)
+		done <- run(ctx, []string{"--dir", dir, "--addr", "127.0.0.1:0", "--key-file", keyFile, "--hits", filepath.Join(t.TempDir(), "hits.jsonl")}, stdout, &stderr)
 	}()
 
 	// waitLine returns the first line starting with prefix, or fails if the
