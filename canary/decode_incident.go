@@ -11,10 +11,10 @@ import (
 // equivalent to encoding/json into Incident and incidentPageWire; see
 // decode_scan.go. Event fields are kept as json.RawMessage like
 // Event.UnmarshalJSON keeps them, but sliced (capacity-capped, so they never
-// overlap for append) from one copy of the events array per incident
-// instead of one allocation each.
+// overlap for append) from the incident's Raw copy instead of one
+// allocation each.
 
-// Incident members, in the order of incidentFolded's names.
+// Incident members, in the order of incidentNames.
 const (
 	ifID = iota
 	ifKey
@@ -47,75 +47,13 @@ const (
 	ifLogdata
 )
 
-var incidentFolded = foldedNames("id", "key", "incident_key", "hash_id", "summary",
+var incidentNames = newFieldTable("id", "key", "incident_key", "hash_id", "summary",
 	"updated_id", "updated_time", "description", "acknowledged", "created", "created_std",
 	"logtype", "node_id", "flock_id", "flock_name", "name", "memo", "src_host",
 	"src_host_reverse", "src_port", "dst_host", "dst_port", "ip_address", "mac_address",
 	"local_time", "notified", "events_count", "events", "logdata")
 
-func incidentField(key []byte) int {
-	switch string(key) {
-	case "id":
-		return ifID
-	case "key":
-		return ifKey
-	case "incident_key":
-		return ifIncidentKey
-	case "hash_id":
-		return ifHashID
-	case "summary":
-		return ifSummary
-	case "updated_id":
-		return ifUpdatedID
-	case "updated_time":
-		return ifUpdatedTime
-	case "description":
-		return ifDescription
-	case "acknowledged":
-		return ifAcknowledged
-	case "created":
-		return ifCreated
-	case "created_std":
-		return ifCreatedStd
-	case "logtype":
-		return ifLogtype
-	case "node_id":
-		return ifNodeID
-	case "flock_id":
-		return ifFlockID
-	case "flock_name":
-		return ifFlockName
-	case "name":
-		return ifName
-	case "memo":
-		return ifMemo
-	case "src_host":
-		return ifSrcHost
-	case "src_host_reverse":
-		return ifSrcHostReverse
-	case "src_port":
-		return ifSrcPort
-	case "dst_host":
-		return ifDstHost
-	case "dst_port":
-		return ifDstPort
-	case "ip_address":
-		return ifIPAddress
-	case "mac_address":
-		return ifMACAddress
-	case "local_time":
-		return ifLocalTime
-	case "notified":
-		return ifNotified
-	case "events_count":
-		return ifEventsCount
-	case "events":
-		return ifEvents
-	case "logdata":
-		return ifLogdata
-	}
-	return foldLookup(key, incidentFolded)
-}
+func incidentField(key []byte) int { return incidentNames.lookup(key) }
 
 // descKind is what the last "description" member held.
 type descKind uint8
@@ -143,7 +81,7 @@ type incidentFields struct {
 	srcHost, srcHostReverse, dstHost      string
 	srcPort, dstPort, eventsCount         int64
 	ipAddress, macAddress, localTime      string
-	events, logdata                       []Event
+	events, logdata                       pendingEvents
 }
 
 // decodeIncident decodes one incident object (the whole of data) as
@@ -169,6 +107,11 @@ func decodeIncident(data []byte, inc *Incident) error {
 func (s *scanner) incident(inc *Incident, whole []byte) error {
 	s.ws()
 	start := s.pos
+	wholeOff := start
+	if whole != nil {
+		wholeOff = 0 // whole is s.data
+	}
+	s.evSpans, s.evFields = s.evSpans[:0], s.evFields[:0]
 	var outer, inner incidentFields
 	if err := s.incidentObject(&outer, &inner); err != nil {
 		return err
@@ -209,11 +152,11 @@ func (s *scanner) incident(inc *Incident, whole []byte) error {
 		IPAddress: w.ipAddress, MACAddress: w.macAddress,
 		LocalTime: w.localTime, Notified: w.notified,
 		EventsCount: int(w.eventsCount),
-		Events:      w.events,
 		Raw:         append(json.RawMessage(nil), whole...),
 	}
-	if len(inc.Events) == 0 && len(w.logdata) > 0 {
-		inc.Events = w.logdata
+	inc.Events = s.buildEvents(w.events, inc.Raw, wholeOff)
+	if len(inc.Events) == 0 && w.logdata.n > 0 {
+		inc.Events = s.buildEvents(w.logdata, inc.Raw, wholeOff)
 	}
 	return nil
 }
@@ -358,63 +301,80 @@ func (s *scanner) description(f *incidentFields, inner *incidentFields) error {
 	return err
 }
 
-// events decodes a []Event member: null is nil, [] is empty. It reads the
-// array once, noting where each field's value lies, then copies the array
-// and builds the events from slices of the copy.
-func (s *scanner) events() ([]Event, error) {
+// pendingEvents is a decoded []Event member waiting for its incident's Raw:
+// null or absent (!set), or the events s.evSpans[first:first+n].
+type pendingEvents struct {
+	set      bool
+	first, n int
+}
+
+// events reads a []Event member: null is nil, [] is empty. It notes where
+// each event and each of its fields lies in s.data (in s.evSpans and
+// s.evFields, which the incident's other event arrays share); buildEvents
+// makes the events once the incident's Raw copy exists, slicing every value
+// out of Raw, so the events cost no copy of their own.
+func (s *scanner) events() (pendingEvents, error) {
 	switch s.peek() {
 	case 'n':
-		return nil, s.lit("null")
+		return pendingEvents{}, s.lit("null")
 	case '[':
 	default:
-		return nil, errFast
+		return pendingEvents{}, errFast
 	}
-	base := s.pos
-	spans, fields := s.evSpans[:0], s.evFields[:0]
+	p := pendingEvents{set: true, first: len(s.evSpans)}
 	if err := s.enter(); err != nil {
-		return nil, err
+		return p, err
 	}
 	more, err := s.arrayStart()
 	if err != nil {
-		return nil, err
+		return p, err
 	}
 	for more {
-		sp := eventSpan{first: len(fields)}
+		sp := eventSpan{first: len(s.evFields)}
 		switch s.peek() {
 		case 'n':
 			err = s.lit("null")
 		case '{':
 			sp.object = true
-			fields, err = s.eventFields(fields)
+			s.evFields, err = s.eventFields(s.evFields)
 		default: // a scalar or array event, kept under "value"
 			sp.start = s.pos
 			err = s.skip()
 			sp.end = s.pos
 		}
 		if err != nil {
-			return nil, err
+			return p, err
 		}
-		sp.last = len(fields)
-		spans = append(spans, sp)
+		sp.last = len(s.evFields)
+		s.evSpans = append(s.evSpans, sp)
 		if more, err = s.arrayNext(); err != nil {
-			return nil, err
+			return p, err
 		}
 	}
 	s.depth--
-	s.evSpans, s.evFields = spans, fields // keep the scratch space
-	arena := append([]byte(nil), s.data[base:s.pos]...)
-	val := func(start, end int) json.RawMessage {
-		return arena[start-base : end-base : end-base]
+	p.n = len(s.evSpans) - p.first
+	return p, nil
+}
+
+// buildEvents makes the events p noted. raw is the incident's Raw, a copy
+// of s.data from offset off: each value is a capacity-capped slice of it,
+// so no two values (nor Raw) overlap for append.
+func (s *scanner) buildEvents(p pendingEvents, raw []byte, off int) []Event {
+	if !p.set {
+		return nil
 	}
-	evs := make([]Event, len(spans))
-	for i, sp := range spans {
+	val := func(start, end int) json.RawMessage {
+		return raw[start-off : end-off : end-off]
+	}
+	evs := make([]Event, p.n)
+	for i, sp := range s.evSpans[p.first : p.first+p.n] {
 		e := &evs[i]
 		switch {
 		case sp.object:
 			e.Fields = make(map[string]json.RawMessage, sp.last-sp.first)
 			ts, typ := -1, -1
 			for j := sp.first; j < sp.last; j++ {
-				f := &fields[j]
+				f := &s.evFields[j]
 				e.Fields[f.key] = val(f.start, f.end)
 				switch f.key {
 				case "timestamp":
@@ -424,13 +384,13 @@ func (s *scanner) events() ([]Event, error) {
 				}
 			}
 			if ts >= 0 {
-				sub := scanner{data: s.data[fields[ts].start:fields[ts].end]}
+				sub := scanner{data: s.data[s.evFields[ts].start:s.evFields[ts].end]}
 				if t, err := sub.lenientTime(); err == nil {
 					e.Timestamp = t
 				}
 			}
 			if typ >= 0 {
-				sub := scanner{data: s.data[fields[typ].start:fields[typ].end]}
+				sub := scanner{data: s.data[s.evFields[typ].start:s.evFields[typ].end]}
 				if v, err := sub.lenientString(); err == nil {
 					e.Type = v
 				}
@@ -439,7 +399,7 @@ func (s *scanner) events() ([]Event, error) {
 			e.Fields = map[string]json.RawMessage{"value": val(sp.start, sp.end)}
 		}
 	}
-	return evs, nil
+	return evs
 }
 
 // eventSpan is one element of an events array: an object whose fields are
@@ -566,32 +526,10 @@ const (
 	ipTotalResults
 )
 
-var incidentPageFolded = foldedNames("result", "message", "feed", "incidents",
+var incidentPageNames = newFieldTable("result", "message", "feed", "incidents",
 	"max_updated_id", "cursor", "page_number", "total_pages", "total_results")
 
-func incidentPageField(key []byte) int {
-	switch string(key) {
-	case "result":
-		return ipResult
-	case "message":
-		return ipMessage
-	case "feed":
-		return ipFeed
-	case "incidents":
-		return ipIncidents
-	case "max_updated_id":
-		return ipMaxUpdatedID
-	case "cursor":
-		return ipCursor
-	case "page_number":
-		return ipPageNumber
-	case "total_pages":
-		return ipTotalPages
-	case "total_results":
-		return ipTotalResults
-	}
-	return foldLookup(key, incidentPageFolded)
-}
+func incidentPageField(key []byte) int { return incidentPageNames.lookup(key) }
 
 // decodeIncidentPage decodes an incident page body (/incidents/all,
 // /incidents/acknowledged, /incidents/unacknowledged, /incidents/search) as

@@ -10,7 +10,7 @@ import (
 // /canarytokens/search), equivalent to encoding/json with the lenient wire
 // structs (tokenWire, tokenPageWire); see decode_scan.go.
 
-// Token members, in the order of tokenFieldNames.
+// Token members, in the order of tokenNames.
 const (
 	tfID = iota
 	tfKind
@@ -42,74 +42,14 @@ const (
 	tfFactoryAuth
 )
 
-var tokenFolded = foldedNames("canarytoken", "kind", "memo", "enabled", "created",
+var tokenNames = newFieldTable("canarytoken", "kind", "memo", "enabled", "created",
 	"created_printable", "flock_id", "node_id", "hostname", "key", "url", "triggered_count",
 	"updated_id", "kind_description", "unacked_alert_count", "browser_scanner_enabled",
 	"browser_redirect_url", "cloned_web", "expected_referrer", "process_name",
 	"s3_source_bucket", "s3_log_bucket", "access_key_id", "secret_access_key", "username",
 	"qr_code", "renders", "factory_auth")
 
-func tokenField(key []byte) int {
-	switch string(key) {
-	case "canarytoken":
-		return tfID
-	case "kind":
-		return tfKind
-	case "memo":
-		return tfMemo
-	case "enabled":
-		return tfEnabled
-	case "created":
-		return tfCreated
-	case "created_printable":
-		return tfCreatedPrintable
-	case "flock_id":
-		return tfFlockID
-	case "node_id":
-		return tfNodeID
-	case "hostname":
-		return tfHostname
-	case "key":
-		return tfKey
-	case "url":
-		return tfURL
-	case "triggered_count":
-		return tfTriggeredCount
-	case "updated_id":
-		return tfUpdatedID
-	case "kind_description":
-		return tfKindDescription
-	case "unacked_alert_count":
-		return tfUnackedAlertCount
-	case "browser_scanner_enabled":
-		return tfBrowserScannerEnabled
-	case "browser_redirect_url":
-		return tfBrowserRedirectURL
-	case "cloned_web":
-		return tfClonedWeb
-	case "expected_referrer":
-		return tfExpectedReferrer
-	case "process_name":
-		return tfProcessName
-	case "s3_source_bucket":
-		return tfS3SourceBucket
-	case "s3_log_bucket":
-		return tfS3LogBucket
-	case "access_key_id":
-		return tfAccessKeyID
-	case "secret_access_key":
-		return tfSecretAccessKey
-	case "username":
-		return tfUsername
-	case "qr_code":
-		return tfQRCode
-	case "renders":
-		return tfRenders
-	case "factory_auth":
-		return tfFactoryAuth
-	}
-	return foldLookup(key, tokenFolded)
-}
+func tokenField(key []byte) int { return tokenNames.lookup(key) }
 
 // decodeToken decodes one token object (the whole of data) as
 // Token.UnmarshalJSON's encoding/json path does; errFast means "fall back".
@@ -298,32 +238,10 @@ const (
 	tpTotalResults
 )
 
-var tokenPageFolded = foldedNames("result", "message", "canarytokens", "cursor", "page_num",
+var tokenPageNames = newFieldTable("result", "message", "canarytokens", "cursor", "page_num",
 	"page_total", "page_number", "total_pages", "total_results")
 
-func tokenPageField(key []byte) int {
-	switch string(key) {
-	case "result":
-		return tpResult
-	case "message":
-		return tpMessage
-	case "canarytokens":
-		return tpTokens
-	case "cursor":
-		return tpCursor
-	case "page_num":
-		return tpPageNum
-	case "page_total":
-		return tpPageTotal
-	case "page_number":
-		return tpPageNumber
-	case "total_pages":
-		return tpTotalPages
-	case "total_results":
-		return tpTotalResults
-	}
-	return foldLookup(key, tokenPageFolded)
-}
+func tokenPageField(key []byte) int { return tokenPageNames.lookup(key) }
 
 // decodeTokenPage decodes a token page body into *w as json.Unmarshal does;
 // errFast means "fall back to encoding/json". It does not judge the
