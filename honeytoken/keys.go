@@ -42,7 +42,9 @@ type keySet struct {
 	jwtKid     string       // the kid header of this key's JWTs
 	jwtHeader  string       // the encoded JOSE header of this key's JWTs (see jwt.go)
 	jwtFixed   []bool       // the header's characters, exempt from the avoidance check
-	site       siteConsts
+	// gitlabLegacyOrg is the organisation of this key's pre-version GitLab decoys.
+	gitlabLegacyOrg string
+	site            siteConsts
 }
 
 func newKeySet(master []byte) *keySet {
@@ -66,6 +68,7 @@ func newKeySet(master []byte) *keySet {
 	ks.jwtKid, ks.jwtHeader = jwtHeader(master)
 	ks.jwtFixed = allFixed(len(ks.jwtHeader) + 1) // the header and its dot: every token of the key has them
 	ks.site.sshFixed = sshFixed(ks)
+	ks.gitlabLegacyOrg = gitlabLegacyOrg(master)
 	return ks
 }
 
