@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/decoykit/decoykit/internal/jsonscan"
 	"github.com/decoykit/decoykit/internal/rest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -396,7 +397,7 @@ var pageQuirks = []string{
 // paths: just under it decodes, just over it is refused.
 func TestDecodeNesting(t *testing.T) {
 	t.Parallel()
-	for _, depth := range []int{maxNesting - 3, maxNesting - 2, maxNesting - 1} {
+	for _, depth := range []int{jsonscan.MaxNesting - 3, jsonscan.MaxNesting - 2, jsonscan.MaxNesting - 1} {
 		inner := strings.Repeat("[", depth) + strings.Repeat("]", depth)
 		page := `{"result": "success", "incidents": [{"events": [{"deep": ` + inner + `}]}]}`
 		checkIncidentPage(t, []byte(page))

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/decoykit/decoykit/internal/jsonscan"
 	"github.com/stretchr/testify/require"
 )
 
@@ -127,13 +128,13 @@ func topLevelCursors(body []byte) int {
 		return -1
 	}
 	n := 0
-	want := string(foldName(nil, []byte("cursor")))
+	want := string(jsonscan.FoldName(nil, []byte("cursor")))
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
 			return -1
 		}
-		if k, _ := tok.(string); string(foldName(nil, []byte(k))) == want {
+		if k, _ := tok.(string); string(jsonscan.FoldName(nil, []byte(k))) == want {
 			n++
 		}
 		var skip json.RawMessage
@@ -170,5 +171,36 @@ func FuzzParseWebhook(f *testing.F) {
 		require.NotEmpty(t, a.Kind)
 		require.NotEmpty(t, a.Raw)
 		_, _ = a.Detail("x")
+	})
+}
+
+// FuzzDecodeEstate feeds arbitrary bytes to the estate decoders (a device
+// in either shape, an audit-trail entry, a flock API key): they may refuse
+// the input but must not panic, and a decoded device keeps its raw object.
+func FuzzDecodeEstate(f *testing.F) {
+	for _, name := range []string{"devices/all.json", "devices/info.json", "devices/filter.json", "audit_trail/fetch.json", "flocks/auth_token_list.json"} {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		require.NoError(f, err)
+		f.Add(b)
+	}
+	f.Add([]byte(`{"live":"maybe","device_live":null,"uptime":"1e30","last_heartbeat":"-5","last_seen_std":"2020-13-45 99:99:99 UTC+9999"}`))
+	f.Add([]byte(`{"id":"9223372036854775808","timestamp":{},"additional_information":[1,{"a":null}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var d Device
+		if json.Unmarshal(data, &d) == nil {
+			require.NotEmpty(t, d.Raw)
+			_ = CompareVersions(d.Version, "4.2.1")
+			_ = IsNodeID(d.ID)
+		}
+		var e AuditEvent
+		_ = json.Unmarshal(data, &e)
+		var k flockAPIKeyWire
+		if json.Unmarshal(data, &k) == nil {
+			_ = k.key()
+		}
+		var page auditPageWire
+		if json.Unmarshal(data, &page) == nil {
+			_ = page.page()
+		}
 	})
 }

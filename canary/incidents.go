@@ -241,11 +241,15 @@ func (s *IncidentsService) List(ctx context.Context, opts *ListIncidentsOptions)
 }
 
 // All iterates over every incident matching opts, fetching pages lazily as
-// the loop advances (in the Console's order, ascending updated_id), with
-// the next page requested while the current one is decoded and yielded
-// (one page ahead at most). Each range starts again from the first page;
-// break stops fetching at once; an error is yielded once and ends the loop;
-// a repeated cursor is refused.
+// the loop advances (in the Console's order, ascending updated_id). The next
+// page is requested as soon as its cursor has streamed in (the feed puts
+// "cursor" first, so while the current body is still arriving), and pages
+// are decoded in the background while the loop handles the previous one
+// (two pages ahead of the loop at most). A page's incidents are yielded
+// only once it has decoded whole, so a page cut short and fetched again
+// yields each incident once. Each range starts again from the first page;
+// break cancels what is in flight and stops fetching; an error is yielded
+// once and ends the loop; a repeated cursor is refused (ErrPaginationLoop).
 //
 // Canary API docs: https://docs.canary.tools/incidents/queries.html#all-incidents
 //

@@ -2,8 +2,12 @@ package canary
 
 import (
 	"context"
+	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/decoykit/decoykit/internal/redact"
+	"github.com/decoykit/decoykit/internal/rest"
 )
 
 // UpdateRedirect sets the URL a redirect token (fast-redirect,
@@ -130,6 +134,11 @@ func (s *TokensService) RemoveS3(ctx context.Context, req RemoveS3Request) error
 		form.Set("delete_buckets", "true")
 		form.Set("s3_source_bucket", req.S3SourceBucket)
 	}
-	err := s.client.post(ctx, "/canarytoken/remove/s3", form, false, nil)
+	secrets := redact.Secrets{req.AWSSecretKey.Reveal()}
+	if req.AWSSessionToken != "" {
+		secrets = append(secrets, req.AWSSessionToken.Reveal())
+	}
+	r := rest.Request{Method: http.MethodPost, Path: "/canarytoken/remove/s3", Form: form, Secrets: secrets}
+	err := s.client.do(ctx, r, nil)
 	return scrubErr(scrubErr(err, req.AWSSecretKey.Reveal()), req.AWSSessionToken.Reveal())
 }
