@@ -73,6 +73,24 @@ func credentialKind(name string) int {
 	return credNone
 }
 
+// maybeCred is false for most header names that credentialKind rejects, in a
+// few instructions: a hash of the name's last four bytes indexes credSuffixes,
+// which has a bit set for each ending credentialKind accepts.
+func maybeCred(name string) bool {
+	if len(name) < 6 {
+		return false
+	}
+	t := name[len(name)-4:]
+	return credSuffixes>>(last4(t)*0x9E3779B1>>26)&1 != 0
+}
+
+var credSuffixes = func() (m uint64) {
+	for _, w := range []string{"tion", "okie", "Auth", "-Key", "ikey", "oken", "cret", "word", "tial", "ials"} {
+		m |= 1 << (last4(w) * 0x9E3779B1 >> 26)
+	}
+	return m
+}()
+
 // last4 packs four bytes little-endian, as credentialKind reads a name's end.
 func last4(s string) uint32 {
 	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
@@ -370,8 +388,11 @@ func (in *inspection) query(raw string) {
 // fast checks the credential headers, cookies and query string with Recognize
 // on candidate substrings. It allocates nothing unless it finds a token.
 func (c *config) fast(in *inspection, r *http.Request) {
+	extra := len(c.extraCred) > 0
 	for name, vals := range r.Header {
-		c.checkHeader(in, name, vals)
+		if extra || maybeCred(name) {
+			c.checkHeader(in, name, vals)
+		}
 	}
 	if r.URL != nil && r.URL.RawQuery != "" {
 		in.query(r.URL.RawQuery)

@@ -210,5 +210,17 @@ func TestCredentialKind(t *testing.T) {
 		"Tokenizer": credNone, "X-Monkey": credNone, "Broken": credNone, "Essential": credNone,
 	} {
 		assert.Equal(t, want, credentialKind(name), name)
+		if want != credNone {
+			assert.True(t, maybeCred(name), "the pre-filter passes %s", name)
+		}
 	}
+	rejected := 0
+	common := []string{"Accept", "Accept-Language", "Accept-Encoding", "User-Agent", "Referer", "Sec-Fetch-Mode",
+		"Sec-Fetch-Site", "X-Request-Id", "Content-Type", "Content-Length", "Origin", "Cache-Control", "Connection"}
+	for _, name := range common {
+		if !maybeCred(name) {
+			rejected++
+		}
+	}
+	assert.Greater(t, rejected, len(common)/2, "the pre-filter rejects most common header names")
 }
