@@ -155,9 +155,16 @@ func privateKeySpec() *spec {
 		if n, ok := pemBody(s, pemBegin, pemEnd, pemBeginForm, pemEndForm, sc.aux[512:]); ok {
 			return recognizePKCS8(ks, sc, sp.code, n)
 		}
-		n, ok := pemBody(s, sshBegin, sshEnd, sshBeginForm, sshEndForm, sc.aux[512:])
 		comment := ks.site.sshComment
 		size := sshBlobLen(len(comment))
+		// A key of another length (another generator's comment, an RSA key) is
+		// rejected before its body is copied, when the body's length can be
+		// told by counting line breaks (see pemBodyLen).
+		if m, known := pemBodyLen(s, sshBegin, sshEnd, sshBeginForm, sshEndForm); known &&
+			m != base64.StdEncoding.EncodedLen(size) {
+			return id, 0, 0, false
+		}
+		n, ok := pemBody(s, sshBegin, sshEnd, sshBeginForm, sshEndForm, sc.aux[512:])
 		// A key of ours has exactly this generator's blob length; any other
 		// length is not ours.
 		if !ok || n != base64.StdEncoding.EncodedLen(size) {
@@ -230,6 +237,27 @@ func recognizePKCS8(ks *keySet, sc *scratch, code uint32, n int) (id [8]byte, pa
 		return id, 0, 0, false
 	}
 	return id, PartValue, 64, true
+}
+
+// pemBodyLen returns the length pemBody would return for s, found with
+// vectorised counts instead of a copy, and true; or false when s is not such a
+// PEM block or its body holds blanks or escaped line breaks (pemBody then
+// decides).
+func pemBodyLen(s, begin, end, beginForm, endForm string) (int, bool) {
+	s = strings.TrimSpace(s)
+	var body string
+	switch {
+	case strings.HasPrefix(s, begin) && strings.HasSuffix(s, end) && len(s) >= len(begin)+len(end):
+		body = s[len(begin) : len(s)-len(end)]
+	case strings.HasPrefix(s, beginForm) && strings.HasSuffix(s, endForm) && len(s) >= len(beginForm)+len(endForm):
+		body = s[len(beginForm) : len(s)-len(endForm)]
+	default:
+		return 0, false
+	}
+	if strings.IndexByte(body, '\\') >= 0 || strings.IndexByte(body, ' ') >= 0 || strings.IndexByte(body, '\t') >= 0 {
+		return 0, false
+	}
+	return len(body) - strings.Count(body, "\n") - strings.Count(body, "\r"), true
 }
 
 // pemBody writes the base64 text between the begin and end lines (or their
