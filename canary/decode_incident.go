@@ -3,6 +3,8 @@ package canary
 import (
 	"encoding/json"
 	"time"
+
+	"github.com/decoykit/decoykit/internal/jsonscan"
 )
 
 // Fast decoding of incident objects (all three shapes: the feed's wrapper
@@ -11,10 +13,10 @@ import (
 // equivalent to encoding/json into Incident and incidentPageWire; see
 // decode_scan.go. Event fields are kept as json.RawMessage like
 // Event.UnmarshalJSON keeps them, but sliced (capacity-capped, so they never
-// overlap for append) from one copy of the events array per incident
-// instead of one allocation each.
+// overlap for append) from the incident's Raw copy instead of one
+// allocation each.
 
-// Incident members, in the order of incidentFolded's names.
+// Incident members, in the order of incidentNames.
 const (
 	ifID = iota
 	ifKey
@@ -47,75 +49,13 @@ const (
 	ifLogdata
 )
 
-var incidentFolded = foldedNames("id", "key", "incident_key", "hash_id", "summary",
+var incidentNames = newFieldTable("id", "key", "incident_key", "hash_id", "summary",
 	"updated_id", "updated_time", "description", "acknowledged", "created", "created_std",
 	"logtype", "node_id", "flock_id", "flock_name", "name", "memo", "src_host",
 	"src_host_reverse", "src_port", "dst_host", "dst_port", "ip_address", "mac_address",
 	"local_time", "notified", "events_count", "events", "logdata")
 
-func incidentField(key []byte) int {
-	switch string(key) {
-	case "id":
-		return ifID
-	case "key":
-		return ifKey
-	case "incident_key":
-		return ifIncidentKey
-	case "hash_id":
-		return ifHashID
-	case "summary":
-		return ifSummary
-	case "updated_id":
-		return ifUpdatedID
-	case "updated_time":
-		return ifUpdatedTime
-	case "description":
-		return ifDescription
-	case "acknowledged":
-		return ifAcknowledged
-	case "created":
-		return ifCreated
-	case "created_std":
-		return ifCreatedStd
-	case "logtype":
-		return ifLogtype
-	case "node_id":
-		return ifNodeID
-	case "flock_id":
-		return ifFlockID
-	case "flock_name":
-		return ifFlockName
-	case "name":
-		return ifName
-	case "memo":
-		return ifMemo
-	case "src_host":
-		return ifSrcHost
-	case "src_host_reverse":
-		return ifSrcHostReverse
-	case "src_port":
-		return ifSrcPort
-	case "dst_host":
-		return ifDstHost
-	case "dst_port":
-		return ifDstPort
-	case "ip_address":
-		return ifIPAddress
-	case "mac_address":
-		return ifMACAddress
-	case "local_time":
-		return ifLocalTime
-	case "notified":
-		return ifNotified
-	case "events_count":
-		return ifEventsCount
-	case "events":
-		return ifEvents
-	case "logdata":
-		return ifLogdata
-	}
-	return foldLookup(key, incidentFolded)
-}
+func incidentField(key []byte) int { return incidentNames.lookup(key) }
 
 // descKind is what the last "description" member held.
 type descKind uint8
@@ -143,32 +83,37 @@ type incidentFields struct {
 	srcHost, srcHostReverse, dstHost      string
 	srcPort, dstPort, eventsCount         int64
 	ipAddress, macAddress, localTime      string
-	events, logdata                       []Event
+	events, logdata                       pendingEvents
 }
 
 // decodeIncident decodes one incident object (the whole of data) as
 // Incident.UnmarshalJSON's encoding/json path does; errFast means "fall
 // back".
 func decodeIncident(data []byte, inc *Incident) error {
-	s := scanner{data: data}
-	if s.peek() == 'n' { // encoding/json leaves incidentWire empty
+	s := scanner{Scanner: jsonscan.Scanner{Data: data}}
+	if s.Peek() == 'n' { // encoding/json leaves incidentWire empty
 		*inc = Incident{Raw: append(json.RawMessage(nil), data...)}
-		if err := s.lit("null"); err != nil {
+		if err := s.Lit("null"); err != nil {
 			return err
 		}
-		return s.end()
+		return s.End()
 	}
 	if err := s.incident(inc, data); err != nil {
 		return err
 	}
-	return s.end()
+	return s.End()
 }
 
-// incident decodes the incident object at s.pos into *inc. Raw is a copy of
+// incident decodes the incident object at s.Pos into *inc. Raw is a copy of
 // whole, or of the object's own bytes when whole is nil.
 func (s *scanner) incident(inc *Incident, whole []byte) error {
-	s.ws()
-	start := s.pos
+	s.WS()
+	start := s.Pos
+	wholeOff := start
+	if whole != nil {
+		wholeOff = 0 // whole is s.Data
+	}
+	s.evSpans, s.evFields = s.evSpans[:0], s.evFields[:0]
 	var outer, inner incidentFields
 	if err := s.incidentObject(&outer, &inner); err != nil {
 		return err
@@ -191,7 +136,7 @@ func (s *scanner) incident(inc *Incident, whole []byte) error {
 		return errFast
 	}
 	if whole == nil {
-		whole = s.data[start:s.pos]
+		whole = s.Data[start:s.Pos]
 	}
 	*inc = Incident{
 		Key:          firstNonEmpty(w.key, w.incidentKey, w.id),
@@ -209,11 +154,11 @@ func (s *scanner) incident(inc *Incident, whole []byte) error {
 		IPAddress: w.ipAddress, MACAddress: w.macAddress,
 		LocalTime: w.localTime, Notified: w.notified,
 		EventsCount: int(w.eventsCount),
-		Events:      w.events,
 		Raw:         append(json.RawMessage(nil), whole...),
 	}
-	if len(inc.Events) == 0 && len(w.logdata) > 0 {
-		inc.Events = w.logdata
+	inc.Events = s.buildEvents(w.events, inc.Raw, wholeOff)
+	if len(inc.Events) == 0 && w.logdata.n > 0 {
+		inc.Events = s.buildEvents(w.logdata, inc.Raw, wholeOff)
 	}
 	return nil
 }
@@ -248,43 +193,43 @@ func (f *incidentFields) mergeWrapper(outer *incidentFields) {
 // feed's nested incident; without it (inside that description) an object
 // "description" is only validated, as encoding/json leaves it a RawMessage.
 func (s *scanner) incidentObject(f *incidentFields, inner *incidentFields) error {
-	if err := s.enter(); err != nil {
+	if err := s.Enter(); err != nil {
 		return err
 	}
-	more, err := s.objectStart()
+	more, err := s.ObjectStart()
 	for more && err == nil {
 		var raw []byte
 		var esc bool
-		if raw, esc, err = s.name(); err != nil {
+		if raw, esc, err = s.Name(); err != nil {
 			return err
 		}
-		switch incidentField(s.memberName(raw, esc)) {
+		switch incidentField(s.MemberName(raw, esc)) {
 		case ifID:
-			f.id, err = s.lenientString()
+			f.id, err = s.LenientString()
 		case ifKey:
-			f.key, err = s.lenientString()
+			f.key, err = s.LenientString()
 		case ifIncidentKey:
-			f.incidentKey, err = s.lenientString()
+			f.incidentKey, err = s.LenientString()
 		case ifHashID:
-			f.hashID, err = s.lenientString()
+			f.hashID, err = s.LenientString()
 		case ifSummary:
 			f.summary, err = s.internedString()
 		case ifUpdatedID:
-			f.updatedID, err = s.lenientInt(false)
+			f.updatedID, err = s.LenientInt(false)
 		case ifUpdatedTime:
-			f.updatedTime, err = s.lenientTime()
+			f.updatedTime, err = s.LenientTime()
 		case ifDescription:
 			err = s.description(f, inner)
 		case ifAcknowledged:
-			f.acknowledged, err = s.lenientBool()
+			f.acknowledged, err = s.LenientBool()
 		case ifCreated:
-			f.created, err = s.lenientTime()
+			f.created, err = s.LenientTime()
 		case ifCreatedStd:
-			f.createdStd, err = s.lenientString()
+			f.createdStd, err = s.LenientString()
 		case ifLogtype:
 			f.logtype, err = s.internedString()
 		case ifNodeID:
-			f.nodeID, err = s.lenientString()
+			f.nodeID, err = s.LenientString()
 		case ifFlockID:
 			f.flockID, err = s.internedString()
 		case ifFlockName:
@@ -292,40 +237,40 @@ func (s *scanner) incidentObject(f *incidentFields, inner *incidentFields) error
 		case ifName:
 			f.name, err = s.internedString()
 		case ifMemo:
-			f.memo, err = s.lenientString()
+			f.memo, err = s.LenientString()
 		case ifSrcHost:
-			f.srcHost, err = s.lenientString()
+			f.srcHost, err = s.LenientString()
 		case ifSrcHostReverse:
-			f.srcHostReverse, err = s.lenientString()
+			f.srcHostReverse, err = s.LenientString()
 		case ifSrcPort:
-			f.srcPort, err = s.lenientInt(true)
+			f.srcPort, err = s.LenientInt(true)
 		case ifDstHost:
 			f.dstHost, err = s.internedString()
 		case ifDstPort:
-			f.dstPort, err = s.lenientInt(true)
+			f.dstPort, err = s.LenientInt(true)
 		case ifIPAddress:
 			f.ipAddress, err = s.internedString()
 		case ifMACAddress:
 			f.macAddress, err = s.internedString()
 		case ifLocalTime:
-			f.localTime, err = s.lenientString()
+			f.localTime, err = s.LenientString()
 		case ifNotified:
-			f.notified, err = s.lenientBool()
+			f.notified, err = s.LenientBool()
 		case ifEventsCount:
-			f.eventsCount, err = s.lenientInt(true)
+			f.eventsCount, err = s.LenientInt(true)
 		case ifEvents:
 			f.events, err = s.events()
 		case ifLogdata:
 			f.logdata, err = s.events()
 		default:
-			err = s.skip()
+			err = s.Skip()
 		}
 		if err != nil {
 			return err
 		}
-		more, err = s.objectNext()
+		more, err = s.ObjectNext()
 	}
-	s.depth--
+	s.Depth--
 	return err
 }
 
@@ -333,88 +278,105 @@ func (s *scanner) incidentObject(f *incidentFields, inner *incidentFields) error
 // RawMessage and only the last one counts, so a nested object that fails to
 // decode is an error only if no later "description" replaces it.
 func (s *scanner) description(f *incidentFields, inner *incidentFields) error {
-	switch s.peek() {
+	switch s.Peek() {
 	case '{':
 		if inner == nil {
 			f.desc, f.descText = descObjectRaw, ""
-			return s.skip()
+			return s.Skip()
 		}
-		start, depth := s.pos, s.depth
+		start, depth := s.Pos, s.Depth
 		*inner = incidentFields{}
 		if s.incidentObject(inner, nil) == nil {
 			f.desc, f.descText = descObject, ""
 			return nil
 		}
 		// Still validate it: bad syntax is an error whatever comes later.
-		s.pos, s.depth = start, depth
+		s.Pos, s.Depth = start, depth
 		f.desc, f.descText = descObjectBad, ""
-		return s.skip()
+		return s.Skip()
 	case '[':
 		f.desc, f.descText = descBadScalar, ""
-		return s.skip()
+		return s.Skip()
 	}
 	text, err := s.internedString()
 	f.desc, f.descText = descText, text
 	return err
 }
 
-// events decodes a []Event member: null is nil, [] is empty. It reads the
-// array once, noting where each field's value lies, then copies the array
-// and builds the events from slices of the copy.
-func (s *scanner) events() ([]Event, error) {
-	switch s.peek() {
+// pendingEvents is a decoded []Event member waiting for its incident's Raw:
+// null or absent (!set), or the events s.evSpans[first:first+n].
+type pendingEvents struct {
+	set      bool
+	first, n int
+}
+
+// events reads a []Event member: null is nil, [] is empty. It notes where
+// each event and each of its fields lies in s.Data (in s.evSpans and
+// s.evFields, which the incident's other event arrays share); buildEvents
+// makes the events once the incident's Raw copy exists, slicing every value
+// out of Raw, so the events cost no copy of their own.
+func (s *scanner) events() (pendingEvents, error) {
+	switch s.Peek() {
 	case 'n':
-		return nil, s.lit("null")
+		return pendingEvents{}, s.Lit("null")
 	case '[':
 	default:
-		return nil, errFast
+		return pendingEvents{}, errFast
 	}
-	base := s.pos
-	spans, fields := s.evSpans[:0], s.evFields[:0]
-	if err := s.enter(); err != nil {
-		return nil, err
+	p := pendingEvents{set: true, first: len(s.evSpans)}
+	if err := s.Enter(); err != nil {
+		return p, err
 	}
-	more, err := s.arrayStart()
+	more, err := s.ArrayStart()
 	if err != nil {
-		return nil, err
+		return p, err
 	}
 	for more {
-		sp := eventSpan{first: len(fields)}
-		switch s.peek() {
+		sp := eventSpan{first: len(s.evFields)}
+		switch s.Peek() {
 		case 'n':
-			err = s.lit("null")
+			err = s.Lit("null")
 		case '{':
 			sp.object = true
-			fields, err = s.eventFields(fields)
+			s.evFields, err = s.eventFields(s.evFields)
 		default: // a scalar or array event, kept under "value"
-			sp.start = s.pos
-			err = s.skip()
-			sp.end = s.pos
+			sp.start = s.Pos
+			err = s.Skip()
+			sp.end = s.Pos
 		}
 		if err != nil {
-			return nil, err
+			return p, err
 		}
-		sp.last = len(fields)
-		spans = append(spans, sp)
-		if more, err = s.arrayNext(); err != nil {
-			return nil, err
+		sp.last = len(s.evFields)
+		s.evSpans = append(s.evSpans, sp)
+		if more, err = s.ArrayNext(); err != nil {
+			return p, err
 		}
 	}
-	s.depth--
-	s.evSpans, s.evFields = spans, fields // keep the scratch space
-	arena := append([]byte(nil), s.data[base:s.pos]...)
+	s.Depth--
+	p.n = len(s.evSpans) - p.first
+	return p, nil
+}
+
+// buildEvents makes the events p noted. raw is the incident's Raw, a copy
+// of s.Data from offset off: each value is a capacity-capped slice of it,
+// so no two values (nor Raw) overlap for append.
+func (s *scanner) buildEvents(p pendingEvents, raw []byte, off int) []Event {
+	if !p.set {
+		return nil
+	}
 	val := func(start, end int) json.RawMessage {
-		return arena[start-base : end-base : end-base]
+		return raw[start-off : end-off : end-off]
 	}
-	evs := make([]Event, len(spans))
-	for i, sp := range spans {
+	evs := make([]Event, p.n)
+	for i, sp := range s.evSpans[p.first : p.first+p.n] {
 		e := &evs[i]
 		switch {
 		case sp.object:
 			e.Fields = make(map[string]json.RawMessage, sp.last-sp.first)
 			ts, typ := -1, -1
 			for j := sp.first; j < sp.last; j++ {
-				f := &fields[j]
+				f := &s.evFields[j]
 				e.Fields[f.key] = val(f.start, f.end)
 				switch f.key {
 				case "timestamp":
@@ -424,14 +386,14 @@ func (s *scanner) events() ([]Event, error) {
 				}
 			}
 			if ts >= 0 {
-				sub := scanner{data: s.data[fields[ts].start:fields[ts].end]}
-				if t, err := sub.lenientTime(); err == nil {
+				sub := scanner{Scanner: jsonscan.Scanner{Data: s.Data[s.evFields[ts].start:s.evFields[ts].end]}}
+				if t, err := sub.LenientTime(); err == nil {
 					e.Timestamp = t
 				}
 			}
 			if typ >= 0 {
-				sub := scanner{data: s.data[fields[typ].start:fields[typ].end]}
-				if v, err := sub.lenientString(); err == nil {
+				sub := scanner{Scanner: jsonscan.Scanner{Data: s.Data[s.evFields[typ].start:s.evFields[typ].end]}}
+				if v, err := sub.LenientString(); err == nil {
 					e.Type = v
 				}
 			}
@@ -439,7 +401,7 @@ func (s *scanner) events() ([]Event, error) {
 			e.Fields = map[string]json.RawMessage{"value": val(sp.start, sp.end)}
 		}
 	}
-	return evs, nil
+	return evs
 }
 
 // eventSpan is one element of an events array: an object whose fields are
@@ -460,25 +422,25 @@ type eventField struct {
 // into map[string]json.RawMessage (a later duplicate wins when the map is
 // built in order).
 func (s *scanner) eventFields(fields []eventField) ([]eventField, error) {
-	if err := s.enter(); err != nil {
+	if err := s.Enter(); err != nil {
 		return nil, err
 	}
-	more, err := s.objectStart()
+	more, err := s.ObjectStart()
 	for more && err == nil {
 		var raw []byte
 		var esc bool
-		if raw, esc, err = s.name(); err != nil {
+		if raw, esc, err = s.Name(); err != nil {
 			return nil, err
 		}
-		k := eventKey(s.memberName(raw, esc))
-		start := s.pos
-		if err = s.skip(); err != nil {
+		k := eventKey(s.MemberName(raw, esc))
+		start := s.Pos
+		if err = s.Skip(); err != nil {
 			return nil, err
 		}
-		fields = append(fields, eventField{k, start, s.pos})
-		more, err = s.objectNext()
+		fields = append(fields, eventField{k, start, s.Pos})
+		more, err = s.ObjectNext()
 	}
-	s.depth--
+	s.Depth--
 	return fields, err
 }
 
@@ -566,32 +528,10 @@ const (
 	ipTotalResults
 )
 
-var incidentPageFolded = foldedNames("result", "message", "feed", "incidents",
+var incidentPageNames = newFieldTable("result", "message", "feed", "incidents",
 	"max_updated_id", "cursor", "page_number", "total_pages", "total_results")
 
-func incidentPageField(key []byte) int {
-	switch string(key) {
-	case "result":
-		return ipResult
-	case "message":
-		return ipMessage
-	case "feed":
-		return ipFeed
-	case "incidents":
-		return ipIncidents
-	case "max_updated_id":
-		return ipMaxUpdatedID
-	case "cursor":
-		return ipCursor
-	case "page_number":
-		return ipPageNumber
-	case "total_pages":
-		return ipTotalPages
-	case "total_results":
-		return ipTotalResults
-	}
-	return foldLookup(key, incidentPageFolded)
-}
+func incidentPageField(key []byte) int { return incidentPageNames.lookup(key) }
 
 // decodeIncidentPage decodes an incident page body (/incidents/all,
 // /incidents/acknowledged, /incidents/unacknowledged, /incidents/search) as
@@ -601,54 +541,54 @@ func incidentPageField(key []byte) int {
 // "result":"error"), so that the fallback reports the usual error.
 func decodeIncidentPage(body []byte) (*incidentPage, error) {
 	p := &incidentPage{}
-	s := scanner{data: body, intern: make(map[string]string, 32)}
-	if err := s.enter(); err != nil {
+	s := scanner{Scanner: jsonscan.Scanner{Data: body}, intern: make(map[string]string, 32)}
+	if err := s.Enter(); err != nil {
 		return nil, err
 	}
 	var cur *cursorWire
-	more, err := s.objectStart()
+	more, err := s.ObjectStart()
 	for more && err == nil {
 		var raw []byte
 		var esc bool
-		if raw, esc, err = s.name(); err != nil {
+		if raw, esc, err = s.Name(); err != nil {
 			return nil, err
 		}
 		var n int64
-		switch incidentPageField(s.memberName(raw, esc)) {
+		switch incidentPageField(s.MemberName(raw, esc)) {
 		case ipResult:
 			err = s.plainString(&p.Result)
 		case ipMessage:
 			err = s.plainString(&p.Message)
 		case ipFeed:
-			p.Feed, err = s.lenientString()
+			p.Feed, err = s.LenientString()
 		case ipIncidents:
 			p.Items, err = s.incidentList()
 		case ipMaxUpdatedID:
-			p.MaxUpdatedID, err = s.lenientInt(false)
+			p.MaxUpdatedID, err = s.LenientInt(false)
 		case ipCursor:
 			cur, err = s.cursor(cur)
 		case ipPageNumber:
-			n, err = s.lenientInt(false)
+			n, err = s.LenientInt(false)
 			p.PageNumber = int(n)
 		case ipTotalPages:
-			n, err = s.lenientInt(false)
+			n, err = s.LenientInt(false)
 			p.TotalPages = int(n)
 		case ipTotalResults:
-			n, err = s.lenientInt(false)
+			n, err = s.LenientInt(false)
 			p.TotalResults = int(n)
 		default:
-			err = s.skip()
+			err = s.Skip()
 		}
 		if err != nil {
 			return nil, err
 		}
-		more, err = s.objectNext()
+		more, err = s.ObjectNext()
 	}
-	s.depth--
+	s.Depth--
 	if err != nil {
 		return nil, err
 	}
-	if err := s.end(); err != nil {
+	if err := s.End(); err != nil {
 		return nil, err
 	}
 	if p.Result == "" || p.Result == "error" {
@@ -664,20 +604,20 @@ func decodeIncidentPage(body []byte) (*incidentPage, error) {
 // incidentList decodes a []*Incident, dropping null entries as
 // incidentPageWire.page() does.
 func (s *scanner) incidentList() ([]*Incident, error) {
-	if s.peek() == 'n' {
-		return nil, s.lit("null")
+	if s.Peek() == 'n' {
+		return nil, s.Lit("null")
 	}
-	if err := s.enter(); err != nil {
+	if err := s.Enter(); err != nil {
 		return nil, err
 	}
-	more, err := s.arrayStart()
+	more, err := s.ArrayStart()
 	if err != nil {
 		return nil, err
 	}
 	list := make([]*Incident, 0, 16)
 	for more {
-		if s.peek() == 'n' {
-			err = s.lit("null")
+		if s.Peek() == 'n' {
+			err = s.Lit("null")
 		} else {
 			inc := new(Incident)
 			err = s.incident(inc, nil)
@@ -686,10 +626,10 @@ func (s *scanner) incidentList() ([]*Incident, error) {
 		if err != nil {
 			return nil, err
 		}
-		if more, err = s.arrayNext(); err != nil {
+		if more, err = s.ArrayNext(); err != nil {
 			return nil, err
 		}
 	}
-	s.depth--
+	s.Depth--
 	return list, nil
 }

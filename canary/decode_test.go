@@ -5,9 +5,11 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/decoykit/decoykit/internal/jsonscan"
 	"github.com/decoykit/decoykit/internal/rest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -395,7 +397,7 @@ var pageQuirks = []string{
 // paths: just under it decodes, just over it is refused.
 func TestDecodeNesting(t *testing.T) {
 	t.Parallel()
-	for _, depth := range []int{maxNesting - 3, maxNesting - 2, maxNesting - 1} {
+	for _, depth := range []int{jsonscan.MaxNesting - 3, jsonscan.MaxNesting - 2, jsonscan.MaxNesting - 1} {
 		inner := strings.Repeat("[", depth) + strings.Repeat("]", depth)
 		page := `{"result": "success", "incidents": [{"events": [{"deep": ` + inner + `}]}]}`
 		checkIncidentPage(t, []byte(page))
@@ -511,3 +513,54 @@ func TestPageDecoders(t *testing.T) {
 }
 
 func getReq(path string) rest.Request { return rest.Request{Method: http.MethodGet, Path: path} }
+
+// jsonNames returns the json names of a struct's fields, embedded structs'
+// fields included, "-" left out.
+func jsonNames(t reflect.Type) []string {
+	var names []string
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag := f.Tag.Get("json")
+		name, _, _ := strings.Cut(tag, ",")
+		switch {
+		case name == "-":
+		case f.Anonymous && name == "":
+			names = append(names, jsonNames(f.Type)...)
+		case name == "":
+			names = append(names, f.Name)
+		default:
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+// TestFastDecodersNameEveryWireField: each fast decoder's member table holds
+// exactly its wire struct's json names, so a field added to a wire struct
+// (what encoding/json decodes) and not to the fast decoder fails here, not
+// silently in production.
+func TestFastDecodersNameEveryWireField(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name  string
+		wire  reflect.Type
+		table *fieldTable
+	}{
+		{"incident", reflect.TypeFor[incidentWire](), incidentNames},
+		{"incident page", reflect.TypeFor[incidentPageWire](), incidentPageNames},
+		{"token", reflect.TypeFor[tokenWire](), tokenNames},
+		{"token page", reflect.TypeFor[tokenPageWire](), tokenPageNames},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			assert.ElementsMatch(t, jsonNames(tc.wire), tc.table.names)
+			for i, n := range tc.table.names {
+				assert.Equal(t, i, tc.table.lookup([]byte(n)), n)
+				assert.Equal(t, i, tc.table.lookup([]byte(strings.ToUpper(n))), "encoding/json matches %s case-insensitively", n)
+			}
+			assert.Equal(t, -1, tc.table.lookup([]byte("no_such_member")))
+		})
+	}
+	assert.ElementsMatch(t, jsonNames(reflect.TypeFor[cursorWire]()), []string{"next", "prev"})
+}

@@ -3,6 +3,7 @@ package canary
 import (
 	"encoding/json"
 
+	"github.com/decoykit/decoykit/internal/jsonscan"
 	"github.com/decoykit/decoykit/internal/lenient"
 )
 
@@ -10,7 +11,7 @@ import (
 // /canarytokens/search), equivalent to encoding/json with the lenient wire
 // structs (tokenWire, tokenPageWire); see decode_scan.go.
 
-// Token members, in the order of tokenFieldNames.
+// Token members, in the order of tokenNames.
 const (
 	tfID = iota
 	tfKind
@@ -42,190 +43,130 @@ const (
 	tfFactoryAuth
 )
 
-var tokenFolded = foldedNames("canarytoken", "kind", "memo", "enabled", "created",
+var tokenNames = newFieldTable("canarytoken", "kind", "memo", "enabled", "created",
 	"created_printable", "flock_id", "node_id", "hostname", "key", "url", "triggered_count",
 	"updated_id", "kind_description", "unacked_alert_count", "browser_scanner_enabled",
 	"browser_redirect_url", "cloned_web", "expected_referrer", "process_name",
 	"s3_source_bucket", "s3_log_bucket", "access_key_id", "secret_access_key", "username",
 	"qr_code", "renders", "factory_auth")
 
-func tokenField(key []byte) int {
-	switch string(key) {
-	case "canarytoken":
-		return tfID
-	case "kind":
-		return tfKind
-	case "memo":
-		return tfMemo
-	case "enabled":
-		return tfEnabled
-	case "created":
-		return tfCreated
-	case "created_printable":
-		return tfCreatedPrintable
-	case "flock_id":
-		return tfFlockID
-	case "node_id":
-		return tfNodeID
-	case "hostname":
-		return tfHostname
-	case "key":
-		return tfKey
-	case "url":
-		return tfURL
-	case "triggered_count":
-		return tfTriggeredCount
-	case "updated_id":
-		return tfUpdatedID
-	case "kind_description":
-		return tfKindDescription
-	case "unacked_alert_count":
-		return tfUnackedAlertCount
-	case "browser_scanner_enabled":
-		return tfBrowserScannerEnabled
-	case "browser_redirect_url":
-		return tfBrowserRedirectURL
-	case "cloned_web":
-		return tfClonedWeb
-	case "expected_referrer":
-		return tfExpectedReferrer
-	case "process_name":
-		return tfProcessName
-	case "s3_source_bucket":
-		return tfS3SourceBucket
-	case "s3_log_bucket":
-		return tfS3LogBucket
-	case "access_key_id":
-		return tfAccessKeyID
-	case "secret_access_key":
-		return tfSecretAccessKey
-	case "username":
-		return tfUsername
-	case "qr_code":
-		return tfQRCode
-	case "renders":
-		return tfRenders
-	case "factory_auth":
-		return tfFactoryAuth
-	}
-	return foldLookup(key, tokenFolded)
-}
+func tokenField(key []byte) int { return tokenNames.lookup(key) }
 
 // decodeToken decodes one token object (the whole of data) as
 // Token.UnmarshalJSON's encoding/json path does; errFast means "fall back".
 func decodeToken(data []byte, t *Token) error {
-	s := scanner{data: data}
-	if s.peek() == 'n' { // encoding/json leaves tokenWire empty
+	s := scanner{Scanner: jsonscan.Scanner{Data: data}}
+	if s.Peek() == 'n' { // encoding/json leaves tokenWire empty
 		*t = Token{Raw: append(json.RawMessage(nil), data...)}
-		if err := s.lit("null"); err != nil {
+		if err := s.Lit("null"); err != nil {
 			return err
 		}
-		return s.end()
+		return s.End()
 	}
 	if err := s.token(t, data); err != nil {
 		return err
 	}
-	return s.end()
+	return s.End()
 }
 
-// token decodes the token object at s.pos into *t. Raw is a copy of whole,
+// token decodes the token object at s.Pos into *t. Raw is a copy of whole,
 // or of the object's own bytes when whole is nil.
 func (s *scanner) token(t *Token, whole []byte) error {
 	*t = Token{}
-	s.ws()
-	start := s.pos
-	if err := s.enter(); err != nil {
+	s.WS()
+	start := s.Pos
+	if err := s.Enter(); err != nil {
 		return err
 	}
 	var renders map[string]string
-	more, err := s.objectStart()
+	more, err := s.ObjectStart()
 	for more && err == nil {
 		var raw []byte
 		var esc bool
-		if raw, esc, err = s.name(); err != nil {
+		if raw, esc, err = s.Name(); err != nil {
 			return err
 		}
 		var str string
 		var n int64
-		switch tokenField(s.memberName(raw, esc)) {
+		switch tokenField(s.MemberName(raw, esc)) {
 		case tfID:
-			t.ID, err = s.lenientString()
+			t.ID, err = s.LenientString()
 		case tfKind:
 			str, err = s.internedString()
 			t.Kind = Kind(str)
 		case tfMemo:
-			t.Memo, err = s.lenientString()
+			t.Memo, err = s.LenientString()
 		case tfEnabled:
-			t.Enabled, err = s.lenientBool()
+			t.Enabled, err = s.LenientBool()
 		case tfCreated:
-			t.Created, err = s.lenientTime()
+			t.Created, err = s.LenientTime()
 		case tfCreatedPrintable:
-			t.CreatedPrintable, err = s.lenientString()
+			t.CreatedPrintable, err = s.LenientString()
 		case tfFlockID:
 			t.FlockID, err = s.internedString()
 		case tfNodeID:
-			t.NodeID, err = s.lenientString()
+			t.NodeID, err = s.LenientString()
 		case tfHostname:
-			t.Hostname, err = s.lenientString()
+			t.Hostname, err = s.LenientString()
 		case tfKey:
-			t.Key, err = s.lenientString()
+			t.Key, err = s.LenientString()
 		case tfURL:
-			t.URL, err = s.lenientString()
+			t.URL, err = s.LenientString()
 		case tfTriggeredCount:
-			n, err = s.lenientInt(false)
+			n, err = s.LenientInt(false)
 			t.TriggeredCount = int(n)
 		case tfUpdatedID:
-			t.UpdatedID, err = s.lenientInt(false)
+			t.UpdatedID, err = s.LenientInt(false)
 		case tfKindDescription:
-			t.KindDescription, err = s.lenientString()
+			t.KindDescription, err = s.LenientString()
 		case tfUnackedAlertCount:
-			n, err = s.lenientInt(false)
+			n, err = s.LenientInt(false)
 			t.UnackedAlertCount = int(n)
 		case tfBrowserScannerEnabled:
 			// *lenient.Bool: null sets the pointer to nil.
-			if s.peek() == 'n' {
-				err = s.lit("null")
+			if s.Peek() == 'n' {
+				err = s.Lit("null")
 				t.BrowserScannerEnabled = nil
 				break
 			}
 			var b bool
-			b, err = s.lenientBool()
+			b, err = s.LenientBool()
 			t.BrowserScannerEnabled = &b
 		case tfBrowserRedirectURL:
-			t.BrowserRedirectURL, err = s.lenientString()
+			t.BrowserRedirectURL, err = s.LenientString()
 		case tfClonedWeb:
-			t.ClonedWeb, err = s.lenientString()
+			t.ClonedWeb, err = s.LenientString()
 		case tfExpectedReferrer:
-			t.ExpectedReferrer, err = s.lenientString()
+			t.ExpectedReferrer, err = s.LenientString()
 		case tfProcessName:
-			t.ProcessName, err = s.lenientString()
+			t.ProcessName, err = s.LenientString()
 		case tfS3SourceBucket:
-			t.S3SourceBucket, err = s.lenientString()
+			t.S3SourceBucket, err = s.LenientString()
 		case tfS3LogBucket:
-			t.S3LogBucket, err = s.lenientString()
+			t.S3LogBucket, err = s.LenientString()
 		case tfAccessKeyID:
-			t.AccessKeyID, err = s.lenientString()
+			t.AccessKeyID, err = s.LenientString()
 		case tfSecretAccessKey:
-			str, err = s.lenientString()
+			str, err = s.LenientString()
 			t.SecretAccessKey = Sensitive(str)
 		case tfUsername:
-			t.Username, err = s.lenientString()
+			t.Username, err = s.LenientString()
 		case tfQRCode:
-			t.QRCode, err = s.lenientString()
+			t.QRCode, err = s.LenientString()
 		case tfRenders:
 			renders, err = s.renders(renders)
 		case tfFactoryAuth:
-			str, err = s.lenientString()
+			str, err = s.LenientString()
 			t.FactoryAuth = Sensitive(str)
 		default:
-			err = s.skip()
+			err = s.Skip()
 		}
 		if err != nil {
 			return err
 		}
-		more, err = s.objectNext()
+		more, err = s.ObjectNext()
 	}
-	s.depth--
+	s.Depth--
 	if err != nil {
 		return err
 	}
@@ -233,7 +174,7 @@ func (s *scanner) token(t *Token, whole []byte) error {
 		t.Renders = renders
 	}
 	if whole == nil {
-		whole = s.data[start:s.pos]
+		whole = s.Data[start:s.Pos]
 	}
 	t.Raw = append(json.RawMessage(nil), whole...)
 	return nil
@@ -242,13 +183,13 @@ func (s *scanner) token(t *Token, whole []byte) error {
 // renders decodes a map[string]lenient.String into m as encoding/json does:
 // null makes it nil, an object adds to it (a repeated "renders" merges).
 func (s *scanner) renders(m map[string]string) (map[string]string, error) {
-	if s.peek() == 'n' {
-		return nil, s.lit("null")
+	if s.Peek() == 'n' {
+		return nil, s.Lit("null")
 	}
-	if err := s.enter(); err != nil {
+	if err := s.Enter(); err != nil {
 		return nil, err
 	}
-	more, err := s.objectStart()
+	more, err := s.ObjectStart()
 	if err != nil {
 		return nil, err
 	}
@@ -256,19 +197,19 @@ func (s *scanner) renders(m map[string]string) (map[string]string, error) {
 		m = make(map[string]string, 1)
 	}
 	for more {
-		raw, esc, err := s.name()
+		raw, esc, err := s.Name()
 		if err != nil {
 			return nil, err
 		}
-		k := renderKey(s.memberName(raw, esc))
-		if m[k], err = s.lenientString(); err != nil {
+		k := renderKey(s.MemberName(raw, esc))
+		if m[k], err = s.LenientString(); err != nil {
 			return nil, err
 		}
-		if more, err = s.objectNext(); err != nil {
+		if more, err = s.ObjectNext(); err != nil {
 			return nil, err
 		}
 	}
-	s.depth--
+	s.Depth--
 	return m, nil
 }
 
@@ -298,57 +239,35 @@ const (
 	tpTotalResults
 )
 
-var tokenPageFolded = foldedNames("result", "message", "canarytokens", "cursor", "page_num",
+var tokenPageNames = newFieldTable("result", "message", "canarytokens", "cursor", "page_num",
 	"page_total", "page_number", "total_pages", "total_results")
 
-func tokenPageField(key []byte) int {
-	switch string(key) {
-	case "result":
-		return tpResult
-	case "message":
-		return tpMessage
-	case "canarytokens":
-		return tpTokens
-	case "cursor":
-		return tpCursor
-	case "page_num":
-		return tpPageNum
-	case "page_total":
-		return tpPageTotal
-	case "page_number":
-		return tpPageNumber
-	case "total_pages":
-		return tpTotalPages
-	case "total_results":
-		return tpTotalResults
-	}
-	return foldLookup(key, tokenPageFolded)
-}
+func tokenPageField(key []byte) int { return tokenPageNames.lookup(key) }
 
 // decodeTokenPage decodes a token page body into *w as json.Unmarshal does;
 // errFast means "fall back to encoding/json". It does not judge the
 // envelope: a "result":"error" page decodes like any other.
 func decodeTokenPage(body []byte, w *tokenPageWire) error {
 	*w = tokenPageWire{}
-	s := scanner{data: body, intern: make(map[string]string, 16)}
-	if s.peek() == 'n' { // encoding/json leaves the page empty
-		if err := s.lit("null"); err != nil {
+	s := scanner{Scanner: jsonscan.Scanner{Data: body}, intern: make(map[string]string, 16)}
+	if s.Peek() == 'n' { // encoding/json leaves the page empty
+		if err := s.Lit("null"); err != nil {
 			return err
 		}
-		return s.end()
+		return s.End()
 	}
-	if err := s.enter(); err != nil {
+	if err := s.Enter(); err != nil {
 		return err
 	}
-	more, err := s.objectStart()
+	more, err := s.ObjectStart()
 	for more && err == nil {
 		var raw []byte
 		var esc bool
-		if raw, esc, err = s.name(); err != nil {
+		if raw, esc, err = s.Name(); err != nil {
 			return err
 		}
 		var n int64
-		switch tokenPageField(s.memberName(raw, esc)) {
+		switch tokenPageField(s.MemberName(raw, esc)) {
 		case tpResult:
 			err = s.plainString(&w.Result)
 		case tpMessage:
@@ -358,53 +277,53 @@ func decodeTokenPage(body []byte, w *tokenPageWire) error {
 		case tpCursor:
 			w.Cursor, err = s.cursor(w.Cursor)
 		case tpPageNum:
-			n, err = s.lenientInt(false)
+			n, err = s.LenientInt(false)
 			w.PageNum = lenient.Int(n)
 		case tpPageTotal:
-			n, err = s.lenientInt(false)
+			n, err = s.LenientInt(false)
 			w.PageTotal = lenient.Int(n)
 		case tpPageNumber:
-			n, err = s.lenientInt(false)
+			n, err = s.LenientInt(false)
 			w.PageNumber = lenient.Int(n)
 		case tpTotalPages:
-			n, err = s.lenientInt(false)
+			n, err = s.LenientInt(false)
 			w.TotalPages = lenient.Int(n)
 		case tpTotalResults:
-			n, err = s.lenientInt(false)
+			n, err = s.LenientInt(false)
 			w.TotalResults = lenient.Int(n)
 		default:
-			err = s.skip()
+			err = s.Skip()
 		}
 		if err != nil {
 			return err
 		}
-		more, err = s.objectNext()
+		more, err = s.ObjectNext()
 	}
-	s.depth--
+	s.Depth--
 	if err != nil {
 		return err
 	}
-	return s.end()
+	return s.End()
 }
 
 // tokenList decodes a []*Token: null is nil, [] is empty, null elements
 // are nil.
 func (s *scanner) tokenList() ([]*Token, error) {
-	if s.peek() == 'n' {
-		return nil, s.lit("null")
+	if s.Peek() == 'n' {
+		return nil, s.Lit("null")
 	}
-	if err := s.enter(); err != nil {
+	if err := s.Enter(); err != nil {
 		return nil, err
 	}
-	more, err := s.arrayStart()
+	more, err := s.ArrayStart()
 	if err != nil {
 		return nil, err
 	}
 	list := make([]*Token, 0, 16)
 	for more {
 		var t *Token
-		if s.peek() == 'n' {
-			err = s.lit("null")
+		if s.Peek() == 'n' {
+			err = s.Lit("null")
 		} else {
 			t = new(Token)
 			err = s.token(t, nil)
@@ -413,26 +332,26 @@ func (s *scanner) tokenList() ([]*Token, error) {
 			return nil, err
 		}
 		list = append(list, t)
-		if more, err = s.arrayNext(); err != nil {
+		if more, err = s.ArrayNext(); err != nil {
 			return nil, err
 		}
 	}
-	s.depth--
+	s.Depth--
 	return list, nil
 }
 
 // plainString decodes into a Go string as encoding/json does: null leaves
 // it as it was.
 func (s *scanner) plainString(dst *string) error {
-	switch s.peek() {
+	switch s.Peek() {
 	case 'n':
-		return s.lit("null")
+		return s.Lit("null")
 	case '"':
-		raw, esc, err := s.str()
+		raw, esc, err := s.Str()
 		if err != nil {
 			return err
 		}
-		*dst = jsonString(raw, esc)
+		*dst = jsonscan.String(raw, esc)
 		return nil
 	}
 	return errFast
@@ -441,13 +360,13 @@ func (s *scanner) plainString(dst *string) error {
 // cursor decodes a *cursorWire into c as encoding/json does: null makes it
 // nil, an object fills it (a repeated "cursor" merges into the first).
 func (s *scanner) cursor(c *cursorWire) (*cursorWire, error) {
-	if s.peek() == 'n' {
-		return nil, s.lit("null")
+	if s.Peek() == 'n' {
+		return nil, s.Lit("null")
 	}
-	if err := s.enter(); err != nil {
+	if err := s.Enter(); err != nil {
 		return nil, err
 	}
-	more, err := s.objectStart()
+	more, err := s.ObjectStart()
 	if err != nil {
 		return nil, err
 	}
@@ -455,18 +374,18 @@ func (s *scanner) cursor(c *cursorWire) (*cursorWire, error) {
 		c = new(cursorWire)
 	}
 	for more {
-		raw, esc, err := s.name()
+		raw, esc, err := s.Name()
 		if err != nil {
 			return nil, err
 		}
 		var dst **string
-		switch string(s.memberName(raw, esc)) {
+		switch string(s.MemberName(raw, esc)) {
 		case "next":
 			dst = &c.Next
 		case "prev":
 			dst = &c.Prev
 		default:
-			if f := foldLookup(s.memberName(raw, esc), cursorFolded); f == 0 {
+			if f := jsonscan.FoldLookup(s.MemberName(raw, esc), cursorFolded); f == 0 {
 				dst = &c.Next
 			} else if f == 1 {
 				dst = &c.Prev
@@ -474,9 +393,9 @@ func (s *scanner) cursor(c *cursorWire) (*cursorWire, error) {
 		}
 		switch {
 		case dst == nil:
-			err = s.skip()
-		case s.peek() == 'n':
-			err = s.lit("null")
+			err = s.Skip()
+		case s.Peek() == 'n':
+			err = s.Lit("null")
 			*dst = nil
 		default:
 			var v string
@@ -486,15 +405,15 @@ func (s *scanner) cursor(c *cursorWire) (*cursorWire, error) {
 		if err != nil {
 			return nil, err
 		}
-		if more, err = s.objectNext(); err != nil {
+		if more, err = s.ObjectNext(); err != nil {
 			return nil, err
 		}
 	}
-	s.depth--
+	s.Depth--
 	return c, nil
 }
 
-var cursorFolded = foldedNames("next", "prev")
+var cursorFolded = jsonscan.FoldedNames("next", "prev")
 
 // UnmarshalJSON decodes a token page with the fast decoder, falling back to
 // encoding/json (whose errors callers report) when it gives up.

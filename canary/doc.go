@@ -1,10 +1,24 @@
 // Package canary is a client for the Thinkst Canary Console REST API
-// (https://<domain>.canary.tools/api/v1): Canarytokens, incidents and the
-// Console's alert webhooks.
+// (https://<domain>.canary.tools/api/v1): Canarytokens, incidents, the
+// Console's alert webhooks, and the estate: Canary devices (Devices),
+// flocks and their API keys (Flocks), Canarytoken factories (Factories and
+// FactoryClient), the audit trail (AuditTrail) and the ignore lists
+// (Settings).
 //
 //	c, err := canary.NewClient(canary.WithDomain("abc123"), canary.WithAuthToken(tok))
 //	tok, err := c.Tokens.Create(ctx, canary.CreateTokenRequest{Kind: canary.KindHTTP, Memo: "web server"})
 //	for t, err := range c.Tokens.All(ctx, nil) { ... }
+//	dead, err := c.Devices.List(ctx, &canary.ListDevicesOptions{Status: canary.DeviceDead})
+//
+// # Least privilege
+//
+// A FactoryClient holds only a factory auth string (Factories.Create) and
+// can create and download tokens in that factory's flock, nothing else;
+// Flocks.CreateAPIKey makes the key Thinkst now recommends for the same
+// job, a canarytoken-deploy flock key, used with NewClient. Factory
+// strings, flock API keys, the API key that Settings.Get returns and the
+// AWS secrets of Tokens.RemoveS3 are Sensitive or masked like the auth
+// token: no error, log line or fmt output holds them.
 //
 // # Authentication
 //

@@ -99,7 +99,7 @@ func (s *FactoriesService) Delete(ctx context.Context, factoryAuth Sensitive) er
 		return err
 	}
 	r := rest.Request{Method: http.MethodDelete, Path: "/canarytoken/delete_factory",
-		Form: url.Values{"factory_auth": {factoryAuth.Reveal()}}, Idempotent: true}
+		Form: url.Values{"factory_auth": {factoryAuth.Reveal()}}, Idempotent: true, Secrets: redact.Secrets{factoryAuth.Reveal()}}
 	return scrubErr(s.client.do(ctx, r, nil), factoryAuth.Reveal())
 }
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/decoykit/decoykit/internal/lenient"
+	"github.com/decoykit/decoykit/internal/redact"
 	"github.com/decoykit/decoykit/internal/rest"
 )
 
@@ -149,6 +150,6 @@ func (s *FlocksService) RemoveAPIKey(ctx context.Context, key Sensitive) error {
 		return err
 	}
 	r := rest.Request{Method: http.MethodPost, Path: "/flock/auth_token/remove",
-		Form: url.Values{"remove_auth_token": {key.Reveal()}}, Idempotent: true}
+		Form: url.Values{"remove_auth_token": {key.Reveal()}}, Idempotent: true, Secrets: redact.Secrets{key.Reveal()}}
 	return scrubErr(s.client.do(ctx, r, nil), key.Reveal())
 }

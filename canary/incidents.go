@@ -70,11 +70,15 @@ type ListIncidentsOptions struct {
 	// Shrink removes duplicated entries; nil leaves the Console's default
 	// (true).
 	Shrink *bool
+	// TZ is the time zone of the incidents' "_std" fields, an IANA name
+	// such as "Europe/London" (default UTC); decoded times are UTC either
+	// way. It is sent with every page.
+	TZ string
 	// Limit is the page size (default DefaultPageSize, at most MaxPageSize).
 	Limit int
 	// Cursor continues from a previous page's NextCursor. When set, only the
 	// cursor is sent (the Console keeps the filters in it), plus shrink if
-	// Shrink is set, as the Console's own next_link does.
+	// Shrink is set, as the Console's own next_link does, and tz.
 	Cursor string
 }
 
@@ -139,7 +143,11 @@ func (o *ListIncidentsOptions) query() (string, url.Values, error) {
 		return "", nil, err
 	}
 	path := "/incidents/" + string(state)
+	if err := checkTZ("TZ", o.TZ); err != nil {
+		return "", nil, err
+	}
 	q := url.Values{}
+	setNonEmpty(q, "tz", o.TZ)
 	if o.Cursor != "" {
 		if err := requireID("Cursor", o.Cursor); err != nil {
 			return "", nil, err
@@ -233,11 +241,15 @@ func (s *IncidentsService) List(ctx context.Context, opts *ListIncidentsOptions)
 }
 
 // All iterates over every incident matching opts, fetching pages lazily as
-// the loop advances (in the Console's order, ascending updated_id), with
-// the next page requested while the current one is decoded and yielded
-// (one page ahead at most). Each range starts again from the first page;
-// break stops fetching at once; an error is yielded once and ends the loop;
-// a repeated cursor is refused.
+// the loop advances (in the Console's order, ascending updated_id). The next
+// page is requested as soon as its cursor has streamed in (the feed puts
+// "cursor" first, so while the current body is still arriving), and pages
+// are decoded in the background while the loop handles the previous one
+// (two pages ahead of the loop at most). A page's incidents are yielded
+// only once it has decoded whole, so a page cut short and fetched again
+// yields each incident once. Each range starts again from the first page;
+// break cancels what is in flight and stops fetching; an error is yielded
+// once and ends the loop; a repeated cursor is refused (ErrPaginationLoop).
 //
 // Canary API docs: https://docs.canary.tools/incidents/queries.html#all-incidents
 //

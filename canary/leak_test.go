@@ -3,6 +3,7 @@ package canary
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -94,4 +95,61 @@ func TestAuthTokenNotSentAcrossRedirect(t *testing.T) {
 	assert.False(t, leaked.Load(), "the token must not reach another host")
 	assert.NotContains(t, err.Error(), testToken)
 	assert.NotContains(t, logs.String(), testToken)
+}
+
+// TestEstateSecretsNeverLeak drives the factory client, the factory and
+// flock-key revocations and RemoveS3 through every error path with a server
+// (or transport) that echoes the secret back, and checks that no error, API
+// error body or log line holds it.
+func TestEstateSecretsNeverLeak(t *testing.T) {
+	t.Parallel()
+	const secret = "estate-secret-under-test-0042"
+	responders := map[string]httpmock.Responder{
+		"bad status":      httpmock.NewStringResponder(500, `{"result":"error","message":"boom `+secret+`"}`),
+		"error envelope":  httpmock.NewStringResponder(200, `{"result":"error","message":"Invalid factory_auth `+secret+`"}`),
+		"unauthorized":    httpmock.NewStringResponder(401, `{"result":"error","message":"no `+secret+`"}`),
+		"transport error": httpmock.NewErrorResponder(errors.New("dial tcp: lookup failed for ?factory_auth=" + secret)),
+		"malformed json":  httpmock.NewStringResponder(200, `{"result":"success", "canarytoken": {"factory_auth": `+secret),
+		"html error page": httpmock.NewStringResponder(502, "<html><body>Bad gateway for "+secret+"</body></html>"),
+		"rate limited":    httpmock.NewStringResponder(429, `{"result":"error","message":"slow down `+secret+`"}`),
+	}
+	for name, responder := range responders {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			mt := httpmock.NewMockTransport()
+			mt.RegisterNoResponder(responder)
+			logs := &syncBuffer{}
+			opts := []Option{WithBaseURL(testBase), WithHTTPClient(&http.Client{Transport: mt}), WithRetry(RetryPolicy{MaxAttempts: 1}),
+				WithLogger(slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))}
+			fc, err := NewFactoryClient(secret, opts...)
+			require.NoError(t, err)
+			c, err := NewClient(append(opts, WithAuthToken(testToken))...)
+			require.NoError(t, err)
+			ctx := context.Background()
+			var errs []error
+			_, err = fc.Create(ctx, CreateTokenRequest{Kind: KindDNS, Memo: "m"})
+			errs = append(errs, err)
+			if dl, err := fc.Download(ctx, "tok"); err != nil {
+				errs = append(errs, err)
+			} else {
+				_ = dl.Body.Close()
+			}
+			errs = append(errs, c.Factories.Delete(ctx, secret))
+			errs = append(errs, c.Flocks.RemoveAPIKey(ctx, secret))
+			errs = append(errs, c.Tokens.RemoveS3(ctx, RemoveS3Request{ID: "t", AWSAccessKey: "AKIAEXAMPLE", AWSSecretKey: secret, AWSRegion: "eu-west-1"}))
+			for _, err := range errs {
+				require.Error(t, err)
+				for e := err; e != nil; e = errors.Unwrap(e) {
+					assert.NotContains(t, e.Error(), secret)
+				}
+				assert.NotContains(t, fmt.Sprintf("%v %+v %#v", err, err, err), secret)
+				var ae *APIError
+				if errors.As(err, &ae) {
+					assert.NotContains(t, string(ae.Body), secret)
+					assert.NotContains(t, ae.Message, secret)
+				}
+			}
+			assert.NotContains(t, logs.String(), secret)
+		})
+	}
 }

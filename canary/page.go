@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"sync"
 
+	"github.com/decoykit/decoykit/internal/jsonscan"
 	"github.com/decoykit/decoykit/internal/pager"
 	"github.com/decoykit/decoykit/internal/rest"
 )
@@ -183,14 +184,14 @@ func (w *cursorWatch) feed(data []byte) {
 	}
 	full := len(data) >= cursorWindow
 	data = data[:min(len(data), cursorWindow)]
-	s := scanner{data: data, pos: w.off}
+	s := scanner{Scanner: jsonscan.Scanner{Data: data, Pos: w.off}}
 	if w.off == 0 {
-		switch s.peek() {
+		switch s.Peek() {
 		case 0:
 			return
 		case '{':
-			s.pos++
-			w.off = s.pos
+			s.Pos++
+			w.off = s.Pos
 		default:
 			w.stopped = true
 			return
@@ -198,13 +199,13 @@ func (w *cursorWatch) feed(data []byte) {
 	}
 	for {
 		var err error
-		if s.peek() == 0 {
+		if s.Peek() == 0 {
 			err = errFast
 		} else {
 			var raw []byte
 			var esc bool
-			if raw, esc, err = s.name(); err == nil {
-				if isCursorName(s.memberName(raw, esc)) {
+			if raw, esc, err = s.Name(); err == nil {
+				if isCursorName(s.MemberName(raw, esc)) {
 					var c *cursorWire
 					if c, err = s.cursor(nil); err == nil {
 						w.stopped = true
@@ -214,11 +215,11 @@ func (w *cursorWatch) feed(data []byte) {
 						return
 					}
 				} else {
-					err = s.skip()
+					err = s.Skip()
 				}
 			}
 		}
-		if err == nil && s.peek() == 0 {
+		if err == nil && s.Peek() == 0 {
 			err = errFast
 		}
 		if err != nil { // incomplete so far, or not a page
@@ -229,20 +230,20 @@ func (w *cursorWatch) feed(data []byte) {
 			}
 			return
 		}
-		if s.data[s.pos] != ',' {
+		if s.Data[s.Pos] != ',' {
 			w.stopped = true // '}' (no cursor) or not JSON: nothing to find
 			return
 		}
-		s.pos++
-		w.off = s.pos
+		s.Pos++
+		w.off = s.Pos
 	}
 }
 
 func isCursorName(k []byte) bool {
-	return string(k) == "cursor" || foldLookup(k, cursorMember) == 0
+	return string(k) == "cursor" || jsonscan.FoldLookup(k, cursorMember) == 0
 }
 
-var cursorMember = foldedNames("cursor")
+var cursorMember = jsonscan.FoldedNames("cursor")
 
 // listAll is the iterator behind every All and SearchAll. query gives the
 // query of the page at cursor ("" for the first page, with the filters).

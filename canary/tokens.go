@@ -146,10 +146,13 @@ func (s *TokensService) List(ctx context.Context, opts *ListTokensOptions) (*Pag
 	return fetchPage(ctx, s.client, "/canarytokens/paginate", q, decodeTokensPage, nil)
 }
 
-// All iterates over every token, fetching pages lazily as the loop advances,
-// with the next page requested while the current one is decoded and
-// yielded (one page ahead at most). Each range starts from the first page;
-// break stops fetching at once; an error is yielded once and ends the loop.
+// All iterates over every token, fetching pages lazily as the loop advances:
+// the next page is requested as soon as its cursor is known, and pages are
+// decoded in the background while the loop handles the previous one (two
+// pages ahead of the loop at most). A page's tokens are yielded only once it
+// has decoded whole, so a page cut short and fetched again yields each token
+// once. Each range starts from the first page; break cancels what is in
+// flight and stops fetching; an error is yielded once and ends the loop.
 //
 // Canary API docs: https://docs.canary.tools/canarytokens/queries.html#paginate-canarytokens
 //

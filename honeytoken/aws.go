@@ -107,11 +107,14 @@ func decodeBase64Std40(s string, raw *[30]byte) bool {
 		return false
 	}
 	bad := int16(0)
-	for i, j := 0, 0; i < 40; i, j = i+4, j+3 {
-		a, b, c, d := base64Std.idx[s[i]], base64Std.idx[s[i+1]], base64Std.idx[s[i+2]], base64Std.idx[s[i+3]]
+	idx := &base64Std.idx
+	for k := range 10 {
+		q := s[4*k : 4*k+4]
+		a, b, c, d := idx[q[0]], idx[q[1]], idx[q[2]], idx[q[3]]
 		bad |= a | b | c | d
 		v := uint32(a)<<18 | uint32(b)<<12 | uint32(c)<<6 | uint32(d)
-		raw[j], raw[j+1], raw[j+2] = byte(v>>16), byte(v>>8), byte(v)
+		o := raw[3*k : 3*k+3]
+		o[0], o[1], o[2] = byte(v>>16), byte(v>>8), byte(v)
 	}
 	return bad >= 0
 }
@@ -135,7 +138,8 @@ func hasAnyFoldPrefix(s string, ps ...string) bool {
 }
 
 func awsSpec(f Format, prefix string) *spec {
-	sp := &spec{format: f, code: formatCode(f), prefixes: []string{prefix}, maxLen: 20, bare: base64Std.valid}
+	sp := &spec{format: f, code: formatCode(f), prefixes: []string{prefix}, maxLen: 20,
+		bare: func(s string) bool { return !hexOnly(s) }} // recognize's decoding checks the alphabet
 	sibling := AWSTemporaryKey
 	if f == AWSTemporaryKey {
 		sibling = AWSAccessKey
@@ -195,7 +199,7 @@ func awsSpec(f Format, prefix string) *spec {
 			// not say whether its key id is AKIA or ASIA, so both tags are
 			// tried here and sc.format reports the sibling's.
 			var raw [30]byte
-			if !decodeBase64Std40(s, &raw) {
+			if hexOnly(s) || !decodeBase64Std40(s, &raw) {
 				return id, 0, 0, false
 			}
 			var ct [16]byte

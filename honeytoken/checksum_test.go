@@ -70,3 +70,41 @@ func TestGitLabRoutableLayout(t *testing.T) {
 		assert.Equal(t, strings.Repeat("0", 7-len(crc))+crc, v[len(v)-7:], "CRC-32 over everything before it, prefix included")
 	}
 }
+
+// TestGitLabLegacyStillRecognised builds a decoy of the layout before the
+// version segment from its description (ct ‖ "c:1\no:<org>\nu:<user>" ‖ 21,
+// base64url, ".1f", CRC-32 in base36) and checks that Recognize still returns
+// its id, and rejects it under another key or with a character changed. (Checked
+// once by hand against tokens minted by a0cc29d's code: 20 of 20 recognised.)
+func TestGitLabLegacyStillRecognised(t *testing.T) {
+	t.Parallel()
+	g := newTestGenerator(t, "gitlab-legacy")
+	ks := g.keys[0]
+	sc := ks.getScratch()
+	defer ks.putScratch(sc)
+	id := [8]byte{9, 8, 7, 6, 5, 4, 3, 2}
+	var ct [16]byte
+	ks.seal(sc, formatCode(GitLabPAT), &id, &ct)
+	st := newStream(ks, sc, &ct, 2)
+	user := string(st.appendChars(nil, &base36Lower, 6))
+	payload := "c:1\no:" + gitlabLegacyOrg(testKey("gitlab-legacy")) + "\nu:" + user
+	raw := append(append(ct[:], payload...), byte(len(payload)))
+	b64 := base64.RawURLEncoding.EncodeToString(raw)
+	body := "glpat-" + b64 + "." + strconv.FormatInt(int64(len(b64)), 36)
+	crc := strconv.FormatUint(uint64(crc32.ChecksumIEEE([]byte(body))), 36)
+	v := body + strings.Repeat("0", 7-len(crc)) + crc
+	require.Len(t, v, 67)
+
+	m, ok := g.Recognize(v)
+	require.True(t, ok)
+	assert.Equal(t, "0908070605040302", m.ID)
+	assert.Equal(t, GitLabPAT, m.Format)
+	_, ok = newTestGenerator(t, "gitlab-legacy-other").Recognize(v)
+	assert.False(t, ok)
+	for _, i := range []int{6, 30, 40, 56, 66} {
+		b := []byte(v)
+		b[i] = swapChar(b[i])
+		_, ok := g.Recognize(string(b))
+		assert.False(t, ok, "byte %d changed", i)
+	}
+}

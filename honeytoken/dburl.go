@@ -47,7 +47,7 @@ func splitDBURL(s string) (string, bool) {
 
 func databaseURLSpec() *spec {
 	sp := &spec{format: DatabaseURL, code: formatCode(DatabaseURL), prefixes: []string{"postgres://", "postgresql://"},
-		bare: dbPassword.carrier.alpha.valid}
+		bare: func(s string) bool { return !hexOnly(s) && dbPassword.carrier.alpha.valid(s) }}
 	sp.generate = func(ks *keySet, sc *scratch, rnd *[16]byte, _ *genInput) (id [8]byte, value, secret string, ok bool) {
 		copy(id[:], rnd[:8])
 		var ct [16]byte
@@ -68,7 +68,7 @@ func databaseURLSpec() *spec {
 		if !isURL {
 			pw = s
 		}
-		if len(pw) != dbPasswordLen || isURL && !dbURLFixedMatch(ks, s) {
+		if len(pw) != dbPasswordLen || hexOnly(pw) || isURL && !dbURLFixedMatch(ks, s) {
 			return id, 0, 0, false
 		}
 		var ct [16]byte

@@ -13,10 +13,15 @@
 // Each built-in [Format] is shaped exactly as its real issuer shapes it: the same
 // prefix, length and alphabet, a valid public checksum where the issuer has one
 // (GitHub and npm CRC32/base62, GitLab's routable CRC32/base36), and an AWS key id
-// that encodes an AWS account id the way AWS does. Values whose Shannon entropy is at
-// or below the threshold that secret scanners apply, or that contain one of the
-// scanners' stop words, are re-rolled, so that scanners such as gitleaks report the
-// decoy like a real leak. [CustomFormat] mimics a team's own key shape.
+// that encodes an AWS account id the way AWS does (never a known canary or
+// documentation account). Values whose Shannon entropy is at or below the threshold
+// that secret scanners apply, or that contain, anywhere in the whole value, a word
+// of the project's avoidance list (English words, programming and crypto terms,
+// years, gitleaks' stop words: scanners drop such findings as false positives), are
+// re-rolled, so that scanners such as gitleaks and TruffleHog report the decoy like
+// a real leak. Nothing in a decoy marks it as one: a private key is an OpenSSH
+// Ed25519 key as ssh-keygen writes it, a JWT carries registered claims only
+// ([WithJWTClaims] sets them). [CustomFormat] mimics a team's own key shape.
 //
 // # The keyed tag
 //
@@ -44,7 +49,9 @@
 //
 // [Render] writes tokens into a .env file, JSON, YAML, an AWS credentials or config
 // file, a GitHub Actions workflow, a Kubernetes Secret or a curl snippet, with the
-// variable names real projects use; [WriteFile] writes such a file with mode 0600
+// variable names each vendor's documentation uses; [RenderWith] takes the names of
+// the estate they are planted in (Secret name and namespace, variable names, AWS
+// profiles, key path) and [DefaultPath] the file's usual place; [WriteFile] writes such a file with mode 0600
 // and never overwrites unless asked. A [Store] ([NewMemoryStore], [OpenFileStore])
 // records issued tokens; a [Rotator] replaces a token with one of the same meta and
 // retires the old one after a grace period.

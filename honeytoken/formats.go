@@ -240,8 +240,16 @@ func (l *layout) spec(f Format) *spec {
 		return id, string(v), "", true
 	}
 	sp.recognize = func(ks *keySet, sc *scratch, s string) (id [8]byte, part Part, strength int, ok bool) {
-		if len(s) != l.length || !l.fixedMatch(ks, s) {
+		if len(s) != l.length {
 			return id, 0, 0, false
+		}
+		if !l.fixedMatch(ks, s) {
+			// A key whose Slack workspace had to change (keys.go) still
+			// recognises the decoys it minted with the old one.
+			if ks.legacySite == nil || !l.fixedMatch(ks.legacySite, s) {
+				return id, 0, 0, false
+			}
+			ks = ks.legacySite
 		}
 		var ct [16]byte
 		hi, ok := l.carrier.alpha.readCarrier(s[l.carrierAt:], &ct)

@@ -48,8 +48,8 @@ type Generator struct {
 	specs     map[Format]*spec
 	order     []Format
 	dispatch  [256][]*spec
-	byLen     map[int][]*spec // prefix-less candidates (AWS secrets, database passwords)
-	scan      scanTables      // how Scan finds each format (scan.go)
+	byLen     [maxBareLen + 1][]*spec // prefix-less candidates by length (AWS secrets, database passwords)
+	scan      scanTables              // how Scan finds each format (scan.go)
 	now       func() time.Time
 	rand      io.Reader
 	jwtClaims JWTClaims
@@ -118,8 +118,7 @@ func NewGenerator(key []byte, opts ...Option) (*Generator, error) {
 	if err := checkKey("key", key); err != nil {
 		return nil, err
 	}
-	g := &Generator{specs: maps.Clone(builtinSpecs), order: Formats(), now: c.now, rand: c.rand, jwtClaims: c.jwtClaims,
-		byLen: map[int][]*spec{}}
+	g := &Generator{specs: maps.Clone(builtinSpecs), order: Formats(), now: c.now, rand: c.rand, jwtClaims: c.jwtClaims}
 	g.keys = append(g.keys, newKeySet(key))
 	for i, k := range c.retired {
 		if err := checkKey(fmt.Sprintf("retired key #%d", i+1), k); err != nil {
@@ -155,6 +154,10 @@ func NewGenerator(key []byte, opts ...Option) (*Generator, error) {
 	g.scan = newScanTables(g)
 	return g, nil
 }
+
+// maxBareLen is the longest prefix-less shape (an AWS secret access key); an
+// array indexed by length is a cheaper lookup than a map on Recognize's path.
+const maxBareLen = 40
 
 func maxPrefix(sp *spec) int {
 	n := 0

@@ -87,6 +87,9 @@ func gitlabSpec() *spec {
 		return id, string(v), "", true
 	}
 	sp.recognize = func(ks *keySet, sc *scratch, s string) (id [8]byte, part Part, strength int, ok bool) {
+		if len(s) == gitlabLegacyLen && s[:len(gitlabPrefix)] == gitlabPrefix {
+			return recognizeGitLabLegacy(ks, sc, sp.code, s)
+		}
 		if len(s) != gitlabLen || s[:len(gitlabPrefix)] != gitlabPrefix {
 			return id, 0, 0, false
 		}
@@ -124,4 +127,66 @@ func gitlabSpec() *spec {
 		return id, PartValue, 64, true
 	}
 	return sp
+}
+
+// Decoys minted before the versioned layout: glpat- + base64url(ct ‖
+// "c:1\no:<org>\nu:<user>" ‖ byte(21)) + "." + base36(51) + CRC, 67 characters,
+// the organisation a per-generator constant and the user six derived base36
+// digits. Recognize still accepts them (a decoy endpoint sees the whole token);
+// Scan looks for the current length only.
+const (
+	gitlabLegacyRawLen = 16 + 21 + 1
+	gitlabLegacyB64Len = (gitlabLegacyRawLen*8 + 5) / 6
+	gitlabLegacyLen    = len(gitlabPrefix) + gitlabLegacyB64Len + 1 + 2 + 7
+)
+
+// gitlabLegacyOrg is the organisation earlier versions derived for a key.
+func gitlabLegacyOrg(master []byte) string {
+	k := derive(master, "site/gitlab")
+	return charsFrom(k[:], &base36Lower, 6)
+}
+
+func appendGitLabLegacy(dst []byte, ks *keySet, sc *scratch, ct *[16]byte) []byte {
+	var raw [gitlabLegacyRawLen]byte
+	copy(raw[:], ct[:])
+	p := raw[16:16]
+	p = append(p, "c:1\no:"...)
+	p = append(p, ks.gitlabLegacyOrg...)
+	p = append(p, "\nu:"...)
+	st := newStream(ks, sc, ct, 2)
+	p = st.appendChars(p, &base36Lower, 6)
+	raw[16+len(p)] = byte(len(p))
+	start := len(dst)
+	dst = append(dst, gitlabPrefix...)
+	n := len(dst)
+	dst = append(dst, make([]byte, gitlabLegacyB64Len)...)
+	base64.RawURLEncoding.Encode(dst[n:], raw[:])
+	dst = append(dst, '.', Base36Lower[gitlabLegacyB64Len/36], Base36Lower[gitlabLegacyB64Len%36])
+	return appendCRC36(dst, dst[start:])
+}
+
+func recognizeGitLabLegacy(ks *keySet, sc *scratch, code uint32, s string) (id [8]byte, part Part, strength int, ok bool) {
+	src := sc.aux[512 : 512+gitlabLegacyB64Len]
+	copy(src, s[len(gitlabPrefix):])
+	raw := sc.aux[:gitlabLegacyRawLen]
+	if n, err := base64.RawURLEncoding.Strict().Decode(raw, src); err != nil || n != gitlabLegacyRawLen {
+		return id, 0, 0, false
+	}
+	// The organisation is a per-generator constant (no AES); the derived user
+	// id is the keyed filter, checked before the tag.
+	if string(raw[16:22]) != "c:1\no:" || string(raw[22:28]) != ks.gitlabLegacyOrg {
+		return id, 0, 0, false
+	}
+	st := newStream(ks, sc, (*[16]byte)(raw[:16]), 2)
+	for _, c := range raw[31:37] {
+		if st.char(&base36Lower) != c {
+			return id, 0, 0, false
+		}
+	}
+	var ct [16]byte
+	copy(ct[:], raw[:16])
+	if !ks.open(sc, code, &ct, &id) || !constEq(appendGitLabLegacy(sc.buf[:0], ks, sc, &ct), s) {
+		return id, 0, 0, false
+	}
+	return id, PartValue, 64, true
 }

@@ -42,6 +42,12 @@ type keySet struct {
 	jwtKid     string       // the kid header of this key's JWTs
 	jwtHeader  string       // the encoded JOSE header of this key's JWTs (see jwt.go)
 	jwtFixed   []bool       // the header's characters, exempt from the avoidance check
+	// gitlabLegacyOrg is the organisation of this key's pre-version GitLab decoys.
+	gitlabLegacyOrg string
+	// legacySite is this key set with the Slack workspace earlier versions
+	// derived, when that one failed the avoidance check and was replaced (nil
+	// otherwise): layout recognition falls back to it.
+	legacySite *keySet
 	site       siteConsts
 }
 
@@ -66,6 +72,14 @@ func newKeySet(master []byte) *keySet {
 	ks.jwtKid, ks.jwtHeader = jwtHeader(master)
 	ks.jwtFixed = allFixed(len(ks.jwtHeader) + 1) // the header and its dot: every token of the key has them
 	ks.site.sshFixed = sshFixed(ks)
+	ks.gitlabLegacyOrg = gitlabLegacyOrg(master)
+	if k := derive(master, "site/slack"); digitsFrom(k[:], 11, true) != ks.site.slackTeam {
+		old := *ks
+		old.site.slackTeam = digitsFrom(k[:], 11, true)
+		old.site.slackTeamID = "T" + charsFrom(k[16:], &upperDigits, 10)
+		old.legacySite = nil
+		ks.legacySite = &old
+	}
 	return ks
 }
 

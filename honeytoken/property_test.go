@@ -201,8 +201,10 @@ func TestPropertiesEveryFormat(t *testing.T) {
 				} else if tok.Secret != "" {
 					fail("a secret for a format without one")
 				}
-				if f == PrivateKey {
-					// Every key parses as what it claims; every tenth also signs.
+				if f == PrivateKey && (!raceEnabled || i%10 == 0) {
+					// Every key parses as what it claims (every tenth under
+					// -race, where .ci/run's plain pass checks them all); every
+					// tenth also signs.
 					assertPrivateKeyParses(t, tok.Value, i%10 == 0)
 				}
 			}

@@ -127,3 +127,41 @@ func TestSiteConstantsPassAvoidance(t *testing.T) {
 		require.True(t, awsAccountUsable(c.awsAccount), "%012d", c.awsAccount)
 	}
 }
+
+// TestSlackLegacyWorkspaceStillRecognised: for a key whose Slack workspace failed
+// the avoidance check and was replaced, Slack decoys minted with the old
+// workspace (as earlier versions did) are still recognised with their id, and
+// new ones use the new workspace.
+func TestSlackLegacyWorkspaceStillRecognised(t *testing.T) {
+	t.Parallel()
+	var g *Generator
+	for i := 0; g == nil; i++ {
+		require.Less(t, i, 5000, "no key with a replaced workspace")
+		c, err := NewGenerator(testKey(fmt.Sprint("slack-legacy-", i)))
+		require.NoError(t, err)
+		if c.keys[0].legacySite != nil {
+			g = c
+		}
+	}
+	ks := g.keys[0]
+	old := ks.legacySite
+	require.NotEqual(t, old.site.slackTeam, ks.site.slackTeam)
+	assert.True(t, avoided("xoxb-"+old.site.slackTeam+"-", slackFixed) || avoided("services/"+old.site.slackTeamID+"/B", webhookFixed),
+		"the old workspace was replaced because it failed the check")
+	sc := ks.getScratch()
+	defer ks.putScratch(sc)
+	for n, f := range []Format{SlackBot, SlackUser, SlackWebhook} {
+		id := [8]byte{1, 1, 2, 3, 5, 8, 13, byte(n)}
+		var ct [16]byte
+		ks.seal(sc, formatCode(f), &id, &ct)
+		v := string(builtinSpecs[f].layout.render(old, sc, &ct, nil))
+		m, ok := g.Recognize(v)
+		require.True(t, ok, "%s minted with the old workspace", f)
+		assert.Equal(t, fmt.Sprintf("%x", id[:]), m.ID)
+		tok, err := g.Generate(f, Meta{})
+		require.NoError(t, err)
+		assert.NotContains(t, tok.Value, old.site.slackTeam)
+		_, ok = g.Recognize(tok.Value)
+		assert.True(t, ok)
+	}
+}

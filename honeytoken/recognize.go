@@ -33,6 +33,12 @@ type Match struct {
 	Value string `json:"value,omitempty"`
 }
 
+// MinTokenLen is the length of the shortest token a Generator issues (an AWS
+// access key id; a custom format's prefix and body are longer). Recognize
+// rejects a shorter string at once, and a caller that looks for tokens in text
+// (an HTTP middleware splitting headers into fields) can skip shorter fields.
+const MinTokenLen = 20
+
 // Recognize reports whether s is exactly a token this generator (or one of its
 // retired keys) issued, with its id and format. It needs no database and does
 // not allocate unless it matches. A string with no known prefix or shape is
@@ -41,7 +47,7 @@ type Match struct {
 // key, usually a single AES block, before the full check (decryption and the
 // 64-bit tag) that only the generator's own tokens reach.
 func (g *Generator) Recognize(s string) (Match, bool) {
-	if len(s) < 8 || len(s) > 4096 {
+	if len(s) < MinTokenLen || len(s) > 4096 {
 		return Match{}, false
 	}
 	for _, sp := range g.dispatch[s[0]] {
@@ -51,6 +57,9 @@ func (g *Generator) Recognize(s string) (Match, bool) {
 		if m, ok := g.try(sp, s); ok {
 			return m, true
 		}
+	}
+	if len(s) > maxBareLen {
+		return Match{}, false
 	}
 	for _, sp := range g.byLen[len(s)] {
 		if !sp.bare(s) {
@@ -86,3 +95,38 @@ func (g *Generator) try(sp *spec, s string) (Match, bool) {
 	}
 	return Match{}, false
 }
+
+// hexOnly reports whether s is all lower-case or all upper-case hex digits: a
+// session id, a request id, a SHA-1 or MD5 digest. Generate never issues a
+// database password (32 base62) or AWS secret access key (40 base64) of that
+// shape (their quality gates re-roll any all-hex value, p < 2^-62), so
+// Recognize rejects it without a keyed check, and the hex ids real traffic is
+// full of cost nothing.
+func hexOnly(s string) bool {
+	acc := byte(3)
+	for ; len(s) >= 8 && acc != 0; s = s[8:] {
+		w := s[:8]
+		acc &= hexClass[w[0]] & hexClass[w[1]] & hexClass[w[2]] & hexClass[w[3]] &
+			hexClass[w[4]] & hexClass[w[5]] & hexClass[w[6]] & hexClass[w[7]]
+	}
+	for i := 0; i < len(s); i++ {
+		acc &= hexClass[s[i]]
+	}
+	return acc != 0
+}
+
+// hexClass is 3 for a digit, 1 for a-f, 2 for A-F and 0 otherwise: the AND of
+// a string's classes is non-zero exactly when it is all lower-case or all
+// upper-case hex.
+var hexClass = func() (t [256]byte) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = 3
+	}
+	for c := 'a'; c <= 'f'; c++ {
+		t[c] = 1
+	}
+	for c := 'A'; c <= 'F'; c++ {
+		t[c] = 2
+	}
+	return t
+}()

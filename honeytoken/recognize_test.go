@@ -1,6 +1,7 @@
 package honeytoken
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -103,4 +104,81 @@ func swapChar(c byte) byte {
 		return 'A' + (c-'A'+1)%26
 	}
 	return c
+}
+
+func TestHexOnly(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		s    string
+		want bool
+	}{
+		{"0123456789abcdef0123456789abcdef", true},
+		{"0123456789ABCDEF0123456789ABCDEF", true},
+		{"01234567890123456789012345678901", true},
+		{"0123456789abcdef0123456789ABCDEF", false}, // mixed case: not a hex id
+		{"0123456789abcdefg123456789abcdef", false},
+		{"", true},
+	} {
+		assert.Equal(t, c.want, hexOnly(c.s), c.s)
+	}
+}
+
+// TestRecognizeHexIDsCostNoKeyedCheck: 32 and 40 hex digits (session ids, SHA-1
+// digests) have the length and alphabet of a database password and an AWS
+// secret, but a generated one is never all hex, so they are rejected before the
+// keyed check; generated ones never are.
+func TestRecognizeHexIDsCostNoKeyedCheck(t *testing.T) {
+	t.Parallel()
+	g := newTestGenerator(t, "hex-ids")
+	for _, n := range []int{32, 40} {
+		s := strings.Repeat("0123456789abcdef", 3)[:n]
+		assert.False(t, g.byLen[n][0].bare(s), "a %d-hex id takes no keyed check", n)
+	}
+	for range 200 {
+		db, err := g.Generate(DatabaseURL, Meta{})
+		require.NoError(t, err)
+		pw, _ := splitDBURL(db.Value)
+		require.False(t, hexOnly(pw))
+		aws, err := g.Generate(AWSAccessKey, Meta{})
+		require.NoError(t, err)
+		require.False(t, hexOnly(aws.Secret))
+	}
+}
+
+// TestMinTokenLen: no format, built-in or custom, issues a token (or secret)
+// shorter than MinTokenLen, so skipping shorter strings loses nothing.
+func TestMinTokenLen(t *testing.T) {
+	t.Parallel()
+	// The widest alphabet a custom format may use, and the fewest characters
+	// that carry the tag in it.
+	smallest := CustomFormat{Name: "smallest", Prefix: "ab", Alphabet: widestCustomAlphabet(), Length: 22}
+	g := newTestGenerator(t, "min-token-len", WithCustomFormat(smallest))
+	for _, f := range g.Formats() {
+		for range 20 {
+			tok, err := g.Generate(f, Meta{})
+			require.NoError(t, err)
+			assert.GreaterOrEqual(t, len(tok.Value), MinTokenLen, f)
+			if tok.Secret != "" {
+				assert.GreaterOrEqual(t, len(tok.Secret), MinTokenLen, f)
+			}
+		}
+	}
+	short := smallest
+	short.Length = 21
+	_, err := NewGenerator(testKey("min-token-len"), WithCustomFormat(short))
+	require.Error(t, err)
+	_, ok := g.Recognize("AKIA" + strings.Repeat("A", MinTokenLen-5))
+	assert.False(t, ok)
+}
+
+// widestCustomAlphabet returns every byte a custom alphabet may use: printable
+// ASCII without quotes, backslash or space (90 characters).
+func widestCustomAlphabet() string {
+	var b []byte
+	for c := byte('!'); c <= '~'; c++ {
+		if !strings.ContainsRune("\"'`\\", rune(c)) {
+			b = append(b, c)
+		}
+	}
+	return string(b)
 }

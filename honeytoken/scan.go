@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"slices"
 	"strings"
+	"sync"
 	"unsafe"
 )
 
@@ -108,6 +109,8 @@ var runByte = func() (t [256]bool) {
 // TestScanShapes checks these claims on generated tokens of every format.
 type scanTables struct {
 	inRun   [256][]*spec
+	bigram  [1 << 16 / 8]uint8 // bit set: the first two bytes of an inRun prefix
+	pem     []indexedPrefix    // PEM BEGIN lines: found with one search for "-----BEGIN"
 	back    []backSpec
 	db      *spec
 	indexed []indexedPrefix
@@ -151,8 +154,12 @@ func newScanTables(g *Generator) scanTables {
 				}
 				if last >= 0 {
 					t.back = append(t.back, backSpec{sp: sp, prefix: p, at: last + 1})
-				} else if !slices.Contains(t.inRun[p[0]], sp) {
-					t.inRun[p[0]] = append(t.inRun[p[0]], sp)
+				} else {
+					if !slices.Contains(t.inRun[p[0]], sp) {
+						t.inRun[p[0]] = append(t.inRun[p[0]], sp)
+					}
+					b := uint16(p[0])<<8 | uint16(p[1]) // every inRun prefix has 3+ bytes
+					t.bigram[b>>3] |= 1 << (b & 7)
 				}
 			}
 		default:
@@ -163,6 +170,8 @@ func newScanTables(g *Generator) scanTables {
 						continue // a shape Scan does not know
 					}
 					ip.end = pemEndFor(p)
+					t.pem = append(t.pem, ip)
+					continue
 				}
 				t.indexed = append(t.indexed, ip)
 			}
@@ -240,7 +249,6 @@ type scanner struct {
 // frameState is what a frame's scan remembers so that no byte is looked at twice
 // for the same purpose.
 type frameState struct {
-	winDone int // prefixes were looked for up to here
 	jwtDone int // end of the last JWT run handled
 	dbDone  int // end of the last database URL run handled
 }
@@ -261,10 +269,32 @@ func (g *Generator) Scan(text string) []Match {
 }
 
 func (g *Generator) scanWork(text string) ([]Match, int) {
-	sc := &scanner{g: g}
+	sc := scannerPool.Get().(*scanner)
+	sc.g, sc.out, sc.work = g, nil, 0
 	sc.scan(&frame{s: text, root: true, end: len(text)})
-	return finishMatches(sc.out), sc.work
+	out, work := finishMatches(sc.out), sc.work
+	sc.g, sc.out = nil, nil
+	for d := range sc.b64 { // keep buffers for the next scan, unless huge
+		if cap(sc.b64[d]) > maxPooledBuffer {
+			sc.b64[d] = nil
+		}
+		if cap(sc.esc[d]) > maxPooledBuffer {
+			sc.esc[d] = nil
+		}
+	}
+	if cap(sc.offs) > maxPooledBuffer/4 {
+		sc.offs = nil
+	}
+	scannerPool.Put(sc)
+	return out, work
 }
+
+// scannerPool keeps scanners and their decode buffers between scans: decoding a
+// megabyte of base64 need not allocate a megabyte.
+var scannerPool = sync.Pool{New: func() any { return new(scanner) }}
+
+// maxPooledBuffer is the largest decode buffer a pooled scanner keeps.
+const maxPooledBuffer = 4 << 20
 
 // add records a match of s[a:b] in f.
 func (sc *scanner) add(f *frame, a, b int, m Match) {
@@ -330,6 +360,9 @@ func (sc *scanner) scan(f *frame) {
 	for i := range sc.g.scan.indexed {
 		sc.indexed(f, &sc.g.scan.indexed[i])
 	}
+	if len(sc.g.scan.pem) > 0 {
+		sc.pemBlocks(f)
+	}
 	if f.depth < maxDecodeDepth && !f.unescaped {
 		sc.unescapePieces(f)
 	}
@@ -371,21 +404,13 @@ func (sc *scanner) runs(f *frame, st *frameState) {
 func (sc *scanner) longRun(f *frame, st *frameState, a, e int) {
 	s := f.s
 	t := &sc.g.scan
-	for k := max(a, st.winDone); k < e; k++ {
-		specs := t.inRun[s[k]]
-		if specs == nil {
-			continue
-		}
-		for _, sp := range specs {
-			for _, p := range sp.prefixes {
-				if len(s)-k >= len(p) && s[k:k+len(p)] == p {
-					sc.prefixed(f, st, k, sp)
-					break
-				}
-			}
+	// An inRun prefix starts a run of anchorRun characters at least: only the
+	// positions up to e-anchorRun can start one. A two-byte filter first.
+	for k := a; k <= e-anchorRun; k++ {
+		if b := uint16(s[k])<<8 | uint16(s[k+1]); t.bigram[b>>3]&(1<<(b&7)) != 0 {
+			sc.inRun(f, st, k)
 		}
 	}
-	st.winDone = e
 	for _, b := range t.back {
 		if k := a - b.at; k >= 0 && len(s)-k >= len(b.prefix) && s[k:k+len(b.prefix)] == b.prefix {
 			sc.prefixed(f, st, k, b.sp)
@@ -399,38 +424,75 @@ func (sc *scanner) longRun(f *frame, st *frameState, a, e int) {
 			}
 		}
 	}
-	if e-a >= dbPasswordLen {
-		sc.bare(f, a, e)
+	if e-a < minDecodeRun {
+		return
 	}
-	if f.depth < maxDecodeDepth && e-a >= minDecodeRun {
-		sc.base64Run(f, a, e)
+	// Which kinds of base64 characters the run holds.
+	var all uint8 = clRun
+	for k := a; k < e; k++ {
+		all &= classes[s[k]]
+	}
+	switch {
+	case e-a < dbPasswordLen:
+	case all&clBase62 != 0: // letters and digits only: one run of each kind
+		if e-a == awsSecretLen {
+			sc.awsSecret(f, a, e)
+		}
+		if e-a == dbPasswordLen {
+			sc.dbPassword(f, a, e)
+		}
+	default: // the maximal runs of the prefix-less shapes inside
+		std, b62 := a, a
+		for k := a; k <= e; k++ {
+			var cl uint8
+			if k < e {
+				cl = classes[s[k]]
+			}
+			if cl&clB64Std == 0 {
+				if k-std == awsSecretLen {
+					sc.awsSecret(f, std, k)
+				}
+				std = k + 1
+			}
+			if cl&clBase62 == 0 {
+				if k-b62 == dbPasswordLen {
+					sc.dbPassword(f, b62, k)
+				}
+				b62 = k + 1
+			}
+		}
+	}
+	if f.depth < maxDecodeDepth {
+		sc.base64Run(f, a, e, all)
 	}
 }
 
-// bare tries the prefix-less shapes inside the run s[a:e]: a maximal run of
-// exactly 40 standard base64 characters (an AWS secret access key) or of exactly
-// 32 base62 characters (a database password), when the generator could have
-// produced it.
-func (sc *scanner) bare(f *frame, a, e int) {
+// inRun tries the inRun formats whose prefix starts at k.
+func (sc *scanner) inRun(f *frame, st *frameState, k int) {
 	s := f.s
-	std, b62 := a, a
-	for k := a; k <= e; k++ {
-		var cl uint8
-		if k < e {
-			cl = classes[s[k]]
-		}
-		if cl&clB64Std == 0 {
-			if k-std == awsSecretLen && awsSecretShape(s[std:k]) {
-				sc.try(f, std, k, sc.g.byLen[awsSecretLen]...)
+	for _, sp := range sc.g.scan.inRun[s[k]] {
+		for _, p := range sp.prefixes {
+			if len(s)-k >= len(p) && s[k:k+len(p)] == p {
+				sc.prefixed(f, st, k, sp)
+				break
 			}
-			std = k + 1
 		}
-		if cl&clBase62 == 0 {
-			if k-b62 == dbPasswordLen && !allHex(s[b62:k]) {
-				sc.try(f, b62, k, sc.g.byLen[dbPasswordLen]...)
-			}
-			b62 = k + 1
-		}
+	}
+}
+
+// awsSecret tries s[a:b], a maximal run of 40 standard base64 characters, as an
+// AWS secret access key when the generator could have issued it.
+func (sc *scanner) awsSecret(f *frame, a, b int) {
+	if awsSecretShape(f.s[a:b]) {
+		sc.try(f, a, b, sc.g.byLen[awsSecretLen]...)
+	}
+}
+
+// dbPassword tries s[a:b], a maximal run of 32 base62 characters, as a database
+// password when the generator could have issued it (not all hex: a trace id).
+func (sc *scanner) dbPassword(f *frame, a, b int) {
+	if !allHex(f.s[a:b]) {
+		sc.try(f, a, b, sc.g.byLen[dbPasswordLen]...)
 	}
 }
 
@@ -511,11 +573,10 @@ func jwtStarts(s string, a, e int) (starts [maxTriesPerRun]int, n int) {
 	return starts, n
 }
 
-// indexed finds the candidates of a format Scan searches for by its prefix:
-// IndexByte on the prefix's rarest byte, then a comparison.
+// indexed finds the candidates of a fixed-length format Scan searches for by
+// its prefix: IndexByte on the prefix's rarest byte, then a comparison.
 func (sc *scanner) indexed(f *frame, ip *indexedPrefix) {
 	s, pre, sp := f.s, ip.prefix, ip.sp
-	next, searched := -1, 0 // the next END line at or after searched (-1: none before searched)
 	for off := ip.rare; off < len(s); {
 		x := strings.IndexByte(s[off:], pre[ip.rare])
 		if x < 0 {
@@ -527,31 +588,64 @@ func (sc *scanner) indexed(f *frame, ip *indexedPrefix) {
 			continue
 		}
 		sc.work += tryCost
-		if ip.end == "" {
-			if k+sp.maxLen <= len(s) {
-				sc.try(f, k, k+sp.maxLen, sp)
-			}
-			continue
+		if k+sp.maxLen <= len(s) {
+			sc.try(f, k, k+sp.maxLen, sp)
 		}
-		// A PEM block: from its BEGIN line to the first END line within maxPEMSpan.
-		end := ip.end
-		lim := min(len(s), k+maxPEMSpan)
-		if next <= k {
-			from := max(k, searched)
-			next = -1
-			if from < lim {
-				sc.work += lim - from
-				if x := strings.Index(s[from:lim], end); x >= 0 {
-					next = from + x
+	}
+}
+
+// pemBlocks finds PEM blocks: each BEGIN line of a PEM format, up to the first
+// matching END line that ends within maxPEMSpan. BEGIN lines are found with
+// one search for "-----BEGIN" (IndexByte on '-', of which standard base64 has
+// none, and a vector search where dashes are common).
+func (sc *scanner) pemBlocks(f *frame) {
+	s := f.s
+	const dashes = "-----BEGIN"
+	pems := sc.g.scan.pem
+	// Per PEM prefix, the first END line at or after searched (-1: none before
+	// searched), so that text packed with BEGIN lines is searched once.
+	var next, searched [8]int
+	for i := range next {
+		next[i] = -1
+	}
+	for off := 0; off < len(s); {
+		x := strings.Index(s[off:], dashes)
+		if x < 0 {
+			return
+		}
+		k := off + x
+		off = k + len(dashes)
+		for i := range pems {
+			ip := &pems[i]
+			if len(s)-k < len(ip.prefix) || s[k:k+len(ip.prefix)] != ip.prefix {
+				continue
+			}
+			sc.work += tryCost
+			end := ip.end
+			lim := min(len(s), k+maxPEMSpan)
+			if i >= len(next) { // more PEM formats than slots: search each time
+				if x := strings.Index(s[k:lim], end); x > 0 {
+					sc.try(f, k, k+x+len(end), ip.sp)
 				}
-				searched = max(from, lim-len(end)+1)
-				if next >= 0 {
-					searched = next + 1
+				continue
+			}
+			if next[i] <= k {
+				from := max(k, searched[i])
+				next[i] = -1
+				if from < lim {
+					sc.work += lim - from
+					if x := strings.Index(s[from:lim], end); x >= 0 {
+						next[i] = from + x
+					}
+					searched[i] = max(from, lim-len(end)+1)
+					if next[i] >= 0 {
+						searched[i] = next[i] + 1
+					}
 				}
 			}
-		}
-		if next > k && next+len(end) <= lim {
-			sc.try(f, k, next+len(end), sp)
+			if n := next[i]; n > k && n+len(end) <= lim {
+				sc.try(f, k, n+len(end), ip.sp)
+			}
 		}
 	}
 }
@@ -574,7 +668,7 @@ const tryCost = 64
 // base64Run decodes the run s[a:b] (standard or URL-safe, padded or not) and
 // scans the result when it can hold a token: at least minTokenLen bytes of text
 // in a row.
-func (sc *scanner) base64Run(f *frame, a, b int) {
+func (sc *scanner) base64Run(f *frame, a, b int, all uint8) {
 	s := f.s
 	run := s[a:b]
 	end := b
@@ -583,10 +677,6 @@ func (sc *scanner) base64Run(f *frame, a, b int) {
 	}
 	if len(run)%4 == 1 {
 		run = run[:len(run)-1]
-	}
-	var all uint8 = clRun
-	for i := 0; i < len(run); i++ {
-		all &= classes[run[i]]
 	}
 	enc := base64.RawStdEncoding
 	if all&clB64Std == 0 { // a '-' or '_'
@@ -609,19 +699,32 @@ func (sc *scanner) base64Run(f *frame, a, b int) {
 }
 
 // hasTextRun reports whether b holds n bytes of text (printable ASCII or line
-// space) in a row.
+// space) in a row. Like runs, it probes the last byte of the next n-byte
+// window and looks around only when that byte is text.
 func hasTextRun(b []byte, n int) bool {
-	k := 0
-	for _, c := range b {
-		if classes[c]&clText == 0 {
-			k = 0
+	i := 0 // b[i-1] is not text
+	for {
+		p := i + n - 1
+		if p >= len(b) {
+			return false
+		}
+		if classes[b[p]]&clText == 0 {
+			i = p + 1
 			continue
 		}
-		if k++; k >= n {
+		j := p
+		for j > i && classes[b[j-1]]&clText != 0 {
+			j--
+		}
+		e := p + 1
+		for e < len(b) && e-j < n && classes[b[e]]&clText != 0 {
+			e++
+		}
+		if e-j >= n {
 			return true
 		}
+		i = e + 1
 	}
-	return false
 }
 
 // isPieceEnd reports whether c ends a piece of text that Scan unescapes as a

@@ -282,7 +282,7 @@ func TestScanShapes(t *testing.T) {
 			t.Parallel()
 			sp := g.specs[f]
 			found := false
-			for _, ip := range g.scan.indexed {
+			for _, ip := range append(g.scan.indexed, g.scan.pem...) {
 				found = found || ip.sp == sp
 			}
 			for _, b := range g.scan.back {

@@ -39,7 +39,8 @@ const (
 )
 
 // MetadataMode says what a v3 update does with a collection (tags,
-// attributes, security labels, associated groups or indicators).
+// attributes, security labels, associated groups or indicators). It is
+// the v3 "mode" field; the batch API's job-wide setting is WriteMode.
 type MetadataMode string
 
 // The v3 metadata modes. The zero MetadataMode is the platform's default,

@@ -201,6 +201,11 @@ func init() {
 		"/settings/is_hostname_whitelisted": {get, (*Server).isHostnameIgnored},
 		"/settings/whitelist_ip_port":       {post, (*Server).ignoreIP},
 		"/flock/auth_token/add":             {post, (*Server).addAPIKey},
+		"/canarytokens/delete":              {post, (*Server).deleteByDomains},
+		"/canarytoken/update/redirect_url":  {post, (*Server).updateRedirect},
+		"/canarytoken/remove/redirect_url":  {post, (*Server).removeRedirect},
+		"/canarytoken/remove/s3":            {post, (*Server).removeS3},
+		"/incidents/history/source":         {get, (*Server).sourceHistory},
 		"/flock/auth_token/list":            {get, (*Server).listAPIKeys},
 		"/flock/auth_token/remove":          {post, (*Server).removeAPIKey},
 	}

@@ -51,15 +51,18 @@ type Detector interface {
 }
 
 type handler struct {
-	det   Detector
-	isGen bool         // det is a *honeytoken.Generator
-	next  http.Handler // nil for Handler
-	cfg   *config
+	det  Detector
+	min  int          // the shortest candidate worth a Recognize call
+	next http.Handler // nil for Handler
+	cfg  *config
 }
 
 func newHandler(det Detector, next http.Handler, cfg *config) *handler {
-	_, isGen := det.(*honeytoken.Generator)
-	return &handler{det: det, isGen: isGen, next: next, cfg: cfg}
+	h := &handler{det: det, next: next, cfg: cfg, min: minCandidate}
+	if _, ok := det.(*honeytoken.Generator); ok {
+		h.min = honeytoken.MinTokenLen
+	}
+	return h
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -68,7 +71,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.clean(w, r)
 		return
 	}
-	in := inspection{det: h.det, jwtFilter: h.isGen}
+	in := inspection{det: h.det, min: h.min}
 	c.fast(&in, r)
 	if c.thorough {
 		c.thoroughScan(&in, r)

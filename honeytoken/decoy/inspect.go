@@ -64,7 +64,7 @@ func (c *config) credKind(name string) int {
 	if k := credentialKind(name); k != credNone {
 		return k
 	}
-	if c.extraCred[name] {
+	if len(c.extraCred) > 0 && c.extraCred[name] {
 		return credKey
 	}
 	return credNone
@@ -82,10 +82,10 @@ type finding struct {
 // slice is only allocated when something is found.
 type inspection struct {
 	det Detector
-	// jwtFilter skips JWTs that cannot be a *honeytoken.Generator decoy before
-	// Recognize parses them (see mayBeDecoyJWT).
-	jwtFilter bool
-	fs        []finding
+	// min is the shortest candidate worth a Recognize call: minCandidate, or
+	// honeytoken.MinTokenLen for a *honeytoken.Generator.
+	min int
+	fs  []finding
 }
 
 func (in *inspection) add(m honeytoken.Match, value string, p Place, header string, owned bool) {
@@ -103,14 +103,27 @@ func (in *inspection) add(m honeytoken.Match, value string, p Place, header stri
 // try recognises one candidate string.
 func (in *inspection) try(c string, p Place, header string, owned bool) {
 	c = trimWrap(c)
-	if len(c) < minCandidate {
-		return
-	}
-	if in.jwtFilter && strings.HasPrefix(c, "eyJ") && !mayBeDecoyJWT(c) {
+	if len(c) < in.min {
 		return
 	}
 	if m, ok := in.det.Recognize(c); ok {
 		in.add(m, c, p, header, owned)
+	}
+}
+
+// tryIn recognises v[a:b]. With nameSep ('&' in a query, ';' in a Cookie
+// header) a finding is named after the name=value pair of v it is in; the
+// name is only looked up then, so the clean path never pays for it.
+func (in *inspection) tryIn(v string, a, b int, p Place, header string, nameSep byte) {
+	c := trimWrap(v[a:b])
+	if len(c) < in.min {
+		return
+	}
+	if m, ok := in.det.Recognize(c); ok {
+		if nameSep != 0 {
+			p.Name = nameBefore(v, a, nameSep)
+		}
+		in.add(m, c, p, header, false)
 	}
 }
 
@@ -133,98 +146,82 @@ func isWrap(c byte) bool {
 	return false
 }
 
-// sepTable marks the bytes that separate candidates inside a header or
-// parameter value.
-var sepTable = [256]bool{' ': true, '\t': true, ',': true, ';': true, '"': true, '\'': true, '\n': true, '\r': true}
+// sepTable marks the bytes that separate candidates inside a header value;
+// querySep adds '&', which separates a raw query string's parameters.
+var (
+	sepTable = [256]bool{' ': true, '\t': true, ',': true, ';': true, '"': true, '\'': true, '\n': true, '\r': true}
+	querySep = func() [256]bool { t := sepTable; t['&'] = true; return t }()
+)
 
-// minCandidate is the shortest string worth a Recognize call (Recognize
-// rejects anything shorter than 8 bytes).
+// minCandidate is the shortest string worth a Recognize call for any
+// Detector; a *honeytoken.Generator issues nothing shorter than
+// honeytoken.MinTokenLen, so for it shorter fields are skipped.
 const minCandidate = 8
 
-// fields tries every candidate in v: each separated field, the part after its
-// first '=' (cookie-like pairs, "Credential=AKIA…/…"), and that part up to its
-// first '/' (an AWS SigV4 credential scope).
-func (in *inspection) fields(v string, p Place, header string, owned bool) {
+// fields tries every candidate in v in one pass: each field (split at the
+// bytes sep marks), the part after its first '=' (cookie-like pairs,
+// "Credential=AKIA…/…"), and that part up to its first '/' (an AWS SigV4
+// credential scope). With nameSep (';' for a Cookie header, '&' for a raw
+// query) v is a list of name=value pairs: a finding is named after its pair,
+// and a value with percent-escapes or '+' is also tried decoded. Fields
+// shorter than in.min (a theme, a page number) cost nothing beyond the scan.
+func (in *inspection) fields(v string, sep *[256]bool, p Place, header string, nameSep byte) {
 	for i := 0; i < len(v); {
-		for i < len(v) && sepTable[v[i]] {
+		for i < len(v) && sep[v[i]] {
 			i++
 		}
 		start := i
-		end, eq := fieldEnd(v, i)
+		end := fieldEnd(v, i, sep)
 		i = end
-		if end-start < minCandidate {
+		if end-start < in.min {
 			continue
 		}
-		in.try(v[start:end], p, header, owned)
-		if eq >= 0 && end-eq-1 >= minCandidate {
-			rest := v[eq+1 : end]
-			in.try(rest, p, header, owned)
-			if s := strings.IndexByte(rest, '/'); s > 0 {
-				in.try(rest[:s], p, header, owned)
+		f := v[start:end]
+		in.tryIn(v, start, end, p, header, nameSep)
+		val := start
+		if eq := strings.IndexByte(f, '='); eq >= 0 {
+			val = start + eq + 1
+			if end-val >= in.min {
+				in.tryIn(v, val, end, p, header, nameSep)
+				if s := strings.IndexByte(v[val:end], '/'); s > 0 {
+					in.tryIn(v, val, val+s, p, header, nameSep)
+				}
 			}
+		}
+		// Decoding never lengthens a value.
+		if nameSep != 0 && end-val >= in.min &&
+			(strings.IndexByte(v[val:end], '%') >= 0 || strings.IndexByte(v[val:end], '+') >= 0) {
+			q := p
+			q.Name = nameBefore(v, val, nameSep)
+			in.unescaped(v[val:end], q, header)
 		}
 	}
 }
 
-// fieldEnd returns the index of the first separator at or after i (or
-// len(v)) and of the first '=' before it (or -1). It skips eight bytes at a
-// time while none of them can be a separator or '=': every separator is
-// below 0x28 except ',' and ';'.
-func fieldEnd(v string, i int) (end, eq int) {
+// fieldEnd returns the index of the first byte sep marks at or after i, or
+// len(v). It skips eight bytes at a time while none of them can be a
+// separator: every separator is below 0x28 (as is '&') except ',' and ';'.
+func fieldEnd(v string, i int, sep *[256]bool) int {
 	const (
 		ones  = 0x0101010101010101
 		highs = 0x8080808080808080
 	)
-	eq = -1
-	for i < len(v) {
-		if i+8 <= len(v) {
-			x := uint64(v[i]) | uint64(v[i+1])<<8 | uint64(v[i+2])<<16 | uint64(v[i+3])<<24 |
-				uint64(v[i+4])<<32 | uint64(v[i+5])<<40 | uint64(v[i+6])<<48 | uint64(v[i+7])<<56
-			below := (x - ones*0x28) &^ x & highs // a byte < 0x28
-			comma, semi, equal := x^(ones*','), x^(ones*';'), x^(ones*'=')
-			zero := (comma-ones)&^comma | (semi-ones)&^semi | (equal-ones)&^equal
-			if (below|zero)&highs == 0 {
-				i += 8
-				continue
-			}
-		}
-		for lim := min(i+8, len(v)); i < lim; i++ {
-			c := v[i]
-			if sepTable[c] {
-				return i, eq
-			}
-			if c == '=' && eq < 0 {
-				eq = i
-			}
+	for ; i+8 <= len(v); i += 8 {
+		w := v[i : i+8] // one bounds check; the compiler merges the loads into one
+		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+		below := (x - ones*0x28) &^ x & highs // a byte < 0x28
+		comma, semi := x^(ones*','), x^(ones*';')
+		if (below|(comma-ones)&^comma|(semi-ones)&^semi)&highs != 0 {
+			break
 		}
 	}
-	return len(v), eq
-}
-
-// mayBeDecoyJWT checks, without allocating, conditions every JWT honeytoken
-// meets and Recognize requires: three segments, an HS256 header and a jti
-// claim. A service's own JWTs (RS256, ES256, other claims) then cost
-// two small base64 decodes instead of a full parse with signature check,
-// which allocates. A decoy's bytes are fixed by its signature, so a string
-// failing these checks can never be recognised.
-func mayBeDecoyJWT(s string) bool {
-	h, rest, ok := strings.Cut(s, ".")
-	if !ok {
-		return false
+	for ; i < len(v); i++ {
+		if sep[v[i]] {
+			return i
+		}
 	}
-	p, sig, ok := strings.Cut(rest, ".")
-	if !ok || strings.IndexByte(sig, '.') >= 0 || len(h) > 256 || len(p) > maxDecoded/2 {
-		return false
-	}
-	bp := bufPool.Get().(*[]byte)
-	defer bufPool.Put(bp)
-	buf := (*bp)[:cap(*bp)]
-	n, err := base64.RawURLEncoding.Decode(buf, unsafe.Slice(unsafe.StringData(h), len(h)))
-	if err != nil || !bytes.Contains(buf[:n], []byte(`"HS256"`)) {
-		return false
-	}
-	n, err = base64.RawURLEncoding.Decode(buf, unsafe.Slice(unsafe.StringData(p), len(p)))
-	return err == nil && bytes.Contains(buf[:n], []byte(`"jti"`))
+	return len(v)
 }
 
 // bufPool holds scratch buffers for decoded values on the fast path.
@@ -237,9 +234,9 @@ const maxDecoded = 4096
 // auth checks an Authorization-style value: "Bearer x", "token x", "Basic
 // base64(user:pass)", an AWS SigV4 header, or a bare key.
 func (in *inspection) auth(v string, p Place, header string) {
-	in.fields(v, p, header, false)
+	in.fields(v, &sepTable, p, header, 0)
 	const basic = "basic "
-	if len(v) > len(basic) && v[0]|0x20 == 'b' && strings.EqualFold(v[:len(basic)], basic) {
+	if len(v) > len(basic) && v[0]|0x20 == 'b' && v[1]|0x20 == 'a' && strings.EqualFold(v[:len(basic)], basic) {
 		enc := strings.TrimSpace(v[len(basic):])
 		if len(enc) == 0 || base64.StdEncoding.DecodedLen(len(enc)) > maxDecoded {
 			return
@@ -261,9 +258,10 @@ func (in *inspection) auth(v string, p Place, header string) {
 	}
 }
 
-// unescaped tries v after percent-decoding ('+' as space) when it has escapes.
+// unescaped tries v after percent-decoding ('+' as space); fields calls it
+// for a value that has escapes.
 func (in *inspection) unescaped(v string, p Place, header string) {
-	if strings.IndexByte(v, '%') < 0 && strings.IndexByte(v, '+') < 0 || len(v) > maxDecoded {
+	if len(v) > maxDecoded {
 		return
 	}
 	bp := bufPool.Get().(*[]byte)
@@ -281,7 +279,7 @@ func (in *inspection) unescaped(v string, p Place, header string) {
 	}
 	if len(buf) > 0 {
 		p.Encoding = "url"
-		in.fields(unsafe.String(&buf[0], len(buf)), p, header, false)
+		in.fields(unsafe.String(&buf[0], len(buf)), &sepTable, p, header, 0)
 	}
 	*bp = buf[:0]
 	bufPool.Put(bp)
@@ -299,52 +297,15 @@ func unhex(c byte) byte {
 	return c - 'A' + 10
 }
 
-// cookies checks each cookie value of a Cookie header.
+// cookies checks each cookie of a Cookie header (named after the cookie).
 func (in *inspection) cookies(v string) {
-	for len(v) > 0 {
-		pair := v
-		if i := strings.IndexByte(v, ';'); i >= 0 {
-			pair, v = v[:i], v[i+1:]
-		} else {
-			v = ""
-		}
-		pair = strings.TrimSpace(pair)
-		if len(pair) < minCandidate {
-			continue
-		}
-		name, val, ok := strings.Cut(pair, "=")
-		if !ok {
-			name, val = "", pair
-		}
-		p := Place{Kind: InCookie, Name: name}
-		in.fields(val, p, "Cookie", false)
-		in.unescaped(val, p, "Cookie")
-	}
+	in.fields(v, &sepTable, Place{Kind: InCookie}, "Cookie", ';')
 }
 
-// query checks each query parameter value (and a bare parameter).
+// query checks each parameter of a raw query string (named after the
+// parameter), also percent-decoded.
 func (in *inspection) query(raw string) {
-	for len(raw) > 0 {
-		pair := raw
-		if i := strings.IndexByte(raw, '&'); i >= 0 {
-			pair, raw = raw[:i], raw[i+1:]
-		} else {
-			raw = ""
-		}
-		if len(pair) < minCandidate {
-			continue
-		}
-		name, val, ok := strings.Cut(pair, "=")
-		if !ok {
-			name, val = "", pair
-		}
-		if len(val) < minCandidate { // decoding never lengthens a value
-			continue
-		}
-		p := Place{Kind: InQuery, Name: name}
-		in.fields(val, p, "", false)
-		in.unescaped(val, p, "")
-	}
+	in.fields(raw, &querySep, Place{Kind: InQuery}, "", '&')
 }
 
 // fast checks the credential headers, cookies and query string with Recognize

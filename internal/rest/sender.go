@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -138,6 +139,10 @@ type Request struct {
 	// Idempotent marks a POST or PATCH as safe to repeat (e.g. enable,
 	// acknowledge), so it is retried like a GET.
 	Idempotent bool
+	// Secrets are secrets this request carries besides Config.Secrets
+	// (such as a key being revoked, in its form); they are masked the same
+	// way in its errors and log lines.
+	Secrets redact.Secrets
 }
 
 // Response is a successful response with its body read.
@@ -331,6 +336,7 @@ func (s *Sender) Stream(ctx context.Context, r Request) (*http.Response, error) 
 }
 
 func (s *Sender) send(ctx context.Context, r Request, consume func(*http.Response) error) (*http.Response, error) {
+	sec := s.secretsOf(r)
 	p := s.cfg.Retry
 	canRetry := idempotent(r.Method) || r.Idempotent || p.RetryNonIdempotent
 	if r.Multipart != nil && !r.Multipart.Rewindable() {
@@ -355,7 +361,7 @@ func (s *Sender) send(ctx context.Context, r Request, consume func(*http.Respons
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
-			terr := &TransportError{Method: r.Method, Path: s.cfg.Secrets.String(r.Path), Attempts: attempt, Err: cleanCause(s.cfg.Secrets, "", unwrapURLError(err))}
+			terr := &TransportError{Method: r.Method, Path: sec.String(r.Path), Attempts: attempt, Err: cleanCause(sec, "", unwrapURLError(err))}
 			s.log.LogAttrs(ctx, slog.LevelDebug, "http request failed", s.attrs(r, req, attempt, 0, elapsed, terr)...)
 			if !canRetry || attempt >= p.MaxAttempts || !retryableError(err) {
 				return nil, terr
@@ -367,11 +373,11 @@ func (s *Sender) send(ctx context.Context, r Request, consume func(*http.Respons
 			// secret that straddles the cut is masked too.
 			body, _ := readCapped(resp.Body, s.cfg.MaxErrorBodyBytes+maskSlack)
 			_ = resp.Body.Close()
-			body = s.cfg.Secrets.Bytes(body)
+			body = sec.Bytes(body)
 			if int64(len(body)) > s.cfg.MaxErrorBodyBytes {
 				body = body[:s.cfg.MaxErrorBodyBytes]
 			}
-			serr := &StatusError{Method: r.Method, Path: s.cfg.Secrets.String(r.Path), StatusCode: resp.StatusCode, Header: s.maskHeader(resp.Header),
+			serr := &StatusError{Method: r.Method, Path: sec.String(r.Path), StatusCode: resp.StatusCode, Header: s.maskHeader(resp.Header),
 				Body: body, Attempts: attempt}
 			ra, hasRA := parseRetryAfter(resp.Header.Get("Retry-After"), s.cfg.Now())
 			if hasRA {
@@ -404,15 +410,15 @@ func (s *Sender) send(ctx context.Context, r Request, consume func(*http.Respons
 				return nil, ctx.Err()
 			}
 			if errors.Is(cerr, ErrBodyTooLarge) {
-				return nil, fmt.Errorf("%s %s: %w (%d bytes)", r.Method, s.cfg.Secrets.String(r.Path), ErrBodyTooLarge, s.cfg.MaxBodyBytes)
+				return nil, fmt.Errorf("%s %s: %w (%d bytes)", r.Method, sec.String(r.Path), ErrBodyTooLarge, s.cfg.MaxBodyBytes)
 			}
 			if !IsRetryableBodyError(cerr) {
 				return nil, cerr
 			}
 			var bre *BodyReadError
 			errors.As(cerr, &bre)
-			berr := &BodyReadError{Err: cleanCause(s.cfg.Secrets, "", bre.Err)}
-			terr := &TransportError{Method: r.Method, Path: s.cfg.Secrets.String(r.Path), Attempts: attempt, Err: berr}
+			berr := &BodyReadError{Err: cleanCause(sec, "", bre.Err)}
+			terr := &TransportError{Method: r.Method, Path: sec.String(r.Path), Attempts: attempt, Err: berr}
 			s.log.LogAttrs(ctx, slog.LevelDebug, "reading the response failed", s.attrs(r, req, attempt, resp.StatusCode, elapsed, terr)...)
 			if !canRetry || attempt >= p.MaxAttempts {
 				return nil, terr
@@ -420,10 +426,10 @@ func (s *Sender) send(ctx context.Context, r Request, consume func(*http.Respons
 			retryErr, wait = terr, p.backoff(attempt)
 		}
 		if p.OnRetry != nil {
-			p.OnRetry(RetryInfo{Method: r.Method, Path: s.cfg.Secrets.String(r.Path), Attempt: attempt, StatusCode: status, Err: errOrNil(status, retryErr), Wait: wait})
+			p.OnRetry(RetryInfo{Method: r.Method, Path: sec.String(r.Path), Attempt: attempt, StatusCode: status, Err: errOrNil(status, retryErr), Wait: wait})
 		}
 		s.log.LogAttrs(ctx, slog.LevelInfo, "retrying request", slog.String("client", s.cfg.Name),
-			slog.String("method", r.Method), slog.String("path", s.cfg.Secrets.String(r.Path)), slog.Int("attempt", attempt),
+			slog.String("method", r.Method), slog.String("path", sec.String(r.Path)), slog.Int("attempt", attempt),
 			slog.Int("status", status), slog.Duration("wait", wait))
 		if err := Sleep(ctx, wait); err != nil {
 			return nil, err
@@ -433,6 +439,14 @@ func (s *Sender) send(ctx context.Context, r Request, consume func(*http.Respons
 
 // maskHeader returns a copy of h with every secret masked in its values
 // (a proxy could echo a credential back in a header).
+// secretsOf is Config.Secrets plus the request's own.
+func (s *Sender) secretsOf(r Request) redact.Secrets {
+	if len(r.Secrets) == 0 {
+		return s.cfg.Secrets
+	}
+	return append(slices.Clip(s.cfg.Secrets), r.Secrets...)
+}
+
 func (s *Sender) maskHeader(h http.Header) http.Header {
 	out := make(http.Header, len(h))
 	for k, vs := range h {
@@ -453,10 +467,11 @@ func errOrNil(status int, err error) error {
 }
 
 func (s *Sender) attrs(r Request, req *http.Request, attempt, status int, d time.Duration, err error) []slog.Attr {
+	sec := s.secretsOf(r)
 	a := []slog.Attr{
 		slog.String("client", s.cfg.Name),
 		slog.String("method", r.Method),
-		slog.String("url", s.cfg.Secrets.String(redact.URL(req.URL))),
+		slog.String("url", sec.String(redact.URL(req.URL))),
 		slog.Int("attempt", attempt),
 		slog.Duration("duration", d),
 	}
@@ -470,9 +485,10 @@ func (s *Sender) attrs(r Request, req *http.Request, attempt, status int, d time
 }
 
 func (s *Sender) build(ctx context.Context, r Request, attempt int) (*http.Request, error) {
+	sec := s.secretsOf(r)
 	if r.RawPath != "" {
 		if p, err := url.PathUnescape(r.RawPath); err != nil || p != r.Path {
-			return nil, fmt.Errorf("%s %s: RawPath does not unescape to Path", r.Method, s.cfg.Secrets.String(r.Path))
+			return nil, fmt.Errorf("%s %s: RawPath does not unescape to Path", r.Method, sec.String(r.Path))
 		}
 	}
 	u := s.resolve(r.Path, r.RawPath, r.Query)
@@ -501,7 +517,7 @@ func (s *Sender) build(ctx context.Context, r Request, attempt int) (*http.Reque
 	}
 	req, err := http.NewRequestWithContext(ctx, r.Method, u.String(), body)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: building the request: %s", r.Method, s.cfg.Secrets.String(r.Path), s.cfg.Secrets.String(err.Error()))
+		return nil, fmt.Errorf("%s %s: building the request: %s", r.Method, sec.String(r.Path), sec.String(err.Error()))
 	}
 	if body != nil {
 		req.ContentLength = length
@@ -526,7 +542,7 @@ func (s *Sender) build(ctx context.Context, r Request, attempt int) (*http.Reque
 	}
 	if s.cfg.Authorize != nil && strings.EqualFold(req.URL.Host, s.cfg.BaseURL.Host) {
 		if err := s.cfg.Authorize(req); err != nil {
-			return nil, fmt.Errorf("%s %s: %s", r.Method, s.cfg.Secrets.String(r.Path), s.cfg.Secrets.String(err.Error()))
+			return nil, fmt.Errorf("%s %s: %s", r.Method, sec.String(r.Path), sec.String(err.Error()))
 		}
 	}
 	return req, nil

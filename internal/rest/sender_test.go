@@ -382,3 +382,30 @@ func TestRawQueryIsSentByteForByte(t *testing.T) {
 		assert.ErrorContains(t, err, "RawQuery is not a valid URL query", bad)
 	}
 }
+
+// TestRequestSecretsAreMasked: a secret a request carries (a key being
+// revoked, in its form) is masked like Config.Secrets in transport errors,
+// status errors and log lines; other requests are not affected.
+func TestRequestSecretsAreMasked(t *testing.T) {
+	t.Parallel()
+	const own = "request-own-secret-77"
+	var logs bytes.Buffer
+	s, mt := newMocked(t, Policy{MaxAttempts: 1}, &logs)
+	mt.RegisterResponder("POST", "https://acme.canary.tools/api/v1/a", httpmock.NewErrorResponder(errors.New("echo "+own)))
+	mt.RegisterResponder("POST", "https://acme.canary.tools/api/v1/b", httpmock.NewStringResponder(500, `{"message":"echo `+own+`"}`))
+	for _, path := range []string{"/a", "/b"} {
+		_, err := s.Do(context.Background(), Request{Method: "POST", Path: path, Form: url.Values{"k": {own}}, Secrets: []string{own}})
+		require.Error(t, err)
+		for e := err; e != nil; e = errors.Unwrap(e) {
+			assert.NotContains(t, e.Error(), own, path)
+		}
+		var se *StatusError
+		if errors.As(err, &se) {
+			assert.NotContains(t, string(se.Body), own)
+		}
+	}
+	assert.NotContains(t, logs.String(), own)
+	_, err := s.Do(context.Background(), Request{Method: "POST", Path: "/a"})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), own, "without Request.Secrets the echo is not masked: the test can fail")
+}
