@@ -43,7 +43,11 @@
 //
 // [Generator.Scan] finds every honeytoken of the generator inside text such as an HTTP
 // header, a request body, a log line or a file, including base64- and URL-encoded
-// forms, in time linear in the input.
+// forms, in time linear in the input. It jumps between runs of base64 characters
+// long enough to hold a token rather than walking every byte, so clean log text is
+// scanned at memory-like speed. [Generator.ScanReader] does the same over an
+// io.Reader in bounded memory, reporting each match's offset and line (see
+// examples/honeytoken-scan).
 //
 // # Placing, registering, rotating
 //

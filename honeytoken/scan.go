@@ -427,27 +427,18 @@ func (sc *scanner) longRun(f *frame, st *frameState, a, e int) {
 	if e-a < minDecodeRun {
 		return
 	}
-	// Which kinds of base64 characters the run holds.
+	// Which kinds of base64 characters the run holds and, in a run that can
+	// hold one, the maximal runs of the prefix-less shapes inside.
 	var all uint8 = clRun
-	for k := a; k < e; k++ {
-		all &= classes[s[k]]
-	}
-	switch {
-	case e-a < dbPasswordLen:
-	case all&clBase62 != 0: // letters and digits only: one run of each kind
-		if e-a == awsSecretLen {
-			sc.awsSecret(f, a, e)
+	if e-a < dbPasswordLen {
+		for k := a; k < e; k++ {
+			all &= classes[s[k]]
 		}
-		if e-a == dbPasswordLen {
-			sc.dbPassword(f, a, e)
-		}
-	default: // the maximal runs of the prefix-less shapes inside
+	} else {
 		std, b62 := a, a
-		for k := a; k <= e; k++ {
-			var cl uint8
-			if k < e {
-				cl = classes[s[k]]
-			}
+		for k := a; k < e; k++ {
+			cl := classes[s[k]]
+			all &= cl
 			if cl&clB64Std == 0 {
 				if k-std == awsSecretLen {
 					sc.awsSecret(f, std, k)
@@ -460,6 +451,12 @@ func (sc *scanner) longRun(f *frame, st *frameState, a, e int) {
 				}
 				b62 = k + 1
 			}
+		}
+		if e-std == awsSecretLen {
+			sc.awsSecret(f, std, e)
+		}
+		if e-b62 == dbPasswordLen {
+			sc.dbPassword(f, b62, e)
 		}
 	}
 	if f.depth < maxDecodeDepth {
@@ -595,12 +592,10 @@ func (sc *scanner) indexed(f *frame, ip *indexedPrefix) {
 }
 
 // pemBlocks finds PEM blocks: each BEGIN line of a PEM format, up to the first
-// matching END line that ends within maxPEMSpan. BEGIN lines are found with
-// one search for "-----BEGIN" (IndexByte on '-', of which standard base64 has
-// none, and a vector search where dashes are common).
+// matching END line that ends within maxPEMSpan. BEGIN lines are found by
+// looking at every fifth byte for a run of five dashes.
 func (sc *scanner) pemBlocks(f *frame) {
 	s := f.s
-	const dashes = "-----BEGIN"
 	pems := sc.g.scan.pem
 	// Per PEM prefix, the first END line at or after searched (-1: none before
 	// searched), so that text packed with BEGIN lines is searched once.
@@ -608,13 +603,23 @@ func (sc *scanner) pemBlocks(f *frame) {
 	for i := range next {
 		next[i] = -1
 	}
-	for off := 0; off < len(s); {
-		x := strings.Index(s[off:], dashes)
-		if x < 0 {
-			return
+	// "-----" holds a byte at an index that is 4 mod 5: look at those only.
+	for p := 4; p < len(s); p += 5 {
+		if s[p] != '-' {
+			continue
 		}
-		k := off + x
-		off = k + len(dashes)
+		a, e := p, p+1
+		for a > 0 && s[a-1] == '-' {
+			a--
+		}
+		for e < len(s) && s[e] == '-' {
+			e++
+		}
+		p += (e - 1 - p) / 5 * 5 // the last probe inside this run of dashes
+		if e-a < 5 || len(s)-e < len("BEGIN") || s[e:e+len("BEGIN")] != "BEGIN" {
+			continue
+		}
+		k := e - 5 // where "-----BEGIN" starts
 		for i := range pems {
 			ip := &pems[i]
 			if len(s)-k < len(ip.prefix) || s[k:k+len(ip.prefix)] != ip.prefix {

@@ -323,3 +323,20 @@ func TestScanShapes(t *testing.T) {
 		})
 	}
 }
+
+// A PEM block is found after any number of extra dashes, at any offset modulo
+// five (Scan looks at every fifth byte for its BEGIN line's dashes).
+func TestScanPEMAfterDashes(t *testing.T) {
+	t.Parallel()
+	g := newTestGenerator(t, "scan-pem-dashes")
+	tok, err := g.Generate(PrivateKey, Meta{})
+	require.NoError(t, err)
+	for lead := range 7 {
+		for extra := range 7 {
+			text := strings.Repeat("x", lead) + strings.Repeat("-", extra) + tok.Value
+			ms := g.Scan(text)
+			require.Len(t, ms, 1, "lead %d, extra dashes %d", lead, extra)
+			assert.Equal(t, lead+extra, ms[0].Start)
+		}
+	}
+}
