@@ -104,12 +104,16 @@ func (g *Generator) try(sp *spec, s string) (Match, bool) {
 // full of cost nothing.
 func hexOnly(s string) bool {
 	acc := byte(3)
-	for ; len(s) >= 8 && acc != 0; s = s[8:] {
-		w := s[:8]
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := s[i : i+8]
 		acc &= hexClass[w[0]] & hexClass[w[1]] & hexClass[w[2]] & hexClass[w[3]] &
 			hexClass[w[4]] & hexClass[w[5]] & hexClass[w[6]] & hexClass[w[7]]
+		if acc == 0 {
+			return false
+		}
 	}
-	for i := 0; i < len(s); i++ {
+	for ; i < len(s); i++ {
 		acc &= hexClass[s[i]]
 	}
 	return acc != 0

@@ -20,36 +20,49 @@ const (
 	credCookie
 )
 
-// credentialKind classifies a canonical header name without allocating.
+// credentialKind classifies a canonical header name without allocating. One
+// switch on the name's last four bytes (as an integer) rejects most names;
+// each case then checks the exact name or credential suffix.
 func credentialKind(name string) int {
-	switch name {
-	case "Authorization", "Proxy-Authorization":
-		return credAuth
-	case "Cookie":
-		return credCookie
-	case "Apikey", "X-Apikey", "Private-Token", "X-Token", "X-Auth":
-		return credKey
-	}
-	// Names ending in a credential word: X-Api-Key, X-Goog-Api-Key,
-	// X-Auth-Token, X-Amz-Security-Token, X-Client-Secret, ...
-	if len(name) < 5 {
+	if len(name) < 6 { // the shortest credential names: Cookie, Apikey, X-Auth
 		return credNone
 	}
+	t := name[len(name)-4:]
 	var suf string
-	switch name[len(name)-4:] { // one cheap switch rejects most names
-	case "-Key":
+	switch uint32(t[0]) | uint32(t[1])<<8 | uint32(t[2])<<16 | uint32(t[3])<<24 {
+	case last4("tion"):
+		if name == "Authorization" || name == "Proxy-Authorization" {
+			return credAuth
+		}
+		return credNone
+	case last4("okie"):
+		if name == "Cookie" {
+			return credCookie
+		}
+		return credNone
+	case last4("Auth"):
+		if name == "X-Auth" {
+			return credKey
+		}
+		return credNone
+	case last4("-Key"):
 		return credKey
-	case "oken":
-		suf = "-Token"
-	case "cret":
-		suf = "-Secret"
-	case "ikey":
+	case last4("ikey"):
+		if name == "Apikey" || name == "X-Apikey" {
+			return credKey
+		}
 		suf = "-Apikey"
-	case "word":
+	// Names ending in a credential word: X-Api-Key, X-Goog-Api-Key,
+	// X-Auth-Token, X-Amz-Security-Token, X-Client-Secret, Private-Token, ...
+	case last4("oken"):
+		suf = "-Token"
+	case last4("cret"):
+		suf = "-Secret"
+	case last4("word"):
 		suf = "-Password"
-	case "tial":
+	case last4("tial"):
 		suf = "-Credential"
-	case "ials":
+	case last4("ials"):
 		suf = "-Credentials"
 	default:
 		return credNone
@@ -58,6 +71,29 @@ func credentialKind(name string) int {
 		return credKey
 	}
 	return credNone
+}
+
+// maybeCred is false for most header names that credentialKind rejects, in a
+// few instructions: a hash of the name's last four bytes indexes credSuffixes,
+// which has a bit set for each ending credentialKind accepts.
+func maybeCred(name string) bool {
+	if len(name) < 6 {
+		return false
+	}
+	t := name[len(name)-4:]
+	return credSuffixes>>(last4(t)*0x9E3779B1>>26)&1 != 0
+}
+
+var credSuffixes = func() (m uint64) {
+	for _, w := range []string{"tion", "okie", "Auth", "-Key", "ikey", "oken", "cret", "word", "tial", "ials"} {
+		m |= 1 << (last4(w) * 0x9E3779B1 >> 26)
+	}
+	return m
+}()
+
+// last4 packs four bytes little-endian, as credentialKind reads a name's end.
+func last4(s string) uint32 {
+	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
 }
 
 func (c *config) credKind(name string) int {
@@ -166,16 +202,12 @@ const minCandidate = 8
 // and a value with percent-escapes or '+' is also tried decoded. Fields
 // shorter than in.min (a theme, a page number) cost nothing beyond the scan.
 func (in *inspection) fields(v string, sep *[256]bool, p Place, header string, nameSep byte) {
-	for i := 0; i < len(v); {
-		for i < len(v) && sep[v[i]] {
-			i++
+	for i := 0; ; {
+		start, end := nextField(v, i, in.min, sep)
+		if start < 0 {
+			return
 		}
-		start := i
-		end := fieldEnd(v, i, sep)
 		i = end
-		if end-start < in.min {
-			continue
-		}
 		f := v[start:end]
 		in.tryIn(v, start, end, p, header, nameSep)
 		val := start
@@ -198,21 +230,66 @@ func (in *inspection) fields(v string, sep *[256]bool, p Place, header string, n
 	}
 }
 
+// nextField returns the first field of v at or after i (i is 0 or follows a
+// separator) that is at least min bytes long, or -1, -1. It never looks at
+// most bytes of shorter fields: it checks the window of min bytes where a
+// long field would start, from its end backwards; a separator there means no
+// field starting before it is long enough, so the search resumes just after
+// it. In text full of short fields (a query string, cookies) most bytes are
+// never read.
+func nextField(v string, i, min int, sep *[256]bool) (start, end int) {
+	if min < 1 {
+		min = 1
+	}
+	for i+min <= len(v) {
+		if k := lastSep(v, i, i+min, sep); k >= 0 {
+			i = k + 1
+			continue
+		}
+		return i, fieldEnd(v, i+min, sep)
+	}
+	return -1, -1
+}
+
+// lastSep returns the index of the last byte sep marks in v[i:j], or -1. It
+// tests eight bytes at a time from the end (see fieldEnd).
+func lastSep(v string, i, j int, sep *[256]bool) int {
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+	)
+	for ; j-8 >= i; j -= 8 {
+		w := v[j-8 : j]
+		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+		comma, semi := x^(ones*','), x^(ones*';')
+		if ((x-ones*0x28)&^x|(comma-ones)&^comma|(semi-ones)&^semi)&highs != 0 {
+			break
+		}
+	}
+	for k := j - 1; k >= i; k-- {
+		if sep[v[k]] {
+			return k
+		}
+	}
+	return -1
+}
+
 // fieldEnd returns the index of the first byte sep marks at or after i, or
 // len(v). It skips eight bytes at a time while none of them can be a
-// separator: every separator is below 0x28 (as is '&') except ',' and ';'.
+// separator: every separator is below 0x28 (as are '%' and '&') except ','
+// and ';'.
 func fieldEnd(v string, i int, sep *[256]bool) int {
 	const (
 		ones  = 0x0101010101010101
 		highs = 0x8080808080808080
 	)
 	for ; i+8 <= len(v); i += 8 {
-		w := v[i : i+8] // one bounds check; the compiler merges the loads into one
+		w := v[i : i+8]
 		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
 			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
-		below := (x - ones*0x28) &^ x & highs // a byte < 0x28
 		comma, semi := x^(ones*','), x^(ones*';')
-		if (below|(comma-ones)&^comma|(semi-ones)&^semi)&highs != 0 {
+		if ((x-ones*0x28)&^x|(comma-ones)&^comma|(semi-ones)&^semi)&highs != 0 {
 			break
 		}
 	}
@@ -311,8 +388,11 @@ func (in *inspection) query(raw string) {
 // fast checks the credential headers, cookies and query string with Recognize
 // on candidate substrings. It allocates nothing unless it finds a token.
 func (c *config) fast(in *inspection, r *http.Request) {
+	extra := len(c.extraCred) > 0
 	for name, vals := range r.Header {
-		c.checkHeader(in, name, vals)
+		if extra || maybeCred(name) {
+			c.checkHeader(in, name, vals)
+		}
 	}
 	if r.URL != nil && r.URL.RawQuery != "" {
 		in.query(r.URL.RawQuery)

@@ -147,3 +147,80 @@ func TestFieldEnd(t *testing.T) {
 		}
 	}
 }
+
+// TestNextField compares the skipping search with splitting every field, on
+// random strings rich in separators, for several minimum lengths.
+func TestNextField(t *testing.T) {
+	t.Parallel()
+	naive := func(v string, min int, sep *[256]bool) [][2]int {
+		var out [][2]int
+		for i := 0; i < len(v); {
+			for i < len(v) && sep[v[i]] {
+				i++
+			}
+			start := i
+			for i < len(v) && !sep[v[i]] {
+				i++
+			}
+			if i-start >= min && i > start {
+				out = append(out, [2]int{start, i})
+			}
+		}
+		return out
+	}
+	alphabet := "ab=; ,&%\t\"'"
+	rnd := rand.New(rand.NewPCG(5, 6))
+	for _, sep := range []*[256]bool{&sepTable, &querySep} {
+		for range 20000 {
+			b := make([]byte, rnd.IntN(60))
+			for i := range b {
+				if rnd.IntN(3) == 0 {
+					b[i] = alphabet[rnd.IntN(len(alphabet))]
+				} else {
+					b[i] = "xyzXYZ019"[rnd.IntN(9)]
+				}
+			}
+			s := string(b)
+			min := 1 + rnd.IntN(12)
+			var got [][2]int
+			for i := 0; ; {
+				start, end := nextField(s, i, min, sep)
+				if start < 0 {
+					break
+				}
+				got = append(got, [2]int{start, end})
+				i = end
+			}
+			require.Equal(t, naive(s, min, sep), got, "fields of %q, min %d", s, min)
+		}
+	}
+}
+
+func TestCredentialKind(t *testing.T) {
+	t.Parallel()
+	for name, want := range map[string]int{
+		"Authorization": credAuth, "Proxy-Authorization": credAuth, "Cookie": credCookie,
+		"Apikey": credKey, "X-Apikey": credKey, "Private-Token": credKey, "X-Token": credKey, "X-Auth": credKey,
+		"X-Api-Key": credKey, "X-Goog-Api-Key": credKey, "X-Auth-Token": credKey, "X-Amz-Security-Token": credKey,
+		"X-Client-Secret": credKey, "X-Service-Apikey": credKey, "X-Db-Password": credKey,
+		"X-Credential": credKey, "X-Credentials": credKey,
+		"": credNone, "Key": credNone, "-Key": credNone, "Token": credNone, "-Token": credNone, "Secret": credNone,
+		"Auth": credNone, "X-Authorization": credNone, "Set-Cookie": credNone, "Xapikey": credNone,
+		"Accept": credNone, "User-Agent": credNone, "X-Request-Id": credNone, "Keyword": credNone,
+		"Tokenizer": credNone, "X-Monkey": credNone, "Broken": credNone, "Essential": credNone,
+	} {
+		assert.Equal(t, want, credentialKind(name), name)
+		if want != credNone {
+			assert.True(t, maybeCred(name), "the pre-filter passes %s", name)
+		}
+	}
+	rejected := 0
+	common := []string{"Accept", "Accept-Language", "Accept-Encoding", "User-Agent", "Referer", "Sec-Fetch-Mode",
+		"Sec-Fetch-Site", "X-Request-Id", "Content-Type", "Content-Length", "Origin", "Cache-Control", "Connection"}
+	for _, name := range common {
+		if !maybeCred(name) {
+			rejected++
+		}
+	}
+	assert.Greater(t, rejected, len(common)/2, "the pre-filter rejects most common header names")
+}
