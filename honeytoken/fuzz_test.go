@@ -2,8 +2,10 @@ package honeytoken
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"net/url"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -128,6 +130,28 @@ func FuzzOpenFileStore(f *testing.F) {
 		}
 		if s2.Repaired() != 0 {
 			t.Fatalf("a repaired file needed repair again (%d bytes)", s2.Repaired())
+		}
+	})
+}
+
+// FuzzScanMatchesReference: on any input, Scan finds exactly what the
+// brute-force reference scan finds (scan_ref_test.go).
+func FuzzScanMatchesReference(f *testing.F) {
+	g := newTestGenerator(f, "fuzz-ref")
+	for _, fm := range g.Formats() {
+		tok, err := g.Generate(fm, Meta{})
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add("k=" + tok.Value + "\n" + tok.Secret)
+		f.Add(base64.StdEncoding.EncodeToString([]byte(tok.Value + " " + tok.Secret)))
+		f.Add(url.QueryEscape(tok.Value))
+	}
+	f.Add("eyJeyJ.eyJ.x-----BEGIN%2F\\/\"postgres://a:b@c")
+	f.Fuzz(func(t *testing.T, s string) {
+		got, want := g.Scan(s), refScan(g, s)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("Scan(%q)\n got %+v\nwant %+v", s, got, want)
 		}
 	})
 }

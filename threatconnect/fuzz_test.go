@@ -36,7 +36,20 @@ func FuzzNormalizeSummary(f *testing.F) {
 func FuzzDecode(f *testing.F) {
 	for _, s := range []string{`{"status":"Success","data":{"owner":[{"id":"1","name":"x"}]}}`, `{"status":"Failure","message":"m"}`,
 		`text`, `<html>`, `{"status":"Success","data":{"indicator":[{"id":1,"rating":"4.00","dateAdded":"2017-07-13T17:50:17","active":"true"}],"resultCount":"x"}}`,
-		`{"data":null}`, `[]`, `{"status":1}`} {
+		`{"data":null}`, `[]`, `{"status":1}`,
+		// The documented v2 envelopes: owners, a list with resultCount, tags,
+		// attributes, a batch job's creation, status and errors, the batch
+		// API's {"status":"Invalid","description":...}, plain-text errors.
+		`{"status":"Success","data":{"resultCount":2,"owner":[{"id":1,"name":"Acme","type":"Organization"},{"id":2,"name":"Common Community","type":"Community"}]}}`,
+		`{"status":"Success","data":{"resultCount":1,"host":[{"id":7,"summary":"evil.example","rating":3.0,"confidence":50,"dateAdded":"2017-07-13T17:50:17Z","lastModified":"2017-07-13T17:50:17Z","ownerName":"Acme","webLink":"https://x/y"}]}}`,
+		`{"status":"Success","data":{"resultCount":1,"tag":[{"name":"canarytoken","webLink":"https://x/t"}]}}`,
+		`{"status":"Success","data":{"attribute":[{"id":1,"type":"Description","value":"v","dateAdded":"2017-07-13T17:50:17Z"}]}}`,
+		`{"status":"Success","data":{"batchId":123}}`,
+		`{"status":"Success","data":{"batchStatus":{"id":123,"status":"Completed","errorCount":1,"successCount":9,"unprocessCount":0}}}`,
+		`[{"errorReason":"bad","errorSource":"{\"summary\":\"x\"}","errorMessage":"m","code":"0x1001"}]`,
+		`{"status":"Invalid","description":"The batch API is not enabled"}`,
+		`{"status":"Failure","message":"Signature data did not match expected result."}`,
+		"Access Denied", "\ufeff{\"status\":\"Success\"}", `{"status":"Queued","data":{}}`} {
 		f.Add([]byte(s))
 	}
 	c, err := NewClient(WithAPIToken("fuzz-token"))

@@ -3,7 +3,7 @@
 // decoys: a decoy that shows up in a proxy log, a CloudTrail export, a ticket
 // or a paste dump was used or leaked.
 //
-//	honeytoken-scan [--key-file FILE] [--registry FILE] [--json] [PATH ...]
+//	honeytoken-scan [--key-file FILE] [--retired-key-file FILE ...] [--registry FILE] [--json] [PATH ...]
 //
 // Each PATH is a file or a folder (scanned recursively, .git skipped); "-" or
 // no PATH reads standard input. Files are streamed window by window
@@ -21,7 +21,8 @@
 // location, memo, labels and status).
 //
 // The generator key is read from --key-file (32+ bytes, raw or hex; default:
-// the key honeytoken-decoy keeps in the user config folder). Exit status: 0
+// the key honeytoken-decoy keeps in the user config folder); decoys minted
+// under a key rotated out since are found with --retired-key-file. Exit status: 0
 // no decoy found, 1 a decoy was found, 2 usage error, 3 failure (a key, a
 // registry or an input could not be read; what could be scanned was).
 //

@@ -28,6 +28,7 @@ const (
 // options are the parsed flags.
 type options struct {
 	keyFile, registry string
+	retiredKeyFiles   []string
 	json              bool
 	paths             []string
 }
@@ -37,13 +38,17 @@ func newFlags(o *options) *flag.FlagSet {
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&o.keyFile, "key-file", "", "generator key `file` (32+ bytes, raw or hex); default: decoykit/honeytoken-decoy.key in the user config folder")
 	fs.StringVar(&o.registry, "registry", "", "registry `file` (honeytoken.OpenFileStore) to report each token's location and memo from")
+	fs.Func("retired-key-file", "a retired generator key `file` whose decoys are still reported (retired-key); repeatable", func(v string) error {
+		o.retiredKeyFiles = append(o.retiredKeyFiles, v)
+		return nil
+	})
 	fs.BoolVar(&o.json, "json", false, "print one JSON object per hit")
 	return fs
 }
 
 func usage(w io.Writer) {
 	_ = clihelp.Write(w, clihelp.Help{
-		Usage: "honeytoken-scan [--key-file FILE] [--registry FILE] [--json] [PATH ...]",
+		Usage: "honeytoken-scan [--key-file FILE] [--retired-key-file FILE ...] [--registry FILE] [--json] [PATH ...]",
 		Summary: "Find the generator's honeytokens in files, folders (recursively) or standard input (\"-\" or no PATH):\n" +
 			"plain, base64-, URL- or JSON-escaped. Each hit: file, line, format, token id, and with --registry\n" +
 			"the location and memo the token was planted with.",
@@ -130,7 +135,16 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stderr, "honeytoken-scan:", err)
 		return exitFailure
 	}
-	g, err := honeytoken.NewGenerator(key)
+	var retired [][]byte
+	for _, f := range o.retiredKeyFiles {
+		k, err := loadKey(f)
+		if err != nil {
+			fmt.Fprintln(stderr, "honeytoken-scan: --retired-key-file:", err)
+			return exitFailure
+		}
+		retired = append(retired, k)
+	}
+	g, err := honeytoken.NewGenerator(key, honeytoken.WithRetiredKeys(retired...))
 	if err != nil {
 		fmt.Fprintln(stderr, "honeytoken-scan:", err)
 		return exitFailure

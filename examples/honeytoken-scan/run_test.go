@@ -154,3 +154,23 @@ func TestScanErrors(t *testing.T) {
 	assert.Equal(t, exitClean, code)
 	assert.Contains(t, out, "usage: honeytoken-scan")
 }
+
+// After a key rotation, decoys minted under the old key are still found with
+// --retired-key-file and marked as such.
+func TestScanRetiredKey(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	nk := sha256.Sum256([]byte("honeytoken-scan rotated key"))
+	newKey := filepath.Join(f.dir, "new.key")
+	require.NoError(t, os.WriteFile(newKey, []byte(hex.EncodeToString(nk[:])), 0o600))
+	tok := f.toks[3]
+	code, out, _ := runCmd(t, "x "+tok.Value+"\n", "--key-file", newKey)
+	assert.Equal(t, exitClean, code, "the new key alone does not know the old decoys")
+	assert.Empty(t, out)
+	code, out, _ = runCmd(t, "x "+tok.Value+"\n", "--key-file", newKey, "--retired-key-file", f.keyFile, "--json")
+	require.Equal(t, exitFound, code)
+	var h hit
+	require.NoError(t, json.Unmarshal([]byte(out), &h))
+	assert.Equal(t, tok.ID, h.ID)
+	assert.True(t, h.Retired)
+}
