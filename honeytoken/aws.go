@@ -111,7 +111,9 @@ func decodeBase64Std40(s string, raw *[30]byte) bool {
 	for k := range 10 {
 		q := s[4*k : 4*k+4]
 		a, b, c, d := idx[q[0]], idx[q[1]], idx[q[2]], idx[q[3]]
-		bad |= a | b | c | d
+		if bad |= a | b | c | d; bad < 0 {
+			return false // e.g. the '_' of a ghp_ or npm_ token, in the first quad
+		}
 		v := uint32(a)<<18 | uint32(b)<<12 | uint32(c)<<6 | uint32(d)
 		o := raw[3*k : 3*k+3]
 		o[0], o[1], o[2] = byte(v>>16), byte(v>>8), byte(v)
