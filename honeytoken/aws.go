@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // AWS access key ids: prefix + 16 base32 characters. Characters 4..11 hold
@@ -141,7 +142,11 @@ func hasAnyFoldPrefix(s string, ps ...string) bool {
 
 func awsSpec(f Format, prefix string) *spec {
 	sp := &spec{format: f, code: formatCode(f), prefixes: []string{prefix}, maxLen: 20,
-		bare: func(s string) bool { return !hexOnly(s) }} // recognize's decoding checks the alphabet
+		// recognize's decoding checks the alphabet; '_' (ghp_, gho_, ghs_, npm_) and
+		// '-' (base64url) are ruled out first, without the pool round trip of a try.
+		bare: func(s string) bool {
+			return strings.IndexByte(s, '_') < 0 && strings.IndexByte(s, '-') < 0 && !hexOnly(s)
+		}}
 	sibling := AWSTemporaryKey
 	if f == AWSTemporaryKey {
 		sibling = AWSAccessKey
