@@ -210,23 +210,7 @@ func (f *FactoryClient) Create(ctx context.Context, req CreateTokenRequest) (*To
 	if err != nil {
 		return nil, err
 	}
-	r := rest.Request{Method: http.MethodPost, Path: "/canarytoken/factory/create"}
-	if p.body != nil {
-		r.Multipart = p.body
-	} else {
-		r.Form = p.form
-	}
-	var out struct {
-		envelope
-		Token *Token `json:"canarytoken"`
-	}
-	if err := f.c.do(ctx, r, &out); err != nil {
-		return nil, err
-	}
-	if out.Token == nil {
-		return nil, malformed(r.Method, r.Path, `no "canarytoken" object in the response`)
-	}
-	return out.Token, nil
+	return f.c.createToken(ctx, "/canarytoken/factory/create", p)
 }
 
 // Download fetches the file of a token the factory made (GET

@@ -416,7 +416,14 @@ func (s *TokensService) Create(ctx context.Context, req CreateTokenRequest) (*To
 	if err != nil {
 		return nil, err
 	}
-	r := rest.Request{Method: http.MethodPost, Path: "/canarytoken/create"}
+	return s.client.createToken(ctx, "/canarytoken/create", p)
+}
+
+// createToken posts a prepared create (form or multipart) to path and
+// returns the token the Console answers with; Tokens.Create and
+// FactoryClient.Create share it.
+func (c *Client) createToken(ctx context.Context, path string, p *prepared) (*Token, error) {
+	r := rest.Request{Method: http.MethodPost, Path: path}
 	if p.body != nil {
 		r.Multipart = p.body
 	} else {
@@ -426,7 +433,7 @@ func (s *TokensService) Create(ctx context.Context, req CreateTokenRequest) (*To
 		envelope
 		Token *Token `json:"canarytoken"`
 	}
-	if err := s.client.do(ctx, r, &out); err != nil {
+	if err := c.do(ctx, r, &out); err != nil {
 		return nil, err
 	}
 	if out.Token == nil {
