@@ -111,32 +111,13 @@ func v3CreateBody(ind Indicator) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := map[string]any{"type": string(ind.Type)}
-	if ind.Type == File {
-		fh, err := splitHashes(ind.Summary)
-		if err != nil {
-			return nil, err
-		}
-		for k, v := range map[string]string{"md5": fh.MD5, "sha1": fh.SHA1, "sha256": fh.SHA256} {
-			if v != "" {
-				b[k] = v
-			}
-		}
-		if ind.Size > 0 {
-			b["size"] = ind.Size
-		}
-	} else {
-		b[ti.field] = ind.Summary
+	// The same fields as a v2 body, plus the type; v3 takes the dnsActive
+	// and whoisActive flags as JSON booleans where v2 takes "true"/"false".
+	b, err := ind.body(ti)
+	if err != nil {
+		return nil, err
 	}
-	if ind.Rating != 0 {
-		b["rating"] = ind.Rating
-	}
-	if ind.Confidence != 0 {
-		b["confidence"] = ind.Confidence
-	}
-	if ind.Active != nil {
-		b["active"] = *ind.Active
-	}
+	b["type"] = string(ind.Type)
 	if ind.DNSActive != nil {
 		b["dnsActive"] = *ind.DNSActive
 	}
