@@ -49,24 +49,42 @@ func (s *SettingsService) IsIPIgnored(ctx context.Context, ip string, port int) 
 	if err := checkPort(port); err != nil {
 		return nil, err
 	}
-	q := url.Values{"src_ip": {ip}}
+	return s.isIgnored(ctx, "/settings/is_ip_ignored", url.Values{"src_ip": {ip}}, port)
+}
+
+// ignoreAnswer is the answer of both ignore-list checks, under either of the
+// keys the docs and other clients use.
+type ignoreAnswer struct {
+	laxEnvelope
+	IPWhitelisted       *lenient.Bool `json:"is_ip_whitelisted"`
+	IPIgnored           *lenient.Bool `json:"is_ip_ignored"`
+	HostnameWhitelisted *lenient.Bool `json:"is_hostname_whitelisted"`
+	HostnameIgnored     *lenient.Bool `json:"is_hostname_ignored"`
+	Enabled             lenient.Bool  `json:"is_whitelist_enabled"`
+}
+
+// isIgnored runs an ignore-list check at path with q (and dst_port when port
+// is not 0).
+func (s *SettingsService) isIgnored(ctx context.Context, path string, q url.Values, port int) (*IgnoreCheck, error) {
 	if port > 0 {
 		q.Set("dst_port", strconv.Itoa(port))
 	}
-	var out struct {
-		laxEnvelope
-		Whitelisted *lenient.Bool `json:"is_ip_whitelisted"`
-		Ignored     *lenient.Bool `json:"is_ip_ignored"`
-		Enabled     lenient.Bool  `json:"is_whitelist_enabled"`
-	}
-	if err := s.client.get(ctx, "/settings/is_ip_ignored", q, &out); err != nil {
+	var out ignoreAnswer
+	if err := s.client.get(ctx, path, q, &out); err != nil {
 		return nil, err
 	}
-	if out.Whitelisted == nil && out.Ignored == nil {
-		return nil, malformed("GET", "/settings/is_ip_ignored", `neither "is_ip_whitelisted" nor "is_ip_ignored" in the response`)
+	var answer bool
+	found := false
+	for _, v := range []*lenient.Bool{out.IPWhitelisted, out.IPIgnored, out.HostnameWhitelisted, out.HostnameIgnored} {
+		if v != nil {
+			found = true
+			answer = answer || bool(*v)
+		}
 	}
-	return &IgnoreCheck{Ignored: (out.Whitelisted != nil && bool(*out.Whitelisted)) || (out.Ignored != nil && bool(*out.Ignored)),
-		ListEnabled: bool(out.Enabled)}, nil
+	if !found {
+		return nil, malformed("GET", path, "no ignore-list answer (is_ip_whitelisted, is_ip_ignored or is_hostname_whitelisted) in the response")
+	}
+	return &IgnoreCheck{Ignored: answer, ListEnabled: bool(out.Enabled)}, nil
 }
 
 func checkHostname(h string) error {
@@ -90,24 +108,7 @@ func (s *SettingsService) IsHostnameIgnored(ctx context.Context, hostname string
 	if err := checkPort(port); err != nil {
 		return nil, err
 	}
-	q := url.Values{"hostname": {hostname}}
-	if port > 0 {
-		q.Set("dst_port", strconv.Itoa(port))
-	}
-	var out struct {
-		laxEnvelope
-		Whitelisted *lenient.Bool `json:"is_hostname_whitelisted"`
-		Ignored     *lenient.Bool `json:"is_hostname_ignored"`
-		Enabled     lenient.Bool  `json:"is_whitelist_enabled"`
-	}
-	if err := s.client.get(ctx, "/settings/is_hostname_whitelisted", q, &out); err != nil {
-		return nil, err
-	}
-	if out.Whitelisted == nil && out.Ignored == nil {
-		return nil, malformed("GET", "/settings/is_hostname_whitelisted", `no "is_hostname_whitelisted" in the response`)
-	}
-	return &IgnoreCheck{Ignored: (out.Whitelisted != nil && bool(*out.Whitelisted)) || (out.Ignored != nil && bool(*out.Ignored)),
-		ListEnabled: bool(out.Enabled)}, nil
+	return s.isIgnored(ctx, "/settings/is_hostname_whitelisted", url.Values{"hostname": {hostname}}, port)
 }
 
 // IgnoreIP adds ip (to port, or any port when port is 0) to the Console's
