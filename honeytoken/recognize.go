@@ -50,11 +50,13 @@ func (g *Generator) Recognize(s string) (Match, bool) {
 	if len(s) < MinTokenLen || len(s) > 4096 {
 		return Match{}, false
 	}
-	for _, sp := range g.dispatch[s[0]] {
-		if !hasAnyPrefix(s, sp.prefixes...) {
+	x := le64(s)
+	es := g.dispatch[s[0]]
+	for i := range es {
+		if !es[i].hasPrefix(x, s) {
 			continue
 		}
-		if m, ok := g.try(sp, s); ok {
+		if m, ok := g.try(es[i].sp, s); ok {
 			return m, true
 		}
 	}
@@ -94,6 +96,14 @@ func (g *Generator) try(sp *spec, s string) (Match, bool) {
 		}
 	}
 	return Match{}, false
+}
+
+// le64 returns the first eight bytes of s (len(s) >= 8) little-endian; the
+// compiler makes it one load.
+func le64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 // hexOnly reports whether s is all lower-case or all upper-case hex digits: a
