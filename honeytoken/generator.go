@@ -47,7 +47,7 @@ type Generator struct {
 	keys      []*keySet // [0] is current; the rest are retired
 	specs     map[Format]*spec
 	order     []Format
-	dispatch  [256][]dispatchEntry // specs with a prefix, by the prefix's first byte
+	dispatch  [256][]dispatchEntry    // specs with a prefix, by the prefix's first byte
 	byLen     [maxBareLen + 1][]*spec // prefix-less candidates by length (AWS secrets, database passwords)
 	scan      scanTables              // how Scan finds each format (scan.go)
 	now       func() time.Time
