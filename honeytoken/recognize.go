@@ -2,6 +2,8 @@ package honeytoken
 
 import (
 	"encoding/hex"
+
+	"github.com/decoykit/decoykit/honeytoken/internal/hook"
 )
 
 // Match is a recognised honeytoken.
@@ -47,6 +49,32 @@ const MinTokenLen = 20
 // key, usually a single AES block, before the full check (decryption and the
 // 64-bit tag) that only the generator's own tokens reach.
 func (g *Generator) Recognize(s string) (Match, bool) {
+	return g.recognize(s, true)
+}
+
+func init() {
+	hook.Has = func(det any) func(string, bool) bool {
+		if g, ok := det.(*Generator); ok {
+			return g.has
+		}
+		return nil
+	}
+}
+
+// has reports whether Recognize(s) would match; with auth set (s is from an
+// HTTP Authorization header) it does not try s as an AWS secret access key.
+// Package decoy calls it through package hook on every candidate and calls
+// Recognize only on a match: a bool is cheaper to return than a Match.
+func (g *Generator) has(s string, auth bool) bool {
+	_, ok := g.recognize(s, !auth)
+	return ok
+}
+
+// recognize is Recognize; with secrets false it skips the specs that only
+// recognise a secret half (an AWS secret access key, which a client never
+// sends in an Authorization header: SigV4 sends the key id, the secret only
+// signs).
+func (g *Generator) recognize(s string, secrets bool) (Match, bool) {
 	if len(s) < MinTokenLen || len(s) > 4096 {
 		return Match{}, false
 	}
@@ -64,7 +92,7 @@ func (g *Generator) Recognize(s string) (Match, bool) {
 		return Match{}, false
 	}
 	for _, sp := range g.byLen[len(s)] {
-		if !sp.bare(s) {
+		if sp.secretOnly && !secrets || !sp.bare(s) {
 			continue
 		}
 		if m, ok := g.try(sp, s); ok {
