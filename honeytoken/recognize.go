@@ -54,28 +54,26 @@ func (g *Generator) Recognize(s string) (Match, bool) {
 	return m, ok
 }
 
+// init gives package decoy, through package hook, a check that reports
+// whether Recognize(s) would match without building the Match, and with auth
+// set (s is from an HTTP Authorization header) does not try s as an AWS secret
+// access key. decoy calls it on every candidate and Recognize only on a match.
 func init() {
 	hook.Has = func(det any) func(string, bool) bool {
 		if g, ok := det.(*Generator); ok {
-			return g.has
+			return func(s string, auth bool) bool {
+				var m Match
+				return g.recognize(s, !auth, &m)
+			}
 		}
 		return nil
 	}
 }
 
-// has reports whether Recognize(s) would match; with auth set (s is from an
-// HTTP Authorization header) it does not try s as an AWS secret access key.
-// Package decoy calls it through package hook on every candidate and calls
-// Recognize only on a match: a bool is cheaper to return than a Match.
-func (g *Generator) has(s string, auth bool) bool {
-	var m Match
-	return g.recognize(s, !auth, &m)
-}
-
-// recognize is Recognize, writing the match into m; with secrets false it skips the specs that only
-// recognise a secret half (an AWS secret access key, which a client never
-// sends in an Authorization header: SigV4 sends the key id, the secret only
-// signs).
+// recognize is Recognize, writing the match into m; with secrets false it
+// skips the specs that only recognise a secret half (an AWS secret access key,
+// which a client never sends in an Authorization header: SigV4 sends the key
+// id, the secret only signs).
 func (g *Generator) recognize(s string, secrets bool, m *Match) bool {
 	if len(s) < MinTokenLen || len(s) > 4096 {
 		return false
