@@ -129,6 +129,9 @@ type spec struct {
 	format   Format
 	code     uint32
 	prefixes []string // literal prefixes used to dispatch a candidate (nil: none)
+	// lens are the lengths a candidate with one of prefixes can have (nil:
+	// any); Recognize tries no other.
+	lens []int
 	// generate derives a token from 16 random bytes. ok is false when the value
 	// must be re-rolled (quality gate).
 	generate func(ks *keySet, sc *scratch, rnd *[16]byte, in *genInput) (id [8]byte, value, secret string, ok bool)
@@ -231,6 +234,7 @@ func (l *layout) spec(f Format) *spec {
 	sp := &spec{format: f, code: formatCode(f), maxLen: l.length, layout: l}
 	if l.segs[0].kind == segLit {
 		sp.prefixes = []string{l.segs[0].lit}
+		sp.lens = []int{l.length}
 	}
 	sp.generate = func(ks *keySet, sc *scratch, rnd *[16]byte, _ *genInput) (id [8]byte, value, secret string, ok bool) {
 		copy(id[:], rnd[:8])

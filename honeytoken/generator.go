@@ -164,13 +164,23 @@ const maxBareLen = 40
 // Recognize compares a candidate's first eight bytes with one integer
 // comparison per prefix instead of a string comparison.
 type dispatchEntry struct {
-	w, mask uint64
-	rest    string
-	sp      *spec
+	w, mask    uint64
+	rest       string
+	len0, len1 int // the candidate lengths sp allows (sp.lens), -1 for any
+	sp         *spec
 }
 
 func newDispatchEntry(sp *spec, p string) dispatchEntry {
-	e := dispatchEntry{sp: sp}
+	e := dispatchEntry{sp: sp, len0: -1, len1: -1}
+	switch len(sp.lens) {
+	case 0:
+	case 1:
+		e.len0, e.len1 = sp.lens[0], sp.lens[0]
+	case 2:
+		e.len0, e.len1 = sp.lens[0], sp.lens[1]
+	default:
+		panic("honeytoken: a spec allows at most two lengths") // built-in specs only
+	}
 	for i := 0; i < len(p) && i < 8; i++ {
 		e.w |= uint64(p[i]) << (8 * i)
 		e.mask |= 0xff << (8 * i)
@@ -182,9 +192,10 @@ func newDispatchEntry(sp *spec, p string) dispatchEntry {
 }
 
 // hasPrefix reports whether s, whose first eight bytes are x (s is at least
-// MinTokenLen long), starts with e's prefix.
+// MinTokenLen long), starts with e's prefix and has a length e's spec allows.
 func (e *dispatchEntry) hasPrefix(x uint64, s string) bool {
-	return x&e.mask == e.w && (e.rest == "" || len(s)-8 >= len(e.rest) && s[8:8+len(e.rest)] == e.rest)
+	return x&e.mask == e.w && (e.len0 < 0 || len(s) == e.len0 || len(s) == e.len1) &&
+		(e.rest == "" || len(s)-8 >= len(e.rest) && s[8:8+len(e.rest)] == e.rest)
 }
 
 func maxPrefix(sp *spec) int {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"io"
+	"math/bits"
 	"net/http"
 	"strings"
 	"sync"
@@ -277,11 +278,16 @@ func nextField(v string, i, min int, sep *[256]bool) (start, end int) {
 }
 
 // lastSep returns the index of the last byte sep marks in v[i:j], or -1. It
-// tests eight bytes at a time from the end (see maySep).
+// tests eight bytes at a time from the end and looks only at the bytes
+// maySep marks.
 func lastSep(v string, i, j int, sep *[256]bool) int {
 	for ; j-8 >= i; j -= 8 {
-		if maySep(load8(v, j-8)) != 0 {
-			break
+		for m := maySep(load8(v, j-8)); m != 0; {
+			b := 7 - bits.LeadingZeros64(m)>>3
+			if k := j - 8 + b; sep[v[k]] {
+				return k
+			}
+			m &^= 0x80 << (8 * b)
 		}
 	}
 	for k := j - 1; k >= i; k-- {
@@ -294,19 +300,16 @@ func lastSep(v string, i, j int, sep *[256]bool) int {
 
 // fieldEnd returns the index of the first byte sep marks at or after i, or
 // len(v). It tests sixteen bytes at a time while none of them can be a
-// separator (see maySep); an eight-byte word that may hold one is checked
-// byte by byte and the word-wise scan resumes after it.
+// separator and looks only at the bytes maySep marks.
 func fieldEnd(v string, i int, sep *[256]bool) int {
 	for i+8 <= len(v) {
 		if i+16 <= len(v) && maySep(load8(v, i))|maySep(load8(v, i+8)) == 0 {
 			i += 16
 			continue
 		}
-		if maySep(load8(v, i)) != 0 {
-			for k := i; k < i+8; k++ {
-				if sep[v[k]] {
-					return k
-				}
+		for m := maySep(load8(v, i)); m != 0; m &= m - 1 {
+			if k := i + bits.TrailingZeros64(m)>>3; sep[v[k]] {
+				return k
 			}
 		}
 		i += 8
@@ -321,7 +324,8 @@ func fieldEnd(v string, i int, sep *[256]bool) int {
 
 // load8 returns v[i:i+8] little-endian (one load).
 func load8(v string, i int) uint64 {
-	w := v[i : i+8]
+	w := v[i:]
+	_ = w[7]
 	return uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
 		uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
 }
