@@ -327,11 +327,22 @@ func (s *Scanner) End() error {
 // MemberName returns a member name as encoding/json sees it (unescaped,
 // invalid UTF-8 replaced); it may alias the input or s.buf.
 func (s *Scanner) MemberName(raw []byte, esc bool) []byte {
-	if !esc && utf8.Valid(raw) {
+	if !esc && (isASCII(raw) || utf8.Valid(raw)) {
 		return raw
 	}
 	s.buf = unquoteInto(s.buf[:0], raw)
 	return s.buf
+}
+
+// isASCII reports whether b is all ASCII: member names nearly always are,
+// and this loop is cheaper than utf8.Valid's on short names.
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // FoldLookup finds a member name that did not match a field exactly among
@@ -523,6 +534,26 @@ func (s *Scanner) LenientString() (string, error) {
 	}
 	raw, err := s.Num()
 	return string(raw), err
+}
+
+// SkipLenientString steps over a lenient.String as LenientString reads it,
+// failing where it fails, without making the string.
+func (s *Scanner) SkipLenientString() error {
+	switch s.Peek() {
+	case '"':
+		_, _, err := s.Str()
+		return err
+	case 'n':
+		return s.Lit("null")
+	case 't':
+		return s.Lit("true")
+	case 'f':
+		return s.Lit("false")
+	case '{', '[':
+		return ErrGiveUp
+	}
+	_, err := s.Num()
+	return err
 }
 
 // LenientBool reads a lenient.Bool.

@@ -61,3 +61,35 @@ func TestMemberNameAndFolding(t *testing.T) {
 	assert.Equal(t, 0, FoldLookup([]byte("curſor"), folded), "U+017F folds to s, as in encoding/json")
 	assert.Equal(t, -1, FoldLookup([]byte("cursors"), folded))
 }
+
+// SkipLenientString fails exactly where LenientString fails and stops at
+// the same place.
+func TestSkipLenientStringAgreesWithLenientString(t *testing.T) {
+	t.Parallel()
+	for _, in := range append(grammar, `"a\"b"`, ` 12 `, `-1.5`, `"\u00e9"`, `{"a": 1}`, `[1]`) {
+		read := Scanner{Data: []byte(in)}
+		_, rerr := read.LenientString()
+		skip := Scanner{Data: []byte(in)}
+		serr := skip.SkipLenientString()
+		assert.Equal(t, rerr == nil, serr == nil, "%.40q", in)
+		if rerr == nil {
+			assert.Equal(t, read.Pos, skip.Pos, "%.40q", in)
+		}
+	}
+}
+
+func FuzzSkipLenientString(f *testing.F) {
+	for _, in := range grammar {
+		f.Add([]byte(in))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		read := Scanner{Data: data}
+		_, rerr := read.LenientString()
+		skip := Scanner{Data: data}
+		serr := skip.SkipLenientString()
+		require.Equal(t, rerr == nil, serr == nil, "%q", data)
+		if rerr == nil {
+			require.Equal(t, read.Pos, skip.Pos, "%q", data)
+		}
+	})
+}
