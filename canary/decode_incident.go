@@ -198,12 +198,11 @@ func (s *scanner) incidentObject(f *incidentFields, inner *incidentFields) error
 	}
 	more, err := s.ObjectStart()
 	for more && err == nil {
-		var raw []byte
-		var esc bool
-		if raw, esc, err = s.Name(); err != nil {
+		var key []byte
+		if key, err = s.Key(); err != nil {
 			return err
 		}
-		switch incidentField(s.MemberName(raw, esc)) {
+		switch incidentField(key) {
 		case ifID:
 			f.id, err = s.LenientString()
 		case ifKey:
@@ -427,12 +426,11 @@ func (s *scanner) eventFields(fields []eventField) ([]eventField, error) {
 	}
 	more, err := s.ObjectStart()
 	for more && err == nil {
-		var raw []byte
-		var esc bool
-		if raw, esc, err = s.Name(); err != nil {
+		var key []byte
+		if key, err = s.Key(); err != nil {
 			return nil, err
 		}
-		k := eventKey(s.MemberName(raw, esc))
+		k := eventKey(key)
 		start := s.Pos
 		if err = s.Skip(); err != nil {
 			return nil, err
@@ -570,13 +568,12 @@ func scanIncidentPage(body []byte, h *incidentPageHead, items func(s *scanner) e
 	var cur *cursorWire
 	more, err := s.ObjectStart()
 	for more && err == nil {
-		var raw []byte
-		var esc bool
-		if raw, esc, err = s.Name(); err != nil {
+		var key []byte
+		if key, err = s.Key(); err != nil {
 			return err
 		}
 		var n int64
-		switch incidentPageField(s.MemberName(raw, esc)) {
+		switch incidentPageField(key) {
 		case ipResult:
 			err = s.plainString(&h.Result)
 		case ipMessage:

@@ -76,32 +76,37 @@ func (s *IncidentsService) allViews(ctx context.Context, opts *ListIncidentsOpti
 // decodeIncidentViewsPage is decodeIncidentsPage, yielding views.
 func decodeIncidentViewsPage(c *Client, r rest.Request, status int, body []byte) (*Page[*incidentview.Incident], error) {
 	var h incidentPageHead
-	var views []incidentview.Incident
+	var items []*incidentview.Incident
 	if err := scanIncidentPage(body, &h, func(s *scanner) (err error) {
-		views, err = s.viewList(views[:0])
+		items, err = s.viewList()
 		return err
 	}); err != nil {
 		full, err := decodeIncidentsPage(c, r, status, body)
 		if err != nil {
 			return nil, err
 		}
-		views = make([]incidentview.Incident, len(full.Items))
+		views := make([]incidentview.Incident, len(full.Items))
+		items = make([]*incidentview.Incident, len(full.Items))
 		for i, inc := range full.Items {
 			views[i] = viewOf(inc)
+			items[i] = &views[i]
 		}
 		h = incidentPageHead{Next: full.NextCursor, Prev: full.PrevCursor,
 			PageNumber: full.PageNumber, TotalPages: full.TotalPages, TotalResults: full.TotalResults}
 	}
-	items := make([]*incidentview.Incident, len(views))
-	for i := range views {
-		items[i] = &views[i]
+	if items == nil {
+		items = []*incidentview.Incident{}
 	}
 	return &Page[*incidentview.Incident]{Items: items, NextCursor: h.Next, PrevCursor: h.Prev,
 		PageNumber: h.PageNumber, TotalPages: h.TotalPages, TotalResults: h.TotalResults}, nil
 }
 
-// viewList is incidentList, appending views to list.
-func (s *scanner) viewList(list []incidentview.Incident) ([]incidentview.Incident, error) {
+// viewChunk is how many views viewList allocates at a time: a page's views
+// are never copied to grow a slice, and a page wastes less than a chunk.
+const viewChunk = 64
+
+// viewList is incidentList, making views.
+func (s *scanner) viewList() ([]*incidentview.Incident, error) {
 	if s.Peek() == 'n' {
 		return nil, s.Lit("null")
 	}
@@ -112,12 +117,19 @@ func (s *scanner) viewList(list []incidentview.Incident) ([]incidentview.Inciden
 	if err != nil {
 		return nil, err
 	}
+	list := make([]*incidentview.Incident, 0, viewChunk)
+	var chunk []incidentview.Incident
 	for more {
 		if s.Peek() == 'n' {
 			err = s.Lit("null")
 		} else {
-			list = append(list, incidentview.Incident{})
-			err = s.incidentView(&list[len(list)-1])
+			if len(chunk) == cap(chunk) {
+				chunk = make([]incidentview.Incident, 0, viewChunk)
+			}
+			chunk = append(chunk, incidentview.Incident{})
+			v := &chunk[len(chunk)-1]
+			err = s.incidentView(v)
+			list = append(list, v)
 		}
 		if err != nil {
 			return nil, err
@@ -189,12 +201,11 @@ func (s *scanner) viewObject(f *viewFields, inner *viewFields) error {
 	}
 	more, err := s.ObjectStart()
 	for more && err == nil {
-		var raw []byte
-		var esc bool
-		if raw, esc, err = s.Name(); err != nil {
+		var key []byte
+		if key, err = s.Key(); err != nil {
 			return err
 		}
-		switch incidentField(s.MemberName(raw, esc)) {
+		switch incidentField(key) {
 		case ifID, ifKey, ifIncidentKey, ifHashID, ifSummary, ifCreatedStd, ifFlockName, ifName,
 			ifSrcHostReverse, ifDstHost, ifIPAddress, ifMACAddress, ifLocalTime:
 			err = s.SkipLenientString()
@@ -316,13 +327,12 @@ func (s *scanner) eventObjectSummary(sum *eventSummary) error {
 	var spans [4][2]int // the last value of each member a view reads, as the field map keeps it
 	more, err := s.ObjectStart()
 	for more && err == nil {
-		var raw []byte
-		var esc bool
-		if raw, esc, err = s.Name(); err != nil {
+		var key []byte
+		if key, err = s.Key(); err != nil {
 			return err
 		}
 		m := evOther
-		switch string(s.MemberName(raw, esc)) {
+		switch string(key) {
 		case "timestamp":
 			m = evTimestamp
 		case "type":

@@ -73,7 +73,7 @@ func checkIncidentViewPage(t testing.TB, c *Client, body []byte) (lean bool) {
 	got, viewErr := decodeIncidentViewsPage(c, req, 200, body)
 	var h incidentPageHead
 	lean = scanIncidentPage(body, &h, func(s *scanner) error {
-		_, err := s.viewList(nil)
+		_, err := s.viewList()
 		return err
 	}) == nil
 	if fullErr != nil {
