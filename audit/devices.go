@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/decoykit/decoykit/canary"
+	"github.com/decoykit/decoykit/internal/incidentview"
 )
 
 // Birds is what the estate part of a full audit reads besides tokens and
@@ -123,7 +124,7 @@ type flockIncidents struct {
 // fewer flocks; incidents naming more are counted under "").
 const maxFlocks = 4096
 
-func (a *incidentAgg) addFlock(inc *canary.Incident) {
+func (a *incidentAgg) addFlock(inc *incidentview.Incident) {
 	if a.flocks == nil {
 		a.flocks = map[string]*flockIncidents{}
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/decoykit/decoykit/canary"
+	"github.com/decoykit/decoykit/internal/incidentview"
 )
 
 // Full audits tokens and incidents: the coverage of Coverage, the tokens
@@ -27,7 +28,10 @@ import (
 // token has that node_id, by the token code ("canarytoken") in its events.
 // With FromClient the reads overlap: the incident listing starts with the
 // token listing (read ahead by at most incidentReadAhead incidents until the
-// tokens are in), and the devices and flocks are fetched meanwhile.
+// tokens are in), and the devices and flocks are fetched meanwhile; and of
+// each incident only the members the audit reads are decoded (the others
+// are checked as Incidents.All checks them, so a page Incidents.All
+// rejects fails the audit just the same).
 func Full(ctx context.Context, src Source, opts *Options) (*Report, error) {
 	s, err := prepare(src, opts)
 	if err != nil {
@@ -35,12 +39,12 @@ func Full(ctx context.Context, src Source, opts *Options) (*Report, error) {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	incidents := src.Incidents
+	incidents := func(ctx context.Context) iter.Seq2[*incidentview.Incident, error] { return incidentViews(ctx, src) }
 	var birds func() (*Birds, error)
 	if _, ok := src.(overlapping); ok {
-		ra := startReadAhead(ctx, src.Incidents(ctx), readAheadBatch, incidentReadAhead/readAheadBatch)
+		ra := startReadAhead(ctx, incidentViews(ctx, src), readAheadBatch, incidentReadAhead/readAheadBatch)
 		defer ra.stop()
-		incidents = func(context.Context) iter.Seq2[*canary.Incident, error] { return ra.all(ctx) }
+		incidents = func(context.Context) iter.Seq2[*incidentview.Incident, error] { return ra.all(ctx) }
 		if bs, ok := src.(BirdSource); ok {
 			birds = startBirds(ctx, bs)
 			defer func() { _, _ = birds() }() // wait for it, whatever happens
@@ -108,41 +112,42 @@ func newIncidentAgg(s settings) *incidentAgg {
 	}
 }
 
+// incidentViews is what Full reads of src's incidents: from a Console
+// (FromClient), only the members the audit reads are decoded (see
+// internal/incidentview); from any other Source, each incident's view.
+func incidentViews(ctx context.Context, src Source) iter.Seq2[*incidentview.Incident, error] {
+	if vs, ok := src.(viewSource); ok {
+		return vs.incidentViews(ctx)
+	}
+	return func(yield func(*incidentview.Incident, error) bool) {
+		for inc, err := range src.Incidents(ctx) {
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if inc == nil {
+				continue
+			}
+			v := incidentview.Of(inc)
+			if !yield(&v, nil) {
+				return
+			}
+		}
+	}
+}
+
 // incidentTime is when an incident happened: its creation time, else its
 // last update, else its first event's time.
-func incidentTime(inc *canary.Incident) time.Time {
+func incidentTime(inc *incidentview.Incident) time.Time {
 	switch {
 	case !inc.Created.IsZero():
 		return inc.Created.UTC()
 	case !inc.Updated.IsZero():
 		return inc.Updated.UTC()
-	}
-	for i := range inc.Events {
-		if !inc.Events[i].Timestamp.IsZero() {
-			return inc.Events[i].Timestamp.UTC()
-		}
+	case !inc.EventTime.IsZero():
+		return inc.EventTime.UTC()
 	}
 	return time.Time{}
-}
-
-// tokenCode returns the token code named in an incident's events, or "".
-func tokenCode(inc *canary.Incident) string {
-	for i := range inc.Events {
-		if code, ok := inc.Events[i].String("canarytoken"); ok && code != "" {
-			return code
-		}
-	}
-	return ""
-}
-
-// eventKind returns the token kind named in an incident's events, or "".
-func eventKind(inc *canary.Incident) canary.Kind {
-	for i := range inc.Events {
-		if inc.Events[i].Type != "" {
-			return canary.Kind(inc.Events[i].Type)
-		}
-	}
-	return ""
 }
 
 func (a *incidentAgg) kind(k canary.Kind) *KindIncidents {
@@ -160,7 +165,7 @@ func (a *incidentAgg) kind(k canary.Kind) *KindIncidents {
 	return ki
 }
 
-func (a *incidentAgg) add(e *estate, inc *canary.Incident) {
+func (a *incidentAgg) add(e *estate, inc *incidentview.Incident) {
 	a.addFlock(inc)
 	at := incidentTime(inc)
 	unacked := !inc.Acknowledged
@@ -184,7 +189,7 @@ func (a *incidentAgg) add(e *estate, inc *canary.Incident) {
 	}
 	code := ""
 	if ts == nil {
-		code = tokenCode(inc)
+		code = inc.TokenCode
 		if code != "" {
 			ts = e.byID[code]
 		}
@@ -212,12 +217,12 @@ func (a *incidentAgg) add(e *estate, inc *canary.Incident) {
 			ki.Unacknowledged++
 		}
 		hit = ts.ref.ID
-	case inc.IsCanarytoken() || code != "":
+	case inc.Canarytoken || code != "":
 		a.onDeleted++
 		if unacked {
 			a.deletedUnacked++
 		}
-		k := kindOf(eventKind(inc))
+		k := kindOf(canary.Kind(inc.EventType))
 		ki := a.kind(k)
 		ki.Incidents++
 		if unacked {

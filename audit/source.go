@@ -5,6 +5,7 @@ import (
 	"iter"
 
 	"github.com/decoykit/decoykit/canary"
+	"github.com/decoykit/decoykit/internal/incidentview"
 )
 
 // Source is the data an audit reads: the Console's tokens and incidents as
@@ -43,6 +44,20 @@ func (s clientSource) Incidents(ctx context.Context) iter.Seq2[*canary.Incident,
 		return failed[*canary.Incident](invalid("FromClient", "the client is nil; make one with canary.NewClient"))
 	}
 	return s.c.Incidents.All(ctx, &canary.ListIncidentsOptions{State: canary.StateAll, Limit: sourcePageSize})
+}
+
+// incidentViews is Incidents as Full reads them: the same incidents, each
+// decoded only as far as an audit reads it.
+func (s clientSource) incidentViews(ctx context.Context) iter.Seq2[*incidentview.Incident, error] {
+	if s.c == nil {
+		return failed[*incidentview.Incident](invalid("FromClient", "the client is nil; make one with canary.NewClient"))
+	}
+	return incidentview.All(ctx, s.c, &canary.ListIncidentsOptions{State: canary.StateAll, Limit: sourcePageSize})
+}
+
+// viewSource is a Source that lists its incidents' views itself.
+type viewSource interface {
+	incidentViews(ctx context.Context) iter.Seq2[*incidentview.Incident, error]
 }
 
 // overlapping is a Source whose reads may run at the same time (Tokens,

@@ -198,12 +198,11 @@ func (s *scanner) incidentObject(f *incidentFields, inner *incidentFields) error
 	}
 	more, err := s.ObjectStart()
 	for more && err == nil {
-		var raw []byte
-		var esc bool
-		if raw, esc, err = s.Name(); err != nil {
+		var key []byte
+		if key, err = s.Key(); err != nil {
 			return err
 		}
-		switch incidentField(s.MemberName(raw, esc)) {
+		switch incidentField(key) {
 		case ifID:
 			f.id, err = s.LenientString()
 		case ifKey:
@@ -427,12 +426,11 @@ func (s *scanner) eventFields(fields []eventField) ([]eventField, error) {
 	}
 	more, err := s.ObjectStart()
 	for more && err == nil {
-		var raw []byte
-		var esc bool
-		if raw, esc, err = s.Name(); err != nil {
+		var key []byte
+		if key, err = s.Key(); err != nil {
 			return nil, err
 		}
-		k := eventKey(s.MemberName(raw, esc))
+		k := eventKey(key)
 		start := s.Pos
 		if err = s.Skip(); err != nil {
 			return nil, err
@@ -505,11 +503,16 @@ func eventKey(k []byte) string {
 // decodeIncidentPage reads it: what incidentPageWire.page() and the
 // envelope give.
 type incidentPage struct {
+	incidentPageHead
+	// Items are the page's incidents, null entries dropped.
+	Items []*Incident
+}
+
+// incidentPageHead is an incident page's envelope and cursor.
+type incidentPageHead struct {
 	Result, Message string
 	Feed            string
-	// Items are the page's incidents, null entries dropped.
-	Items        []*Incident
-	MaxUpdatedID int64
+	MaxUpdatedID    int64
 	// Next and Prev are cursor.next and cursor.prev ("" for null).
 	Next, Prev                           string
 	PageNumber, TotalPages, TotalResults int
@@ -541,64 +544,77 @@ func incidentPageField(key []byte) int { return incidentPageNames.lookup(key) }
 // "result":"error"), so that the fallback reports the usual error.
 func decodeIncidentPage(body []byte) (*incidentPage, error) {
 	p := &incidentPage{}
+	err := scanIncidentPage(body, &p.incidentPageHead, func(s *scanner) (err error) {
+		p.Items, err = s.incidentList()
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if p.Items == nil {
+		p.Items = []*Incident{} // as page() makes it
+	}
+	return p, nil
+}
+
+// scanIncidentPage reads an incident page into h, with items reading the
+// "incidents" member (each time it occurs: the last one counts), and
+// returns errFast as decodeIncidentPage does.
+func scanIncidentPage(body []byte, h *incidentPageHead, items func(s *scanner) error) error {
 	s := scanner{Scanner: jsonscan.Scanner{Data: body}, intern: make(map[string]string, 32)}
 	if err := s.Enter(); err != nil {
-		return nil, err
+		return err
 	}
 	var cur *cursorWire
 	more, err := s.ObjectStart()
 	for more && err == nil {
-		var raw []byte
-		var esc bool
-		if raw, esc, err = s.Name(); err != nil {
-			return nil, err
+		var key []byte
+		if key, err = s.Key(); err != nil {
+			return err
 		}
 		var n int64
-		switch incidentPageField(s.MemberName(raw, esc)) {
+		switch incidentPageField(key) {
 		case ipResult:
-			err = s.plainString(&p.Result)
+			err = s.plainString(&h.Result)
 		case ipMessage:
-			err = s.plainString(&p.Message)
+			err = s.plainString(&h.Message)
 		case ipFeed:
-			p.Feed, err = s.LenientString()
+			h.Feed, err = s.LenientString()
 		case ipIncidents:
-			p.Items, err = s.incidentList()
+			err = items(&s)
 		case ipMaxUpdatedID:
-			p.MaxUpdatedID, err = s.LenientInt(false)
+			h.MaxUpdatedID, err = s.LenientInt(false)
 		case ipCursor:
 			cur, err = s.cursor(cur)
 		case ipPageNumber:
 			n, err = s.LenientInt(false)
-			p.PageNumber = int(n)
+			h.PageNumber = int(n)
 		case ipTotalPages:
 			n, err = s.LenientInt(false)
-			p.TotalPages = int(n)
+			h.TotalPages = int(n)
 		case ipTotalResults:
 			n, err = s.LenientInt(false)
-			p.TotalResults = int(n)
+			h.TotalResults = int(n)
 		default:
 			err = s.Skip()
 		}
 		if err != nil {
-			return nil, err
+			return err
 		}
 		more, err = s.ObjectNext()
 	}
 	s.Depth--
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if err := s.End(); err != nil {
-		return nil, err
+		return err
 	}
-	if p.Result == "" || p.Result == "error" {
-		return nil, errFast
+	if h.Result == "" || h.Result == "error" {
+		return errFast
 	}
-	if p.Items == nil {
-		p.Items = []*Incident{} // as page() makes it
-	}
-	p.Next, p.Prev = cur.next(), cur.prev()
-	return p, nil
+	h.Next, h.Prev = cur.next(), cur.prev()
+	return nil
 }
 
 // incidentList decodes a []*Incident, dropping null entries as

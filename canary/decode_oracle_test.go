@@ -213,11 +213,11 @@ func oracleDecodeIncidentPage(body []byte) (*incidentPage, error) {
 	if w.Result == "" || w.Result == "error" {
 		return nil, errFast
 	}
-	p := &incidentPage{
-		Result: w.Result, Message: w.Message, Feed: string(w.Feed), Items: []*Incident{},
+	p := &incidentPage{Items: []*Incident{}, incidentPageHead: incidentPageHead{
+		Result: w.Result, Message: w.Message, Feed: string(w.Feed),
 		MaxUpdatedID: int64(w.MaxUpdatedID), Next: w.Cursor.next(), Prev: w.Cursor.prev(),
 		PageNumber: int(w.PageNumber), TotalPages: int(w.TotalPages), TotalResults: int(w.TotalResults),
-	}
+	}}
 	for _, inc := range w.Incidents {
 		if inc != nil {
 			p.Items = append(p.Items, (*Incident)(inc))

@@ -85,24 +85,52 @@ func (s *scanner) internedString() (string, error) {
 // decoder names its wire struct's members once, in its table, in the order
 // of its member constants; TestFastDecodersNameEveryWireField holds every
 // table to its wire struct's json tags.
+//
+// The exact match is a small open-addressing table keyed by a hash of the
+// name's length and three of its bytes, compared byte for byte: member
+// lookup runs once per member of every item of every page, and this costs a
+// fraction of a map[string]int lookup (no string hashing).
 type fieldTable struct {
 	names  []string
-	exact  map[string]int
+	slots  [fieldSlots]int8 // index+1 of the name hashed here; 0: empty
 	folded map[string]int
 }
 
+const fieldSlots = 128 // a power of two, well over the largest table's size
+
 func newFieldTable(names ...string) *fieldTable {
-	t := &fieldTable{names: names, exact: make(map[string]int, len(names)), folded: jsonscan.FoldedNames(names...)}
+	if len(names) > fieldSlots/2 {
+		panic("canary: field table too large") // a programming error, at init
+	}
+	t := &fieldTable{names: names, folded: jsonscan.FoldedNames(names...)}
 	for i, n := range names {
-		t.exact[n] = i
+		h := fieldHash([]byte(n))
+		for t.slots[h] != 0 {
+			h = (h + 1) & (fieldSlots - 1)
+		}
+		t.slots[h] = int8(i + 1)
 	}
 	return t
 }
 
+func fieldHash(k []byte) uint {
+	n := uint(len(k))
+	if n == 0 {
+		return 0
+	}
+	return (n*131 + uint(k[0])*31 + uint(k[n/2])*17 + uint(k[n-1])) & (fieldSlots - 1)
+}
+
 // lookup returns the index of key's member, or -1.
 func (t *fieldTable) lookup(key []byte) int {
-	if i, ok := t.exact[string(key)]; ok {
-		return i
+	for h := fieldHash(key); ; h = (h + 1) & (fieldSlots - 1) {
+		i := t.slots[h]
+		if i == 0 {
+			break
+		}
+		if t.names[i-1] == string(key) {
+			return int(i - 1)
+		}
 	}
 	return jsonscan.FoldLookup(key, t.folded)
 }

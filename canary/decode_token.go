@@ -81,14 +81,13 @@ func (s *scanner) token(t *Token, whole []byte) error {
 	var renders map[string]string
 	more, err := s.ObjectStart()
 	for more && err == nil {
-		var raw []byte
-		var esc bool
-		if raw, esc, err = s.Name(); err != nil {
+		var key []byte
+		if key, err = s.Key(); err != nil {
 			return err
 		}
 		var str string
 		var n int64
-		switch tokenField(s.MemberName(raw, esc)) {
+		switch tokenField(key) {
 		case tfID:
 			t.ID, err = s.LenientString()
 		case tfKind:
@@ -197,11 +196,11 @@ func (s *scanner) renders(m map[string]string) (map[string]string, error) {
 		m = make(map[string]string, 1)
 	}
 	for more {
-		raw, esc, err := s.Name()
+		key, err := s.Key()
 		if err != nil {
 			return nil, err
 		}
-		k := renderKey(s.MemberName(raw, esc))
+		k := renderKey(key)
 		if m[k], err = s.LenientString(); err != nil {
 			return nil, err
 		}
@@ -261,13 +260,12 @@ func decodeTokenPage(body []byte, w *tokenPageWire) error {
 	}
 	more, err := s.ObjectStart()
 	for more && err == nil {
-		var raw []byte
-		var esc bool
-		if raw, esc, err = s.Name(); err != nil {
+		var key []byte
+		if key, err = s.Key(); err != nil {
 			return err
 		}
 		var n int64
-		switch tokenPageField(s.MemberName(raw, esc)) {
+		switch tokenPageField(key) {
 		case tpResult:
 			err = s.plainString(&w.Result)
 		case tpMessage:
@@ -374,18 +372,18 @@ func (s *scanner) cursor(c *cursorWire) (*cursorWire, error) {
 		c = new(cursorWire)
 	}
 	for more {
-		raw, esc, err := s.Name()
+		key, err := s.Key()
 		if err != nil {
 			return nil, err
 		}
 		var dst **string
-		switch string(s.MemberName(raw, esc)) {
+		switch string(key) {
 		case "next":
 			dst = &c.Next
 		case "prev":
 			dst = &c.Prev
 		default:
-			if f := jsonscan.FoldLookup(s.MemberName(raw, esc), cursorFolded); f == 0 {
+			if f := jsonscan.FoldLookup(key, cursorFolded); f == 0 {
 				dst = &c.Next
 			} else if f == 1 {
 				dst = &c.Prev

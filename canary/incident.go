@@ -79,8 +79,10 @@ type Incident struct {
 
 // IsCanarytoken reports whether the incident came from a Canarytoken rather
 // than a Canary device: token log types are 16xxx (DNS) and 17xxx (HTTP).
-func (i *Incident) IsCanarytoken() bool {
-	n, err := strconv.Atoi(i.Logtype)
+func (i *Incident) IsCanarytoken() bool { return isTokenLogtype(i.Logtype) }
+
+func isTokenLogtype(logtype string) bool {
+	n, err := strconv.Atoi(logtype)
 	return err == nil && n >= 16000 && n < 18000
 }
 

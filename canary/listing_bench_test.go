@@ -60,6 +60,21 @@ func BenchmarkDecodeIncidentFeedPage(b *testing.B) {
 			}
 		})
 	})
+	// What audit.Full reads of each incident (internal/incidentview).
+	b.Run("views", func(b *testing.B) {
+		c, err := NewClient(WithBaseURL(testBase), WithAuthToken(testToken))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.SetBytes(int64(len(body)))
+		b.ReportAllocs()
+		reportPerItem(b, n, func() {
+			p, err := decodeIncidentViewsPage(c, getReq("/incidents/all"), 200, body)
+			if err != nil || len(p.Items) != n {
+				b.Fatal(err)
+			}
+		})
+	})
 	b.Run("encoding-json", func(b *testing.B) {
 		b.SetBytes(int64(len(body)))
 		b.ReportAllocs()

@@ -202,10 +202,9 @@ func (w *cursorWatch) feed(data []byte) {
 		if s.Peek() == 0 {
 			err = errFast
 		} else {
-			var raw []byte
-			var esc bool
-			if raw, esc, err = s.Name(); err == nil {
-				if isCursorName(s.MemberName(raw, esc)) {
+			var key []byte
+			if key, err = s.Key(); err == nil {
+				if isCursorName(key) {
 					var c *cursorWire
 					if c, err = s.cursor(nil); err == nil {
 						w.stopped = true

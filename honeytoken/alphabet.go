@@ -1,6 +1,7 @@
 package honeytoken
 
 import (
+	"encoding/binary"
 	"math/bits"
 )
 
@@ -8,6 +9,7 @@ import (
 type alphabet struct {
 	chars string
 	idx   [256]int16 // position of a byte in chars, -1 if absent
+	dig   [256]byte  // position of a byte in chars, 0x80 if absent
 	lim   byte       // largest multiple of len(chars) that fits in a byte (0 means 256)
 	m     int        // digits that carry the ciphertext (see carrierDigits)
 	r     uint64     // floor(b^m / 2^128): how many offsets r fit above the ciphertext
@@ -47,9 +49,11 @@ func newAlphabet(chars string) alphabet {
 	a := alphabet{chars: chars}
 	for i := range a.idx {
 		a.idx[i] = -1
+		a.dig[i] = 0x80
 	}
 	for i := 0; i < len(chars); i++ {
 		a.idx[chars[i]] = int16(i)
+		a.dig[chars[i]] = byte(i)
 	}
 	b := len(chars)
 	a.lim = byte((256 / b) * b) // 256 wraps to 0 for b in {2,4,...,128}: handled in stream.char
@@ -136,38 +140,21 @@ func (a *alphabet) appendCarrier(dst []byte, ct *[16]byte, r uint64) []byte {
 // into ct, and returns its high word hi (the offset r mod a.r that
 // appendCarrier added, which the caller can check against the stream before any
 // tag check). It reports false if a character is outside the alphabet or N
-// overflows. Digits are taken a chunk at a time (b^chunk fits in a uint64), so
-// the 192-bit multiply-add runs a few times instead of once per digit.
+// overflows. Digits are taken a chunk at a time (b^chunk fits in a uint64), the
+// short chunk first, so the 192-bit multiply-add runs a few times instead of
+// once per digit.
 func (a *alphabet) readCarrier(s string, ct *[16]byte) (hi uint64, ok bool) {
-	if len(s) < a.m {
+	m, ch := a.m, a.chunk
+	if len(s) < m || m == 0 || ch == 0 {
 		return 0, false
 	}
-	b := uint64(len(a.chars))
-	var n0, n1, n2 uint64
-	for i := 0; i < a.m; {
-		k := min(a.chunk, a.m-i)
-		// Four digits at a time as d0·b³ + d1·b² + d2·b + d3: the products are
-		// independent, so the dependency chain is one multiply-add per four
-		// digits instead of one per digit.
-		var c uint64
-		bad := int16(0) // negative once any byte is outside the alphabet
-		ds := s[i : i+k]
-		j := 0
-		for ; j+4 <= len(ds); j += 4 {
-			d0, d1, d2, d3 := a.idx[ds[j]], a.idx[ds[j+1]], a.idx[ds[j+2]], a.idx[ds[j+3]]
-			bad |= d0 | d1 | d2 | d3
-			c = c*a.pow[4] + uint64(d0)*a.pow[3] + uint64(d1)*a.pow[2] + uint64(d2)*b + uint64(d3)
-		}
-		for ; j < len(ds); j++ {
-			d := a.idx[ds[j]]
-			bad |= d
-			c = c*b + uint64(d)
-		}
-		if bad < 0 {
-			return 0, false
-		}
-		i += k
-		mul := a.pow[k]
+	k := m - (m-1)/ch*ch // 1..ch digits in the leading chunk
+	n0, bad := a.chunkValue(s[:k])
+	var n1, n2 uint64
+	mul := a.pow[ch&63]
+	for i := k; i+ch <= m; i += ch {
+		c, b := a.chunkValue(s[i : i+ch])
+		bad |= b
 		hi0, lo0 := bits.Mul64(n0, mul)
 		hi1, lo1 := bits.Mul64(n1, mul)
 		hi2, lo2 := bits.Mul64(n2, mul)
@@ -175,15 +162,35 @@ func (a *alphabet) readCarrier(s string, ct *[16]byte) (hi uint64, ok bool) {
 		n0, carry = bits.Add64(lo0, c, 0)
 		n1, carry = bits.Add64(lo1, hi0, carry)
 		n2, carry = bits.Add64(lo2, hi1, carry)
-		if hi2 != 0 || carry != 0 {
-			return 0, false
-		}
+		bad |= hi2 | carry
 	}
-	for i := range 8 {
-		ct[i] = byte(n1 >> (56 - 8*i))
-		ct[8+i] = byte(n0 >> (56 - 8*i))
+	if bad != 0 {
+		return 0, false
 	}
+	binary.BigEndian.PutUint64(ct[:8], n1)
+	binary.BigEndian.PutUint64(ct[8:], n0)
 	return n2, true
+}
+
+// chunkValue returns the value of the digits ds (at most a.chunk of them) and
+// a non-zero bad when a byte of ds is outside the alphabet.
+func (a *alphabet) chunkValue(ds string) (c, bad uint64) {
+	b := uint64(len(a.chars))
+	b2, b3, b4 := a.pow[2], a.pow[3], a.pow[4]
+	dig := &a.dig
+	j := 0
+	for ; j+4 <= len(ds); j += 4 {
+		q := ds[j : j+4]
+		d3, d2, d1, d0 := uint64(dig[q[3]]), uint64(dig[q[2]]), uint64(dig[q[1]]), uint64(dig[q[0]])
+		bad |= d0 | d1 | d2 | d3
+		c = c*b4 + d0*b3 + d1*b2 + d2*b + d3
+	}
+	for ; j < len(ds); j++ {
+		d := uint64(dig[ds[j]])
+		bad |= d
+		c = c*b + d
+	}
+	return c, bad & 0x80
 }
 
 // valid reports whether every byte of s is in a.

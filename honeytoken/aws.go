@@ -141,7 +141,7 @@ func hasAnyFoldPrefix(s string, ps ...string) bool {
 }
 
 func awsSpec(f Format, prefix string) *spec {
-	sp := &spec{format: f, code: formatCode(f), prefixes: []string{prefix}, maxLen: 20,
+	sp := &spec{format: f, code: formatCode(f), prefixes: []string{prefix}, maxLen: 20, secretOnly: true,
 		// recognize's decoding checks the alphabet; '_' (ghp_, gho_, ghs_, npm_) and
 		// '-' (base64url) are ruled out first, without the pool round trip of a try.
 		bare: func(s string) bool {

@@ -139,6 +139,9 @@ type spec struct {
 	// bare, for a prefix-less candidate (an AWS secret, a database password),
 	// reports whether s has the right alphabet before any key is tried.
 	bare func(s string) bool
+	// secretOnly marks a prefix-less spec whose bare shape is only ever a
+	// Token.Secret (an AWS secret access key): see Generator.has.
+	secretOnly bool
 	// layout is the layout the spec was built from (nil for the other formats).
 	layout *layout
 }

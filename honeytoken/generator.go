@@ -47,7 +47,7 @@ type Generator struct {
 	keys      []*keySet // [0] is current; the rest are retired
 	specs     map[Format]*spec
 	order     []Format
-	dispatch  [256][]*spec
+	dispatch  [256][]dispatchEntry    // specs with a prefix, by the prefix's first byte
 	byLen     [maxBareLen + 1][]*spec // prefix-less candidates by length (AWS secrets, database passwords)
 	scan      scanTables              // how Scan finds each format (scan.go)
 	now       func() time.Time
@@ -140,12 +140,17 @@ func NewGenerator(key []byte, opts ...Option) (*Generator, error) {
 	for _, f := range g.order {
 		sp := g.specs[f]
 		for _, p := range sp.prefixes {
-			g.dispatch[p[0]] = append(g.dispatch[p[0]], sp)
+			e := &g.dispatch[p[0]]
+			if i := slices.IndexFunc(*e, func(d dispatchEntry) bool { return d.sp == sp }); i >= 0 {
+				(*e)[i].words = append((*e)[i].words, newPrefixWord(p))
+				continue
+			}
+			*e = append(*e, dispatchEntry{sp: sp, words: []prefixWord{newPrefixWord(p)}})
 		}
 	}
 	// Longest prefix first, so github_pat_ is tried before a shorter custom "g…" prefix.
 	for i := range g.dispatch {
-		slices.SortStableFunc(g.dispatch[i], func(a, b *spec) int { return maxPrefix(b) - maxPrefix(a) })
+		slices.SortStableFunc(g.dispatch[i], func(a, b dispatchEntry) int { return maxPrefix(b.sp) - maxPrefix(a.sp) })
 	}
 	// Secret access keys: the AKIA spec recognises the secrets of both AKIA and
 	// ASIA keys with one keyed filter (see awsSpec).
@@ -158,6 +163,45 @@ func NewGenerator(key []byte, opts ...Option) (*Generator, error) {
 // maxBareLen is the longest prefix-less shape (an AWS secret access key); an
 // array indexed by length is a cheaper lookup than a map on Recognize's path.
 const maxBareLen = 40
+
+// dispatchEntry is a spec with the prefixes that start with one byte, as
+// words: Recognize compares a candidate's first eight bytes with one integer
+// comparison per prefix instead of a string comparison.
+type dispatchEntry struct {
+	sp    *spec
+	words []prefixWord
+}
+
+// prefixWord is a prefix's first (up to) eight bytes little-endian, the mask
+// of the bytes it has, and the rest of the prefix.
+type prefixWord struct {
+	w, mask uint64
+	rest    string
+}
+
+func newPrefixWord(p string) prefixWord {
+	var pw prefixWord
+	for i := 0; i < len(p) && i < 8; i++ {
+		pw.w |= uint64(p[i]) << (8 * i)
+		pw.mask |= 0xff << (8 * i)
+	}
+	if len(p) > 8 {
+		pw.rest = p[8:]
+	}
+	return pw
+}
+
+// hasPrefix reports whether s, whose first eight bytes are x (s is at least
+// MinTokenLen long), starts with one of e's prefixes.
+func (e *dispatchEntry) hasPrefix(x uint64, s string) bool {
+	for i := range e.words {
+		p := &e.words[i]
+		if x&p.mask == p.w && (p.rest == "" || len(s)-8 >= len(p.rest) && s[8:8+len(p.rest)] == p.rest) {
+			return true
+		}
+	}
+	return false
+}
 
 func maxPrefix(sp *spec) int {
 	n := 0

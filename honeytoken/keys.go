@@ -170,6 +170,7 @@ type stream struct {
 	blk cipher.Block
 	sc  *scratch
 	ct  [16]byte
+	out [16]byte // the current block (a copy of sc.out, which Encrypt writes)
 	ctr uint32
 	pos int
 }
@@ -185,21 +186,39 @@ func newStream(ks *keySet, sc *scratch, ct *[16]byte, domain uint32) stream {
 
 func (s *stream) next() byte {
 	if s.pos == 16 {
-		s.sc.in = s.ct
-		s.ctr++
-		s.sc.in[12] ^= byte(s.ctr >> 24)
-		s.sc.in[13] ^= byte(s.ctr >> 16)
-		s.sc.in[14] ^= byte(s.ctr >> 8)
-		s.sc.in[15] ^= byte(s.ctr)
-		s.blk.Encrypt(s.sc.out[:], s.sc.in[:])
-		s.pos = 0
+		s.refill()
 	}
-	b := s.sc.out[s.pos]
 	s.pos++
-	return b
+	return s.out[(s.pos-1)&15]
 }
 
+// refill computes the next block of the stream into s.sc.out. It is kept out
+// of next so that next inlines into the recognizers' compare loops.
+//
+//go:noinline
+func (s *stream) refill() {
+	s.sc.in = s.ct
+	s.ctr++
+	s.sc.in[12] ^= byte(s.ctr >> 24)
+	s.sc.in[13] ^= byte(s.ctr >> 16)
+	s.sc.in[14] ^= byte(s.ctr >> 8)
+	s.sc.in[15] ^= byte(s.ctr)
+	s.blk.Encrypt(s.sc.out[:], s.sc.in[:])
+	s.out = s.sc.out
+	s.pos = 0
+}
+
+// uint64 returns the next eight bytes big-endian, read at once when they are
+// in the current block (always for the first call on a stream).
 func (s *stream) uint64() uint64 {
+	if s.pos == 16 {
+		s.refill()
+	}
+	if s.pos <= 8 {
+		v := binary.BigEndian.Uint64(s.out[s.pos&15:])
+		s.pos += 8
+		return v
+	}
 	var v uint64
 	for range 8 {
 		v = v<<8 | uint64(s.next())

@@ -2,6 +2,8 @@ package honeytoken
 
 import (
 	"encoding/hex"
+
+	"github.com/decoykit/decoykit/honeytoken/internal/hook"
 )
 
 // Match is a recognised honeytoken.
@@ -47,14 +49,42 @@ const MinTokenLen = 20
 // key, usually a single AES block, before the full check (decryption and the
 // 64-bit tag) that only the generator's own tokens reach.
 func (g *Generator) Recognize(s string) (Match, bool) {
+	return g.recognize(s, true)
+}
+
+func init() {
+	hook.Has = func(det any) func(string, bool) bool {
+		if g, ok := det.(*Generator); ok {
+			return g.has
+		}
+		return nil
+	}
+}
+
+// has reports whether Recognize(s) would match; with auth set (s is from an
+// HTTP Authorization header) it does not try s as an AWS secret access key.
+// Package decoy calls it through package hook on every candidate and calls
+// Recognize only on a match: a bool is cheaper to return than a Match.
+func (g *Generator) has(s string, auth bool) bool {
+	_, ok := g.recognize(s, !auth)
+	return ok
+}
+
+// recognize is Recognize; with secrets false it skips the specs that only
+// recognise a secret half (an AWS secret access key, which a client never
+// sends in an Authorization header: SigV4 sends the key id, the secret only
+// signs).
+func (g *Generator) recognize(s string, secrets bool) (Match, bool) {
 	if len(s) < MinTokenLen || len(s) > 4096 {
 		return Match{}, false
 	}
-	for _, sp := range g.dispatch[s[0]] {
-		if !hasAnyPrefix(s, sp.prefixes...) {
+	x := le64(s)
+	es := g.dispatch[s[0]]
+	for i := range es {
+		if !es[i].hasPrefix(x, s) {
 			continue
 		}
-		if m, ok := g.try(sp, s); ok {
+		if m, ok := g.try(es[i].sp, s); ok {
 			return m, true
 		}
 	}
@@ -62,7 +92,7 @@ func (g *Generator) Recognize(s string) (Match, bool) {
 		return Match{}, false
 	}
 	for _, sp := range g.byLen[len(s)] {
-		if !sp.bare(s) {
+		if sp.secretOnly && !secrets || !sp.bare(s) {
 			continue
 		}
 		if m, ok := g.try(sp, s); ok {
@@ -94,6 +124,14 @@ func (g *Generator) try(sp *spec, s string) (Match, bool) {
 		}
 	}
 	return Match{}, false
+}
+
+// le64 returns the first eight bytes of s (len(s) >= 8) little-endian; the
+// compiler makes it one load.
+func le64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 // hexOnly reports whether s is all lower-case or all upper-case hex digits: a

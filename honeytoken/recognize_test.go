@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/decoykit/decoykit/honeytoken/internal/hook"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -181,4 +182,47 @@ func widestCustomAlphabet() string {
 		}
 	}
 	return string(b)
+}
+
+// TestHasAgreesWithRecognize: the hook decoy calls (has) matches exactly what
+// Recognize matches, for every format's tokens and foreign shapes, except that
+// with auth set it does not match an AWS secret access key.
+func TestHasAgreesWithRecognize(t *testing.T) {
+	t.Parallel()
+	g := newTestGenerator(t, "has-agrees", WithRetiredKeys(testKey("has-agrees-old")))
+	old := newTestGenerator(t, "has-agrees-old")
+	var cases []struct {
+		s      string
+		secret bool
+	}
+	for _, gen := range []*Generator{g, old} {
+		for _, f := range g.Formats() {
+			tok, err := gen.Generate(f, Meta{})
+			require.NoError(t, err)
+			cases = append(cases, struct {
+				s      string
+				secret bool
+			}{tok.Value, false})
+			if tok.Secret != "" {
+				cases = append(cases, struct {
+					s      string
+					secret bool
+				}{tok.Secret, true})
+			}
+		}
+	}
+	for _, c := range foreignShapes(t, g) {
+		cases = append(cases, struct {
+			s      string
+			secret bool
+		}{c.s, false})
+	}
+	has := hook.Has(g)
+	require.NotNil(t, has)
+	assert.Nil(t, hook.Has(struct{}{}), "only a *Generator has the fast path")
+	for _, c := range cases {
+		_, want := g.Recognize(c.s)
+		assert.Equal(t, want, has(c.s, false), "%.12s…", c.s)
+		assert.Equal(t, want && !c.secret, has(c.s, true), "%.12s…", c.s)
+	}
 }

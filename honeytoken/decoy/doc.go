@@ -4,7 +4,13 @@
 // configurable, convincing response (a 401 that looks like a real API, a 200
 // JSON body, an optional delay), and checks each request for honeytokens in the
 // Authorization header (Bearer, Basic, token), X-API-Key-style headers,
-// cookies, the query string and the first bytes of the body. [Middleware]
+// cookies, the query string and the first bytes of the body. An AWS secret
+// access key is looked for in all of these but the fields of an Authorization
+// or Proxy-Authorization header as sent: no client sends one there (AWS SigV4
+// sends the key id, Credential=AKIA…, which is caught; the secret only signs),
+// and a 40-character bearer would otherwise cost a keyed check on every
+// request. A secret in a Basic credential or any other header is caught.
+// [Middleware]
 // wraps a real API: a request without a honeytoken reaches the real handler
 // untouched and with negligible overhead; one with a honeytoken is recorded and
 // answered by the decoy response (or passed on, with [WithPassThrough]).

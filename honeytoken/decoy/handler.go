@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/decoykit/decoykit/honeytoken"
+	"github.com/decoykit/decoykit/honeytoken/internal/hook"
 )
 
 // Handler returns a decoy API endpoint. Every request is checked for
@@ -51,8 +52,11 @@ type Detector interface {
 }
 
 type handler struct {
-	det  Detector
-	min  int          // the shortest candidate worth a Recognize call
+	det Detector
+	min int // the shortest candidate worth a Recognize call
+	// has is the allocation-free pre-check of a *honeytoken.Generator (nil for
+	// another Detector): see inspection.has.
+	has  func(s string, auth bool) bool
 	next http.Handler // nil for Handler
 	cfg  *config
 }
@@ -61,6 +65,7 @@ func newHandler(det Detector, next http.Handler, cfg *config) *handler {
 	h := &handler{det: det, next: next, cfg: cfg, min: minCandidate}
 	if _, ok := det.(*honeytoken.Generator); ok {
 		h.min = honeytoken.MinTokenLen
+		h.has = hook.Has(det)
 	}
 	return h
 }
@@ -71,7 +76,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.clean(w, r)
 		return
 	}
-	in := inspection{det: h.det, min: h.min}
+	in := inspection{det: h.det, min: h.min, has: h.has}
 	c.fast(&in, r)
 	if c.thorough {
 		c.thoroughScan(&in, r)

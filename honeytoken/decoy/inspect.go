@@ -121,6 +121,10 @@ type inspection struct {
 	// min is the shortest candidate worth a Recognize call: minCandidate, or
 	// honeytoken.MinTokenLen for a *honeytoken.Generator.
 	min int
+	// has, for a *honeytoken.Generator, reports whether Recognize would match
+	// (without an AWS secret access key when auth is set); a candidate it
+	// rejects costs no Recognize call and no Match copy.
+	has func(s string, auth bool) bool
 	fs  []finding
 }
 
@@ -139,7 +143,7 @@ func (in *inspection) add(m honeytoken.Match, value string, p Place, header stri
 // try recognises one candidate string.
 func (in *inspection) try(c string, p Place, header string, owned bool) {
 	c = trimWrap(c)
-	if len(c) < in.min {
+	if len(c) < in.min || in.has != nil && !in.has(c, secretless(p)) {
 		return
 	}
 	if m, ok := in.det.Recognize(c); ok {
@@ -149,18 +153,30 @@ func (in *inspection) try(c string, p Place, header string, owned bool) {
 
 // tryIn recognises v[a:b]. With nameSep ('&' in a query, ';' in a Cookie
 // header) a finding is named after the name=value pair of v it is in; the
-// name is only looked up then, so the clean path never pays for it.
-func (in *inspection) tryIn(v string, a, b int, p Place, header string, nameSep byte) {
+// name is only looked up then, so the clean path never pays for it. auth is
+// secretless(*p), computed once per header value.
+func (in *inspection) tryIn(v string, a, b int, p *Place, auth bool, header string, nameSep byte) {
 	c := trimWrap(v[a:b])
-	if len(c) < in.min {
+	if len(c) < in.min || in.has != nil && !in.has(c, auth) {
 		return
 	}
 	if m, ok := in.det.Recognize(c); ok {
+		q := *p
 		if nameSep != 0 {
-			p.Name = nameBefore(v, a, nameSep)
+			q.Name = nameBefore(v, a, nameSep)
 		}
-		in.add(m, c, p, header, false)
+		in.add(m, c, q, header, false)
 	}
+}
+
+// secretless reports whether a candidate found at p cannot be an AWS secret
+// access key: a field of an Authorization or Proxy-Authorization header as
+// sent (not base64-decoded from Basic). No client sends a secret access key
+// there: AWS SigV4 sends the key id (Credential=AKIA…, detected) and uses the
+// secret only to sign. A secret in any other header, a cookie, the query, a
+// Basic credential or the body is looked for.
+func secretless(p Place) bool {
+	return p.Kind == InAuthorization && p.Encoding == ""
 }
 
 // trimWrap drops quotes and brackets around a candidate.
@@ -202,6 +218,7 @@ const minCandidate = 8
 // and a value with percent-escapes or '+' is also tried decoded. Fields
 // shorter than in.min (a theme, a page number) cost nothing beyond the scan.
 func (in *inspection) fields(v string, sep *[256]bool, p Place, header string, nameSep byte) {
+	auth := secretless(p)
 	for i := 0; ; {
 		start, end := nextField(v, i, in.min, sep)
 		if start < 0 {
@@ -209,14 +226,14 @@ func (in *inspection) fields(v string, sep *[256]bool, p Place, header string, n
 		}
 		i = end
 		f := v[start:end]
-		in.tryIn(v, start, end, p, header, nameSep)
+		in.tryIn(v, start, end, &p, auth, header, nameSep)
 		val := start
 		if eq := strings.IndexByte(f, '='); eq >= 0 {
 			val = start + eq + 1
 			if end-val >= in.min {
-				in.tryIn(v, val, end, p, header, nameSep)
+				in.tryIn(v, val, end, &p, auth, header, nameSep)
 				if s := strings.IndexByte(v[val:end], '/'); s > 0 {
-					in.tryIn(v, val, val+s, p, header, nameSep)
+					in.tryIn(v, val, val+s, &p, auth, header, nameSep)
 				}
 			}
 		}

@@ -224,3 +224,37 @@ func TestCredentialKind(t *testing.T) {
 	}
 	assert.Greater(t, rejected, len(common)/2, "the pre-filter rejects most common header names")
 }
+
+// TestAWSSecretPlaces: an AWS secret access key is looked for everywhere a
+// client could send it (a key header, a cookie, the query, a Basic
+// credential) but not in the fields of an Authorization header as sent, where
+// no client puts one (SigV4 sends the key id, which is caught).
+func TestAWSSecretPlaces(t *testing.T) {
+	t.Parallel()
+	g := newGen(t, "aws-secret-places")
+	tok := mint(t, g, honeytoken.AWSAccessKey)
+	for _, c := range []struct {
+		name  string
+		build func(r *http.Request)
+		hit   bool
+	}{
+		{"bearer", func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+tok.Secret) }, false},
+		{"proxy bearer", func(r *http.Request) { r.Header.Set("Proxy-Authorization", "Bearer "+tok.Secret) }, false},
+		{"sigv4 key id", func(r *http.Request) {
+			r.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential="+tok.Value+"/20261204/us-east-1/s3/aws4_request")
+		}, true},
+		{"basic", func(r *http.Request) { r.SetBasicAuth(tok.Value[:4]+"x", tok.Secret) }, true},
+		{"key header", func(r *http.Request) { r.Header.Set("X-Aws-Secret-Access-Key", tok.Secret) }, true},
+		{"cookie", func(r *http.Request) { r.Header.Set("Cookie", "aws_secret="+tok.Secret) }, true},
+		{"query", func(r *http.Request) { r.URL.RawQuery = "secret=" + tok.Secret }, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			var rec collector
+			r := newReq(http.MethodGet, "/v1/user", "")
+			c.build(r)
+			Middleware(g, okHandler{}, WithRecorder(&rec)).ServeHTTP(httptest.NewRecorder(), r)
+			assert.Equal(t, c.hit, len(rec.all()) == 1, "hits: %d", len(rec.all()))
+		})
+	}
+}

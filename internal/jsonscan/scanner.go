@@ -10,6 +10,7 @@
 package jsonscan
 
 import (
+	"encoding/binary"
 	"errors"
 	"time"
 	"unicode"
@@ -51,7 +52,7 @@ var strSafe = func() (t [256]bool) {
 
 // WS steps over whitespace.
 func (s *Scanner) WS() {
-	for s.Pos < len(s.Data) {
+	for s.Pos < len(s.Data) && s.Data[s.Pos] <= ' ' {
 		switch s.Data[s.Pos] {
 		case ' ', '\t', '\n', '\r':
 			s.Pos++
@@ -77,6 +78,10 @@ func (s *Scanner) Str() (raw []byte, esc bool, err error) {
 	start := s.Pos + 1
 	i := start
 	for {
+		// Eight bytes at a time while none of them needs a closer look.
+		for i+8 <= len(d) && !strSpecial(binary.LittleEndian.Uint64(d[i:])) {
+			i += 8
+		}
 		for i < len(d) && strSafe[d[i]] {
 			i++
 		}
@@ -108,6 +113,49 @@ func (s *Scanner) Str() (raw []byte, esc bool, err error) {
 		}
 	}
 }
+
+// strSpecial reports whether any of the eight bytes in w is '"', '\\' or a
+// control character (below 0x20): the classic has-zero-byte and
+// has-less-than tests, exact as to whether there is one.
+func strSpecial(w uint64) bool {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	quote, bslash := w^(lo*'"'), w^(lo*'\\')
+	return ((w-lo*0x20)&^w|(quote-lo)&^quote|(bslash-lo)&^bslash)&hi != 0
+}
+
+// Key reads a member name and its ':' and returns the name as
+// encoding/json sees it: Name and MemberName in one step, with a fast path
+// for a plain ASCII name. The result may alias the input or s.buf.
+func (s *Scanner) Key() ([]byte, error) {
+	if s.Peek() != '"' {
+		return nil, ErrGiveUp
+	}
+	d := s.Data
+	start := s.Pos + 1
+	i := start
+	for i < len(d) && namePlain[d[i]] {
+		i++
+	}
+	if i < len(d) && d[i] == '"' && i+1 < len(d) && d[i+1] == ':' {
+		s.Pos = i + 2
+		s.WS()
+		return d[start:i], nil
+	}
+	raw, esc, err := s.Name()
+	if err != nil {
+		return nil, err
+	}
+	return s.MemberName(raw, esc), nil
+}
+
+// namePlain marks the bytes of a name that needs no unescaping or UTF-8
+// check: printable ASCII other than '"' and '\\'.
+var namePlain = func() (t [256]bool) {
+	for c := 0x20; c < 0x80; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 // hex4 decodes four hex digits, or returns -1.
 func hex4(b []byte) rune {
@@ -327,11 +375,22 @@ func (s *Scanner) End() error {
 // MemberName returns a member name as encoding/json sees it (unescaped,
 // invalid UTF-8 replaced); it may alias the input or s.buf.
 func (s *Scanner) MemberName(raw []byte, esc bool) []byte {
-	if !esc && utf8.Valid(raw) {
+	if !esc && (isASCII(raw) || utf8.Valid(raw)) {
 		return raw
 	}
 	s.buf = unquoteInto(s.buf[:0], raw)
 	return s.buf
+}
+
+// isASCII reports whether b is all ASCII: member names nearly always are,
+// and this loop is cheaper than utf8.Valid's on short names.
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // FoldLookup finds a member name that did not match a field exactly among
@@ -523,6 +582,26 @@ func (s *Scanner) LenientString() (string, error) {
 	}
 	raw, err := s.Num()
 	return string(raw), err
+}
+
+// SkipLenientString steps over a lenient.String as LenientString reads it,
+// failing where it fails, without making the string.
+func (s *Scanner) SkipLenientString() error {
+	switch s.Peek() {
+	case '"':
+		_, _, err := s.Str()
+		return err
+	case 'n':
+		return s.Lit("null")
+	case 't':
+		return s.Lit("true")
+	case 'f':
+		return s.Lit("false")
+	case '{', '[':
+		return ErrGiveUp
+	}
+	_, err := s.Num()
+	return err
 }
 
 // LenientBool reads a lenient.Bool.
