@@ -813,7 +813,8 @@ func (sc *scanner) try(f *frame, a, b int, specs ...*spec) {
 	v := f.s[a:b]
 	sc.work += tryCost
 	for _, sp := range specs {
-		if m, ok := sc.g.try(sp, v); ok {
+		var m Match
+		if sc.g.try(sp, v, &m) {
 			sc.add(f, a, b, m)
 			return
 		}

@@ -41,7 +41,8 @@ type refScanner struct {
 
 func (r *refScanner) try(f *frame, a, b int, specs ...*spec) {
 	for _, sp := range specs {
-		if m, ok := r.g.try(sp, f.s[a:b]); ok {
+		var m Match
+		if r.g.try(sp, f.s[a:b], &m) {
 			m.Start, m.End = f.span(a, b)
 			m.Encoding = f.enc
 			m.Value = f.s[a:b]
