@@ -549,7 +549,8 @@ func (sc *scanner) inRunPrefixes(f *frame, st *frameState, a, hi int) {
 func (sc *scanner) longPrefix(f *frame, st *frameState, k int) {
 	s := f.s
 	for _, l := range sc.g.scan.long[s[k]] {
-		if len(s)-k >= len(l.prefix) && s[k:k+len(l.prefix)] == l.prefix {
+		p := l.prefix // its second byte first: most candidates differ there
+		if len(s)-k >= len(p) && (len(p) < 2 || s[k+1] == p[1]) && s[k:k+len(p)] == p {
 			sc.prefixed(f, st, k, l.sp)
 		}
 	}
