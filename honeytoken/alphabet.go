@@ -14,6 +14,7 @@ type alphabet struct {
 	m     int        // digits that carry the ciphertext (see carrierDigits)
 	r     uint64     // floor(b^m / 2^128): how many offsets r fit above the ciphertext
 	chunk int        // digits whose value fits in a uint64 (b^chunk < 2^64)
+	lead  int        // digits of the carrier's leading chunk: m - (m-1)/chunk*chunk
 	pow   [65]uint64 // pow[k] = b^k for k <= chunk
 }
 
@@ -69,7 +70,15 @@ func newAlphabet(chars string) alphabet {
 		}
 		a.pow[a.chunk+1] = lo
 	}
+	a.setLead()
 	return a
+}
+
+// setLead sets lead from m and chunk (readCarrier divides by neither).
+func (a *alphabet) setLead() {
+	if a.m > 0 && a.chunk > 0 {
+		a.lead = a.m - (a.m-1)/a.chunk*a.chunk
+	}
 }
 
 // carrierDigits returns the smallest m with b^m >= 2^136 (8 spare bits, so the
@@ -108,6 +117,7 @@ func (a *alphabet) withLimit(max int) alphabet {
 	if c.m > max {
 		c.m = max
 	}
+	c.setLead()
 	return c
 }
 
@@ -145,16 +155,45 @@ func (a *alphabet) appendCarrier(dst []byte, ct *[16]byte, r uint64) []byte {
 // once per digit.
 func (a *alphabet) readCarrier(s string, ct *[16]byte) (hi uint64, ok bool) {
 	m, ch := a.m, a.chunk
-	if len(s) < m || m == 0 || ch == 0 {
+	if len(s) < m || m == 0 || ch == 0 || m > 3*ch {
 		return 0, false
 	}
-	k := m - (m-1)/ch*ch // 1..ch digits in the leading chunk
-	n0, bad := a.chunkValue(s[:k])
-	var n1, n2 uint64
+	// At most three chunks (b^m < 2^144 and b^chunk >= 2^57): the short one
+	// first. The chunks' values do not depend on each other, so their
+	// multiply-add chains overlap.
+	b := uint64(len(a.chars))
+	dig := &a.dig
+	k := a.lead // 1..ch digits in the leading chunk
+	var c0, c1, c2, bad uint64
+	for _, x := range []byte(s[:k]) {
+		d := uint64(dig[x])
+		bad |= d
+		c0 = c0*b + d
+	}
+	nch := 1
+	if k < m {
+		for _, x := range []byte(s[k : k+ch]) {
+			d := uint64(dig[x])
+			bad |= d
+			c1 = c1*b + d
+		}
+		nch++
+	}
+	if k+ch < m {
+		for _, x := range []byte(s[k+ch : m]) {
+			d := uint64(dig[x])
+			bad |= d
+			c2 = c2*b + d
+		}
+		nch++
+	}
+	if bad&0x80 != 0 {
+		return 0, false
+	}
+	n0, n1, n2 := c0, uint64(0), uint64(0)
 	mul := a.pow[ch&63]
-	for i := k; i+ch <= m; i += ch {
-		c, b := a.chunkValue(s[i : i+ch])
-		bad |= b
+	rest := [2]uint64{c1, c2}
+	for _, c := range rest[:nch-1] {
 		hi0, lo0 := bits.Mul64(n0, mul)
 		hi1, lo1 := bits.Mul64(n1, mul)
 		hi2, lo2 := bits.Mul64(n2, mul)
@@ -162,35 +201,13 @@ func (a *alphabet) readCarrier(s string, ct *[16]byte) (hi uint64, ok bool) {
 		n0, carry = bits.Add64(lo0, c, 0)
 		n1, carry = bits.Add64(lo1, hi0, carry)
 		n2, carry = bits.Add64(lo2, hi1, carry)
-		bad |= hi2 | carry
-	}
-	if bad != 0 {
-		return 0, false
+		if hi2|carry != 0 {
+			return 0, false
+		}
 	}
 	binary.BigEndian.PutUint64(ct[:8], n1)
 	binary.BigEndian.PutUint64(ct[8:], n0)
 	return n2, true
-}
-
-// chunkValue returns the value of the digits ds (at most a.chunk of them) and
-// a non-zero bad when a byte of ds is outside the alphabet.
-func (a *alphabet) chunkValue(ds string) (c, bad uint64) {
-	b := uint64(len(a.chars))
-	b2, b3, b4 := a.pow[2], a.pow[3], a.pow[4]
-	dig := &a.dig
-	j := 0
-	for ; j+4 <= len(ds); j += 4 {
-		q := ds[j : j+4]
-		d3, d2, d1, d0 := uint64(dig[q[3]]), uint64(dig[q[2]]), uint64(dig[q[1]]), uint64(dig[q[0]])
-		bad |= d0 | d1 | d2 | d3
-		c = c*b4 + d0*b3 + d1*b2 + d2*b + d3
-	}
-	for ; j < len(ds); j++ {
-		d := uint64(dig[ds[j]])
-		bad |= d
-		c = c*b + d
-	}
-	return c, bad & 0x80
 }
 
 // valid reports whether every byte of s is in a.

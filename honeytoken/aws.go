@@ -107,19 +107,17 @@ func decodeBase64Std40(s string, raw *[30]byte) bool {
 	if len(s) != 40 {
 		return false
 	}
-	bad := int16(0)
-	idx := &base64Std.idx
+	var bad uint32
+	dig := &base64Std.dig
 	for k := range 10 {
 		q := s[4*k : 4*k+4]
-		a, b, c, d := idx[q[0]], idx[q[1]], idx[q[2]], idx[q[3]]
-		if bad |= a | b | c | d; bad < 0 {
-			return false // e.g. the '_' of a ghp_ or npm_ token, in the first quad
-		}
-		v := uint32(a)<<18 | uint32(b)<<12 | uint32(c)<<6 | uint32(d)
+		d, c, b, a := uint32(dig[q[3]]), uint32(dig[q[2]]), uint32(dig[q[1]]), uint32(dig[q[0]])
+		bad |= a | b | c | d
+		v := a<<18 | b<<12 | c<<6 | d
 		o := raw[3*k : 3*k+3]
-		o[0], o[1], o[2] = byte(v>>16), byte(v>>8), byte(v)
+		o[2], o[1], o[0] = byte(v), byte(v>>8), byte(v>>16)
 	}
-	return bad >= 0
+	return bad&0x80 == 0
 }
 
 func hasAnyFoldPrefix(s string, ps ...string) bool {
@@ -141,7 +139,7 @@ func hasAnyFoldPrefix(s string, ps ...string) bool {
 }
 
 func awsSpec(f Format, prefix string) *spec {
-	sp := &spec{format: f, code: formatCode(f), prefixes: []string{prefix}, maxLen: 20, secretOnly: true,
+	sp := &spec{format: f, code: formatCode(f), prefixes: []string{prefix}, maxLen: 20, secretOnly: true, lens: []int{20},
 		// recognize's decoding checks the alphabet; '_' (ghp_, gho_, ghs_, npm_) and
 		// '-' (base64url) are ruled out first, without the pool round trip of a try.
 		bare: func(s string) bool {

@@ -2,6 +2,7 @@ package honeytoken
 
 import (
 	"crypto/rand"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -87,9 +88,15 @@ func BenchmarkScan(b *testing.B) {
 // BenchmarkRecognizeForeign is the per-format worst case of Recognize: a string
 // of exactly the format's shape that another generator issued. Target: <= 100
 // ns/op and 0 allocs/op for every format.
+//
+// A private key of another generator is usually rejected by its length (the
+// comment is per generator); "private-key/same-length" is one whose comment
+// has the length of g's, so its body is decoded and its keyed filter run.
 func BenchmarkRecognizeForeign(b *testing.B) {
 	g := newTestGenerator(b, "bench")
-	for _, c := range foreignShapes(b, g) {
+	cases := foreignShapes(b, g)
+	cases = append(cases, struct{ name, s string }{"private-key/same-length", sameLengthPrivateKey(b, g)})
+	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
@@ -98,5 +105,23 @@ func BenchmarkRecognizeForeign(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// sameLengthPrivateKey returns a private key of another generator whose
+// OpenSSH comment (a per-generator user@host) has the length of g's.
+func sameLengthPrivateKey(t testing.TB, g *Generator) string {
+	t.Helper()
+	want := len(g.keys[0].site.sshComment)
+	for i := 0; ; i++ {
+		other := newTestGenerator(t, fmt.Sprintf("same-length-%d", i))
+		if len(other.keys[0].site.sshComment) != want {
+			continue
+		}
+		tok, err := other.Generate(PrivateKey, Meta{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok.Value
 	}
 }

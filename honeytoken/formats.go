@@ -129,6 +129,9 @@ type spec struct {
 	format   Format
 	code     uint32
 	prefixes []string // literal prefixes used to dispatch a candidate (nil: none)
+	// lens are the lengths a candidate with one of prefixes can have (nil:
+	// any); Recognize tries no other.
+	lens []int
 	// generate derives a token from 16 random bytes. ok is false when the value
 	// must be re-rolled (quality gate).
 	generate func(ks *keySet, sc *scratch, rnd *[16]byte, in *genInput) (id [8]byte, value, secret string, ok bool)
@@ -186,6 +189,8 @@ type layout struct {
 	entropy   float64 // scanner threshold the whole value must exceed
 	noDash    bool    // the last character must be a word character (\b in the rule)
 	fixed     []bool  // characters of literal segments, exempt from the avoidance check
+	fixedSegs []int   // indexes of the literal and per-generator segments
+	segAt     []int   // offset of each segment
 }
 
 func newLayout(entropy float64, crcFrom int, segs ...segment) *layout {
@@ -198,6 +203,10 @@ func newLayout(entropy float64, crcFrom int, segs ...segment) *layout {
 		for range segs[i].n {
 			l.fixed = append(l.fixed, segs[i].kind == segLit)
 		}
+		if segs[i].kind == segLit || segs[i].kind == segSite {
+			l.fixedSegs = append(l.fixedSegs, i)
+		}
+		l.segAt = append(l.segAt, l.length)
 		l.length += segs[i].n
 	}
 	return l
@@ -231,6 +240,7 @@ func (l *layout) spec(f Format) *spec {
 	sp := &spec{format: f, code: formatCode(f), maxLen: l.length, layout: l}
 	if l.segs[0].kind == segLit {
 		sp.prefixes = []string{l.segs[0].lit}
+		sp.lens = []int{l.length}
 	}
 	sp.generate = func(ks *keySet, sc *scratch, rnd *[16]byte, _ *genInput) (id [8]byte, value, secret string, ok bool) {
 		copy(id[:], rnd[:8])
@@ -268,20 +278,15 @@ func (l *layout) spec(f Format) *spec {
 // per-generator segments: a foreign token of the same format usually differs in
 // its site constants (a Slack team), so it is rejected here without any AES.
 func (l *layout) fixedMatch(ks *keySet, s string) bool {
-	pos := 0
-	for i := range l.segs {
-		sg := &l.segs[i]
-		switch sg.kind {
-		case segLit:
-			if s[pos:pos+sg.n] != sg.lit {
-				return false
-			}
-		case segSite:
-			if s[pos:pos+sg.n] != sg.site(&ks.site) {
-				return false
-			}
+	for _, i := range l.fixedSegs {
+		sg, pos := &l.segs[i], l.segAt[i]
+		want := sg.lit
+		if sg.kind == segSite {
+			want = sg.site(&ks.site)
 		}
-		pos += sg.n
+		if s[pos:pos+sg.n] != want {
+			return false
+		}
 	}
 	return true
 }

@@ -140,12 +140,7 @@ func NewGenerator(key []byte, opts ...Option) (*Generator, error) {
 	for _, f := range g.order {
 		sp := g.specs[f]
 		for _, p := range sp.prefixes {
-			e := &g.dispatch[p[0]]
-			if i := slices.IndexFunc(*e, func(d dispatchEntry) bool { return d.sp == sp }); i >= 0 {
-				(*e)[i].words = append((*e)[i].words, newPrefixWord(p))
-				continue
-			}
-			*e = append(*e, dispatchEntry{sp: sp, words: []prefixWord{newPrefixWord(p)}})
+			g.dispatch[p[0]] = append(g.dispatch[p[0]], newDispatchEntry(sp, p))
 		}
 	}
 	// Longest prefix first, so github_pat_ is tried before a shorter custom "g…" prefix.
@@ -164,43 +159,43 @@ func NewGenerator(key []byte, opts ...Option) (*Generator, error) {
 // array indexed by length is a cheaper lookup than a map on Recognize's path.
 const maxBareLen = 40
 
-// dispatchEntry is a spec with the prefixes that start with one byte, as
-// words: Recognize compares a candidate's first eight bytes with one integer
+// dispatchEntry is one prefix of a spec: its first (up to) eight bytes
+// little-endian, the mask of the bytes it has, and the rest of the prefix.
+// Recognize compares a candidate's first eight bytes with one integer
 // comparison per prefix instead of a string comparison.
 type dispatchEntry struct {
-	sp    *spec
-	words []prefixWord
+	w, mask    uint64
+	rest       string
+	len0, len1 int // the candidate lengths sp allows (sp.lens), -1 for any
+	sp         *spec
 }
 
-// prefixWord is a prefix's first (up to) eight bytes little-endian, the mask
-// of the bytes it has, and the rest of the prefix.
-type prefixWord struct {
-	w, mask uint64
-	rest    string
-}
-
-func newPrefixWord(p string) prefixWord {
-	var pw prefixWord
+func newDispatchEntry(sp *spec, p string) dispatchEntry {
+	e := dispatchEntry{sp: sp, len0: -1, len1: -1}
+	switch len(sp.lens) {
+	case 0:
+	case 1:
+		e.len0, e.len1 = sp.lens[0], sp.lens[0]
+	case 2:
+		e.len0, e.len1 = sp.lens[0], sp.lens[1]
+	default:
+		panic("honeytoken: a spec allows at most two lengths") // built-in specs only
+	}
 	for i := 0; i < len(p) && i < 8; i++ {
-		pw.w |= uint64(p[i]) << (8 * i)
-		pw.mask |= 0xff << (8 * i)
+		e.w |= uint64(p[i]) << (8 * i)
+		e.mask |= 0xff << (8 * i)
 	}
 	if len(p) > 8 {
-		pw.rest = p[8:]
+		e.rest = p[8:]
 	}
-	return pw
+	return e
 }
 
 // hasPrefix reports whether s, whose first eight bytes are x (s is at least
-// MinTokenLen long), starts with one of e's prefixes.
+// MinTokenLen long), starts with e's prefix and has a length e's spec allows.
 func (e *dispatchEntry) hasPrefix(x uint64, s string) bool {
-	for i := range e.words {
-		p := &e.words[i]
-		if x&p.mask == p.w && (p.rest == "" || len(s)-8 >= len(p.rest) && s[8:8+len(p.rest)] == p.rest) {
-			return true
-		}
-	}
-	return false
+	return x&e.mask == e.w && (e.len0 < 0 || len(s) == e.len0 || len(s) == e.len1) &&
+		(e.rest == "" || len(s)-8 >= len(e.rest) && s[8:8+len(e.rest)] == e.rest)
 }
 
 func maxPrefix(sp *spec) int {

@@ -72,7 +72,8 @@ var gitlabFixed = fixedMask(gitlabLen, func(fill byte) []byte {
 })
 
 func gitlabSpec() *spec {
-	sp := &spec{format: GitLabPAT, code: formatCode(GitLabPAT), prefixes: []string{gitlabPrefix}, maxLen: gitlabLen}
+	sp := &spec{format: GitLabPAT, code: formatCode(GitLabPAT), prefixes: []string{gitlabPrefix}, maxLen: gitlabLen,
+		lens: []int{gitlabLen, gitlabLegacyLen}}
 	sp.generate = func(ks *keySet, sc *scratch, rnd *[16]byte, _ *genInput) (id [8]byte, value, secret string, ok bool) {
 		copy(id[:], rnd[:8])
 		var ct [16]byte

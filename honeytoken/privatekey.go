@@ -160,25 +160,27 @@ func privateKeySpec() *spec {
 		// A key of another length (another generator's comment, an RSA key) is
 		// rejected before its body is copied, when the body's length can be
 		// told by counting line breaks (see pemBodyLen).
-		if m, known := pemBodyLen(s, sshBegin, sshEnd, sshBeginForm, sshEndForm); known &&
-			m != base64.StdEncoding.EncodedLen(size) {
+		body, ok := pemSplit(s, sshBegin, sshEnd, sshBeginForm, sshEndForm)
+		if !ok {
 			return id, 0, 0, false
 		}
-		n, ok := pemBody(s, sshBegin, sshEnd, sshBeginForm, sshEndForm, sc.aux[512:])
+		m, known, lf := pemBodyLen(body)
+		if known && m != base64.StdEncoding.EncodedLen(size) {
+			return id, 0, 0, false
+		}
+		n, ok := copyBody(body, sc.aux[512:], lf)
 		// A key of ours has exactly this generator's blob length; any other
 		// length is not ours.
 		if !ok || n != base64.StdEncoding.EncodedLen(size) {
 			return id, 0, 0, false
 		}
+		// The seed's second half and the check integers, derived from ct (two
+		// AES blocks), are the keyed filter: only the base64 quads that hold
+		// them are decoded before it (the blob's layout is fixed), the rest
+		// only for a key that passes it.
 		blob := sc.aux[:size]
-		if m, err := base64.StdEncoding.Strict().Decode(blob, sc.aux[512:512+n]); err != nil || m != size {
-			return id, 0, 0, false
-		}
-		// The comment is a per-generator constant (no AES); the seed's second half
-		// and the check integers, derived from ct (two AES blocks), are the keyed
-		// filter, checked before the tag.
-		at := sshSeedAt + 64
-		if binary.BigEndian.Uint32(blob[at:]) != uint32(len(comment)) || string(blob[at+4:at+4+len(comment)]) != comment {
+		src := sc.aux[512 : 512+n]
+		if !decodeStdSpan(blob, src, sshSeedAt, sshSeedAt+32) {
 			return id, 0, 0, false
 		}
 		var ct [16]byte
@@ -189,10 +191,20 @@ func privateKeySpec() *spec {
 				return id, 0, 0, false
 			}
 		}
+		if !decodeStdSpan(blob, src, sshCheckAt, sshCheckAt+8) {
+			return id, 0, 0, false
+		}
 		for i := range 4 {
 			if c := st.next(); c != blob[sshCheckAt+i] || c != blob[sshCheckAt+4+i] {
 				return id, 0, 0, false
 			}
+		}
+		if m, err := base64.StdEncoding.Strict().Decode(blob, src); err != nil || m != size {
+			return id, 0, 0, false
+		}
+		at := sshSeedAt + 64
+		if binary.BigEndian.Uint32(blob[at:]) != uint32(len(comment)) || string(blob[at+4:at+4+len(comment)]) != comment {
+			return id, 0, 0, false
 		}
 		if !ks.open(sc, sp.code, &ct, &id) {
 			return id, 0, 0, false
@@ -239,46 +251,67 @@ func recognizePKCS8(ks *keySet, sc *scratch, code uint32, n int) (id [8]byte, pa
 	return id, PartValue, 64, true
 }
 
-// pemBodyLen returns the length pemBody would return for s, found with
-// vectorised counts instead of a copy, and true; or false when s is not such a
-// PEM block or its body holds blanks or escaped line breaks (pemBody then
-// decides).
-func pemBodyLen(s, begin, end, beginForm, endForm string) (int, bool) {
+// pemSplit returns the text between the begin and end lines (or their
+// form-encoded forms) of s, or false when s is not such a PEM block.
+func pemSplit(s, begin, end, beginForm, endForm string) (string, bool) {
 	s = strings.TrimSpace(s)
-	var body string
 	switch {
 	case strings.HasPrefix(s, begin) && strings.HasSuffix(s, end) && len(s) >= len(begin)+len(end):
-		body = s[len(begin) : len(s)-len(end)]
+		return s[len(begin) : len(s)-len(end)], true
 	case strings.HasPrefix(s, beginForm) && strings.HasSuffix(s, endForm) && len(s) >= len(beginForm)+len(endForm):
-		body = s[len(beginForm) : len(s)-len(endForm)]
-	default:
-		return 0, false
+		return s[len(beginForm) : len(s)-len(endForm)], true
 	}
+	return "", false
+}
+
+// pemBodyLen returns the length copyBody would return for body, found with
+// vectorised counts instead of a copy, and true; or false when body holds
+// blanks or escaped line breaks (copyBody then decides). lf reports that its
+// only line breaks are '\n' (copyBody copies it line by line).
+func pemBodyLen(body string) (n int, known, lf bool) {
 	if strings.IndexByte(body, '\\') >= 0 || strings.IndexByte(body, ' ') >= 0 || strings.IndexByte(body, '\t') >= 0 {
-		return 0, false
+		return 0, false, false
 	}
-	return len(body) - strings.Count(body, "\n") - strings.Count(body, "\r"), true
+	cr := strings.Count(body, "\r")
+	return len(body) - strings.Count(body, "\n") - cr, true, cr == 0
 }
 
 // pemBody writes the base64 text between the begin and end lines (or their
 // form-encoded forms) into dst (which must hold sshMaxBody bytes) and returns
-// its length. Line breaks (real, CRLF, or written as the two characters \n
-// inside a quoted .env or JSON value) and blanks are removed.
+// its length (see copyBody).
 func pemBody(s, begin, end, beginForm, endForm string, dst []byte) (int, bool) {
-	s = strings.TrimSpace(s)
-	var body string
-	switch {
-	case strings.HasPrefix(s, begin) && strings.HasSuffix(s, end) && len(s) >= len(begin)+len(end):
-		body = s[len(begin) : len(s)-len(end)]
-	case strings.HasPrefix(s, beginForm) && strings.HasSuffix(s, endForm) && len(s) >= len(beginForm)+len(endForm):
-		body = s[len(beginForm) : len(s)-len(endForm)]
-	default:
+	body, ok := pemSplit(s, begin, end, beginForm, endForm)
+	if !ok {
 		return 0, false
 	}
+	_, _, lf := pemBodyLen(body)
+	return copyBody(body, dst, lf)
+}
+
+// copyBody writes body into dst (which must hold sshMaxBody bytes) without
+// its line breaks (real, CRLF, or written as the two characters \n inside a
+// quoted .env or JSON value) and blanks, and returns its length. With lf
+// (pemBodyLen: its only line breaks are '\n') it copies line by line.
+func copyBody(body string, dst []byte, lf bool) (int, bool) {
 	if len(dst) < sshMaxBody {
 		return 0, false
 	}
 	n := 0
+	if lf {
+		for len(body) > 0 {
+			line := body
+			if j := strings.IndexByte(body, '\n'); j >= 0 {
+				line, body = body[:j], body[j+1:]
+			} else {
+				body = ""
+			}
+			if n+len(line) > sshMaxBody {
+				return 0, false // longer than any key of ours
+			}
+			n += copy(dst[n:], line)
+		}
+		return n, true
+	}
 	for i := 0; i < len(body); i++ {
 		switch c := body[i]; {
 		case c == '\\' && i+1 < len(body) && (body[i+1] == 'n' || body[i+1] == 'r'):
@@ -293,4 +326,26 @@ func pemBody(s, begin, end, beginForm, endForm string, dst []byte) (int, bool) {
 		}
 	}
 	return n, true
+}
+
+// decodeStdSpan decodes from standard base64 src the quads that hold bytes
+// [from, to) of the decoded text into the same places of dst, and reports
+// false if one of their characters is not in the alphabet (padding included:
+// it can only end src, and callers ask for spans far from the end).
+func decodeStdSpan(dst, src []byte, from, to int) bool {
+	q1 := (to + 2) / 3
+	if from < 0 || from >= to || 4*q1 > len(src) || 3*q1 > len(dst) {
+		return false
+	}
+	var bad uint32
+	dig := &base64Std.dig
+	for q := from / 3; q < q1; q++ {
+		c := src[4*q : 4*q+4]
+		d3, d2, d1, d0 := uint32(dig[c[3]]), uint32(dig[c[2]]), uint32(dig[c[1]]), uint32(dig[c[0]])
+		bad |= d0 | d1 | d2 | d3
+		v := d0<<18 | d1<<12 | d2<<6 | d3
+		o := dst[3*q : 3*q+3]
+		o[2], o[1], o[0] = byte(v), byte(v>>8), byte(v>>16)
+	}
+	return bad&0x80 == 0
 }

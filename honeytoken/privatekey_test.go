@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -127,4 +128,30 @@ func TestPrivateKeyOpenSSHLayout(t *testing.T) {
 	ms := g.Scan(esc)
 	require.Len(t, ms, 1)
 	assert.Equal(t, tok.ID, ms[0].ID)
+}
+
+// TestCopyBodyLineByLine: the line-by-line copy (a body whose only line breaks
+// are '\n') gives what the byte loop gives, length cap included.
+func TestCopyBodyLineByLine(t *testing.T) {
+	t.Parallel()
+	rnd := rand.New(rand.NewPCG(16, 14))
+	fast, slow := make([]byte, sshMaxBody), make([]byte, sshMaxBody)
+	for range 5000 {
+		b := make([]byte, rnd.IntN(sshMaxBody+80))
+		for i := range b {
+			b[i] = Base62[rnd.IntN(62)]
+			if rnd.IntN(40) == 0 {
+				b[i] = '\n'
+			}
+		}
+		body := string(b)
+		_, known, lf := pemBodyLen(body)
+		require.True(t, known)
+		require.True(t, lf)
+		n1, ok1 := copyBody(body, fast, true)
+		n2, ok2 := copyBody(body, slow, false)
+		require.Equal(t, ok2, ok1)
+		require.Equal(t, n2, n1)
+		require.Equal(t, string(slow[:n2]), string(fast[:n1]))
+	}
 }

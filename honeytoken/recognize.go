@@ -49,34 +49,34 @@ const MinTokenLen = 20
 // key, usually a single AES block, before the full check (decryption and the
 // 64-bit tag) that only the generator's own tokens reach.
 func (g *Generator) Recognize(s string) (Match, bool) {
-	return g.recognize(s, true)
+	var m Match
+	ok := g.recognize(s, true, &m)
+	return m, ok
 }
 
+// init gives package decoy, through package hook, a check that reports
+// whether Recognize(s) would match without building the Match, and with auth
+// set (s is from an HTTP Authorization header) does not try s as an AWS secret
+// access key. decoy calls it on every candidate and Recognize only on a match.
 func init() {
 	hook.Has = func(det any) func(string, bool) bool {
 		if g, ok := det.(*Generator); ok {
-			return g.has
+			return func(s string, auth bool) bool {
+				var m Match
+				return g.recognize(s, !auth, &m)
+			}
 		}
 		return nil
 	}
 }
 
-// has reports whether Recognize(s) would match; with auth set (s is from an
-// HTTP Authorization header) it does not try s as an AWS secret access key.
-// Package decoy calls it through package hook on every candidate and calls
-// Recognize only on a match: a bool is cheaper to return than a Match.
-func (g *Generator) has(s string, auth bool) bool {
-	_, ok := g.recognize(s, !auth)
-	return ok
-}
-
-// recognize is Recognize; with secrets false it skips the specs that only
-// recognise a secret half (an AWS secret access key, which a client never
-// sends in an Authorization header: SigV4 sends the key id, the secret only
-// signs).
-func (g *Generator) recognize(s string, secrets bool) (Match, bool) {
+// recognize is Recognize, writing the match into m; with secrets false it
+// skips the specs that only recognise a secret half (an AWS secret access key,
+// which a client never sends in an Authorization header: SigV4 sends the key
+// id, the secret only signs).
+func (g *Generator) recognize(s string, secrets bool, m *Match) bool {
 	if len(s) < MinTokenLen || len(s) > 4096 {
-		return Match{}, false
+		return false
 	}
 	x := le64(s)
 	es := g.dispatch[s[0]]
@@ -84,22 +84,22 @@ func (g *Generator) recognize(s string, secrets bool) (Match, bool) {
 		if !es[i].hasPrefix(x, s) {
 			continue
 		}
-		if m, ok := g.try(es[i].sp, s); ok {
-			return m, true
+		if g.try(es[i].sp, s, m) {
+			return true
 		}
 	}
 	if len(s) > maxBareLen {
-		return Match{}, false
+		return false
 	}
 	for _, sp := range g.byLen[len(s)] {
 		if sp.secretOnly && !secrets || !sp.bare(s) {
 			continue
 		}
-		if m, ok := g.try(sp, s); ok {
-			return m, true
+		if g.try(sp, s, m) {
+			return true
 		}
 	}
-	return Match{}, false
+	return false
 }
 
 // try is the keyed check of s as a token of sp under every key (current first,
@@ -107,10 +107,10 @@ func (g *Generator) recognize(s string, secrets bool) (Match, bool) {
 // have sp's prefix or, for a prefix-less spec, its bare shape; try checks the
 // rest. It allocates only on a match (the id's hex), takes one pooled scratch
 // whatever the number of keys and costs, on a string that is not a token of
-// this generator, a keyed filter per key (see layout.derivedMatch).
-func (g *Generator) try(sp *spec, s string) (Match, bool) {
+// this generator, a keyed filter per key (see layout.derivedMatch). On a match
+// it writes m and reports true; m is left alone otherwise.
+func (g *Generator) try(sp *spec, s string, m *Match) bool {
 	sc := getScratch()
-	defer putScratch(sc)
 	for i, ks := range g.keys {
 		sc.format = ""
 		id, part, strength, ok := sp.recognize(ks, sc, s)
@@ -119,11 +119,13 @@ func (g *Generator) try(sp *spec, s string) (Match, bool) {
 			if sc.format != "" {
 				f = sc.format
 			}
-			return Match{ID: hex.EncodeToString(id[:]), Format: f, Part: part, Strength: strength,
-				Retired: i > 0}, true
+			putScratch(sc)
+			*m = Match{ID: hex.EncodeToString(id[:]), Format: f, Part: part, Strength: strength, Retired: i > 0}
+			return true
 		}
 	}
-	return Match{}, false
+	putScratch(sc)
+	return false
 }
 
 // le64 returns the first eight bytes of s (len(s) >= 8) little-endian; the

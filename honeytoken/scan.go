@@ -3,6 +3,8 @@ package honeytoken
 import (
 	"cmp"
 	"encoding/base64"
+	"encoding/binary"
+	"math/bits"
 	"slices"
 	"strings"
 	"sync"
@@ -108,9 +110,15 @@ var runByte = func() (t [256]bool) {
 // The others (PEM keys, custom formats) are searched for by their prefixes.
 // TestScanShapes checks these claims on generated tokens of every format.
 type scanTables struct {
-	inRun   [256][]*spec
-	bigram  [1 << 16 / 8]uint8 // bit set: the first two bytes of an inRun prefix
-	pem     []indexedPrefix    // PEM BEGIN lines: found with one search for "-----BEGIN"
+	inRun [256][]*spec // the inRun formats by the first byte of a prefix
+	// The inRun prefixes by first byte, and a bit set of the byte pairs that
+	// start at offsets 0 to stride-1 of one (a prefix's last byte pairs with any
+	// byte): every stride-th position of a run is probed, and a prefix
+	// starting at k holds the probe among k..k+stride-1.
+	long    [256][]backSpec
+	bigram  [1 << 16 / 8]uint8
+	stride  int             // the shortest inRun prefix's length, at most maxStride
+	pem     []indexedPrefix // PEM BEGIN lines: found with one search for "-----BEGIN"
 	back    []backSpec
 	db      *spec
 	indexed []indexedPrefix
@@ -119,8 +127,13 @@ type scanTables struct {
 type backSpec struct {
 	sp     *spec
 	prefix string
-	at     int // the long run starts at the token's start + at
+	at     int // the long run starts at the token's start + at (back only)
 }
+
+// maxStride bounds scanTables.stride: every third position of a run is probed
+// for an inRun prefix (the shortest, eyJ, has three bytes). A longer stride
+// would make the bit set of pairs fuller.
+const maxStride = 3
 
 type indexedPrefix struct {
 	sp     *spec
@@ -158,8 +171,7 @@ func newScanTables(g *Generator) scanTables {
 					if !slices.Contains(t.inRun[p[0]], sp) {
 						t.inRun[p[0]] = append(t.inRun[p[0]], sp)
 					}
-					b := uint16(p[0])<<8 | uint16(p[1]) // every inRun prefix has 3+ bytes
-					t.bigram[b>>3] |= 1 << (b & 7)
+					t.long[p[0]] = append(t.long[p[0]], backSpec{sp: sp, prefix: p})
 				}
 			}
 		default:
@@ -177,7 +189,32 @@ func newScanTables(g *Generator) scanTables {
 			}
 		}
 	}
+	t.stride = maxStride
+	for _, l := range t.long {
+		for _, b := range l {
+			t.stride = min(t.stride, len(b.prefix))
+		}
+	}
+	for _, l := range t.long {
+		for _, b := range l {
+			for o := range t.stride {
+				if o+1 < len(b.prefix) {
+					t.setPair(b.prefix[o], b.prefix[o+1])
+					continue
+				}
+				for c := range 256 { // the prefix's last byte: any byte follows
+					t.setPair(b.prefix[o], byte(c))
+				}
+			}
+		}
+	}
 	return t
+}
+
+// setPair adds the byte pair x, y to the bit set of pairs.
+func (t *scanTables) setPair(x, y byte) {
+	b := uint16(x)<<8 | uint16(y)
+	t.bigram[b>>3] |= 1 << (b & 7)
 }
 
 // rareByte returns the index of the byte of p least likely in logs and base64,
@@ -200,7 +237,23 @@ func rareByte(p string) int {
 	return best
 }
 
-func isPEMPrefix(p string) bool { return strings.HasPrefix(p, "-----BEGIN") }
+// bigramAt returns s[k:k+2] as one number.
+func bigramAt(s string, k int) uint16 { return uint16(s[k])<<8 | uint16(s[k+1]) }
+
+func isPEMPrefix(p string) bool { return strings.HasPrefix(p, pemMark) }
+
+// pemMark starts every PEM BEGIN line.
+const pemMark = "-----BEGIN"
+
+// pemAt[c] is, for a byte of pemMark, its index there (-1 for a dash, which is
+// at several); 0 for the others.
+var pemAt = func() (t [256]int8) {
+	for i := len(pemMark) - 1; i >= 0; i-- {
+		t[pemMark[i]] = int8(i)
+	}
+	t['-'] = -1
+	return t
+}()
 
 // pemEndFor returns the END line that closes a PEM BEGIN line.
 func pemEndFor(begin string) string { return strings.Replace(begin, "BEGIN", "END", 1) }
@@ -371,10 +424,12 @@ func (sc *scanner) scan(f *frame) {
 // runs finds every maximal run of base64 characters of at least anchorRun bytes
 // without looking at most bytes of text that has none: it probes the last byte
 // of the next anchorRun-byte window, and only a run byte there makes it look
-// around.
+// around: back to where that run starts, then at the byte where a long run
+// starting there would have to go on to, and backwards from it (where a run
+// byte is least likely) until a byte breaks it or the run is long.
 func (sc *scanner) runs(f *frame, st *frameState) {
 	s := f.s
-	i := 0 // s[i-1] is not a run byte
+	i := 0 // s[i-1] is not a run byte: no long run starts before i
 	for {
 		p := i + anchorRun - 1
 		if p >= len(s) {
@@ -388,15 +443,57 @@ func (sc *scanner) runs(f *frame, st *frameState) {
 		for j > i && runByte[s[j-1]] {
 			j--
 		}
-		e := p + 1
-		for e < len(s) && runByte[s[e]] {
+		// A long run holding s[p] starts at j and holds s[j:j+anchorRun].
+		q := j + anchorRun - 1
+		if q >= len(s) {
+			return
+		}
+		for q > p && runByte[s[q]] {
+			q--
+		}
+		if q > p { // s[q] is not a run byte: no long run starts in [j, q]
+			i = q + 1
+			continue
+		}
+		e := j + anchorRun
+		// Most runs in logs are short: byte by byte first, then runEnd.
+		for n := min(len(s), e+runEndAfter); e < n && runByte[s[e]]; {
 			e++
 		}
-		if e-j >= anchorRun {
-			sc.longRun(f, st, j, e)
+		if e == j+anchorRun+runEndAfter {
+			e = runEnd(s, e)
 		}
+		sc.longRun(f, st, j, e)
 		i = e + 1
 	}
+}
+
+// runTab is runByte as 0/1, for runEnd's unrolled loop.
+var runTab = func() (t [256]uint8) {
+	for c := range t {
+		if runByte[c] {
+			t[c] = 1
+		}
+	}
+	return t
+}()
+
+// runEndAfter is how many bytes runs looks at one by one before runEnd.
+const runEndAfter = 16
+
+// runEnd returns the end of the run of base64 characters that goes on at s[i]:
+// eight bytes at a time while they all are run bytes, then byte by byte.
+func runEnd(s string, i int) int {
+	for ; i+8 <= len(s); i += 8 {
+		q := s[i : i+8]
+		if runTab[q[0]]&runTab[q[1]]&runTab[q[2]]&runTab[q[3]]&runTab[q[4]]&runTab[q[5]]&runTab[q[6]]&runTab[q[7]] == 0 {
+			break
+		}
+	}
+	for i < len(s) && runByte[s[i]] {
+		i++
+	}
+	return i
 }
 
 // longRun handles the maximal run s[a:e]: the prefixed formats that start in or
@@ -405,12 +502,8 @@ func (sc *scanner) longRun(f *frame, st *frameState, a, e int) {
 	s := f.s
 	t := &sc.g.scan
 	// An inRun prefix starts a run of anchorRun characters at least: only the
-	// positions up to e-anchorRun can start one. A two-byte filter first.
-	for k := a; k <= e-anchorRun; k++ {
-		if b := uint16(s[k])<<8 | uint16(s[k+1]); t.bigram[b>>3]&(1<<(b&7)) != 0 {
-			sc.inRun(f, st, k)
-		}
-	}
+	// positions up to e-anchorRun can start one.
+	sc.inRunPrefixes(f, st, a, e-anchorRun)
 	for _, b := range t.back {
 		if k := a - b.at; k >= 0 && len(s)-k >= len(b.prefix) && s[k:k+len(b.prefix)] == b.prefix {
 			sc.prefixed(f, st, k, b.sp)
@@ -427,54 +520,103 @@ func (sc *scanner) longRun(f *frame, st *frameState, a, e int) {
 	if e-a < minDecodeRun {
 		return
 	}
-	// Which kinds of base64 characters the run holds and, in a run that can
-	// hold one, the maximal runs of the prefix-less shapes inside.
-	var all uint8 = clRun
-	if e-a < dbPasswordLen {
-		for k := a; k < e; k++ {
-			all &= classes[s[k]]
-		}
-	} else {
-		std, b62 := a, a
-		for k := a; k < e; k++ {
-			cl := classes[s[k]]
-			all &= cl
-			if cl&clB64Std == 0 {
-				if k-std == awsSecretLen {
-					sc.awsSecret(f, std, k)
-				}
-				std = k + 1
-			}
-			if cl&clBase62 == 0 {
-				if k-b62 == dbPasswordLen {
-					sc.dbPassword(f, b62, k)
-				}
-				b62 = k + 1
-			}
-		}
-		if e-std == awsSecretLen {
-			sc.awsSecret(f, std, e)
-		}
-		if e-b62 == dbPasswordLen {
-			sc.dbPassword(f, b62, e)
-		}
-	}
+	all := sc.shapes(f, a, e)
 	if f.depth < maxDecodeDepth {
 		sc.base64Run(f, a, e, all)
 	}
 }
 
-// inRun tries the inRun formats whose prefix starts at k.
-func (sc *scanner) inRun(f *frame, st *frameState, k int) {
-	s := f.s
-	for _, sp := range sc.g.scan.inRun[s[k]] {
-		for _, p := range sp.prefixes {
-			if len(s)-k >= len(p) && s[k:k+len(p)] == p {
-				sc.prefixed(f, st, k, sp)
-				break
+// inRunPrefixes tries the inRun prefixes that start at a position in [a, hi]
+// (inside a run that goes on to hi+anchorRun at least): it probes the bit set
+// of pairs at every stride-th position and compares prefixes only at the
+// positions a hit allows, in order.
+func (sc *scanner) inRunPrefixes(f *frame, st *frameState, a, hi int) {
+	s, t := f.s, &sc.g.scan
+	step := t.stride
+	if step == 0 {
+		return // no inRun format
+	}
+	for p := a; p < hi+step; p += step { // s[p+1] is in the run
+		if b := bigramAt(s, p); t.bigram[b>>3]&(1<<(b&7)) != 0 {
+			for k := max(a, p-step+1); k <= min(p, hi); k++ {
+				sc.longPrefix(f, st, k)
 			}
 		}
 	}
+}
+
+// longPrefix tries the inRun prefixes that start at k.
+func (sc *scanner) longPrefix(f *frame, st *frameState, k int) {
+	s := f.s
+	for _, l := range sc.g.scan.long[s[k]] {
+		if len(s)-k >= len(l.prefix) && s[k:k+len(l.prefix)] == l.prefix {
+			sc.prefixed(f, st, k, l.sp)
+		}
+	}
+}
+
+// shapes tries the prefix-less shapes in the maximal run s[a:e] (its maximal
+// runs of exactly 40 standard base64 characters and of exactly 32 base62
+// characters) and returns the classes all its bytes share. Only the run's
+// punctuation (+ / - _) ends such a shape: shapes looks for it eight bytes at a
+// time.
+func (sc *scanner) shapes(f *frame, a, e int) uint8 {
+	s := f.s
+	b := unsafe.Slice(unsafe.StringData(s), len(s))
+	st := shapeState{all: clRun, std: a, b62: a}
+	k := a
+	for ; k+8 <= e; k += 8 {
+		for m := runPunct(binary.LittleEndian.Uint64(b[k:])); m != 0; m &= m - 1 {
+			sc.punct(f, &st, k+bits.TrailingZeros64(m)>>3)
+		}
+	}
+	for ; k < e; k++ {
+		if classes[s[k]]&clBase62 == 0 {
+			sc.punct(f, &st, k)
+		}
+	}
+	if e-st.std == awsSecretLen {
+		sc.awsSecret(f, st.std, e)
+	}
+	if e-st.b62 == dbPasswordLen {
+		sc.dbPassword(f, st.b62, e)
+	}
+	return st.all
+}
+
+// shapeState is where shapes stands: the classes the run's bytes share so far
+// and where its current standard base64 and base62 runs started.
+type shapeState struct {
+	all      uint8
+	std, b62 int
+}
+
+// punct handles s[k], a run byte that is not base62, for shapes.
+func (sc *scanner) punct(f *frame, st *shapeState, k int) {
+	cl := classes[f.s[k]]
+	st.all &= cl
+	if k-st.b62 == dbPasswordLen {
+		sc.dbPassword(f, st.b62, k)
+	}
+	st.b62 = k + 1
+	if cl&clB64Std == 0 {
+		if k-st.std == awsSecretLen {
+			sc.awsSecret(f, st.std, k)
+		}
+		st.std = k + 1
+	}
+}
+
+// runPunct returns, for eight run bytes in w (little-endian), the high bit of
+// each byte that is + / - or _ (below '0', or '_'). It is exact: run bytes are
+// below 0x80 and each byte's high bit is set before a subtraction, so no borrow
+// crosses bytes.
+func runPunct(w uint64) uint64 {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	below0 := ^((w | hi) - '0'*lo)
+	u := w ^ '_'*lo // zero where '_'
+	under := ^((u | hi) - lo)
+	return (below0 | under) & hi
 }
 
 // awsSecret tries s[a:b], a maximal run of 40 standard base64 characters, as an
@@ -488,7 +630,7 @@ func (sc *scanner) awsSecret(f *frame, a, b int) {
 // dbPassword tries s[a:b], a maximal run of 32 base62 characters, as a database
 // password when the generator could have issued it (not all hex: a trace id).
 func (sc *scanner) dbPassword(f *frame, a, b int) {
-	if !allHex(f.s[a:b]) {
+	if !base62Hex(f.s[a:b]) {
 		sc.try(f, a, b, sc.g.byLen[dbPasswordLen]...)
 	}
 }
@@ -593,7 +735,9 @@ func (sc *scanner) indexed(f *frame, ip *indexedPrefix) {
 
 // pemBlocks finds PEM blocks: each BEGIN line of a PEM format, up to the first
 // matching END line that ends within maxPEMSpan. BEGIN lines are found by
-// looking at every fifth byte for a run of five dashes.
+// looking at every tenth byte: "-----BEGIN" holds one, and when it is a letter
+// of BEGIN, where "-----BEGIN" would start is known; when a dash, the run of
+// dashes is followed to its end.
 func (sc *scanner) pemBlocks(f *frame) {
 	s := f.s
 	pems := sc.g.scan.pem
@@ -603,23 +747,33 @@ func (sc *scanner) pemBlocks(f *frame) {
 	for i := range next {
 		next[i] = -1
 	}
-	// "-----" holds a byte at an index that is 4 mod 5: look at those only.
-	for p := 4; p < len(s); p += 5 {
-		if s[p] != '-' {
+	last := -1 // the last "-----BEGIN" handled
+	for p := len(pemMark) - 1; p < len(s); p += len(pemMark) {
+		at := pemAt[s[p]]
+		if at == 0 {
 			continue
 		}
-		a, e := p, p+1
-		for a > 0 && s[a-1] == '-' {
-			a--
+		var k int // where "-----BEGIN" would start
+		if at < 0 {
+			a, e := p, p+1
+			for a > 0 && s[a-1] == '-' {
+				a--
+			}
+			for e < len(s) && s[e] == '-' {
+				e++
+			}
+			p += (e - 1 - p) / len(pemMark) * len(pemMark) // the last probe inside this run of dashes
+			if e-a < 5 {
+				continue
+			}
+			k = e - 5
+		} else {
+			k = p - int(at)
 		}
-		for e < len(s) && s[e] == '-' {
-			e++
-		}
-		p += (e - 1 - p) / 5 * 5 // the last probe inside this run of dashes
-		if e-a < 5 || len(s)-e < len("BEGIN") || s[e:e+len("BEGIN")] != "BEGIN" {
+		if k < 0 || k == last || len(s)-k < len(pemMark) || s[k:k+len(pemMark)] != pemMark {
 			continue
 		}
-		k := e - 5 // where "-----BEGIN" starts
+		last = k
 		for i := range pems {
 			ip := &pems[i]
 			if len(s)-k < len(ip.prefix) || s[k:k+len(ip.prefix)] != ip.prefix {
@@ -659,7 +813,8 @@ func (sc *scanner) try(f *frame, a, b int, specs ...*spec) {
 	v := f.s[a:b]
 	sc.work += tryCost
 	for _, sp := range specs {
-		if m, ok := sc.g.try(sp, v); ok {
+		var m Match
+		if sc.g.try(sp, v, &m) {
 			sc.add(f, a, b, m)
 			return
 		}
@@ -690,6 +845,10 @@ func (sc *scanner) base64Run(f *frame, a, b int, all uint8) {
 		}
 		enc = base64.RawURLEncoding
 	}
+	if !mayHoldText(enc, run) {
+		sc.work += len(run) / 4
+		return
+	}
 	d := f.depth + 1
 	buf := slices.Grow(sc.b64[d][:0], enc.DecodedLen(len(run)))[:enc.DecodedLen(len(run))]
 	sc.b64[d] = buf
@@ -701,6 +860,87 @@ func (sc *scanner) base64Run(f *frame, a, b int, all uint8) {
 	st, en := f.span(a, end)
 	sc.scan(&frame{s: unsafe.String(&buf[0], n), enc: chain(f.enc, "base64"), depth: d, start: st, end: en,
 		unescaped: f.unescaped})
+}
+
+// b64Low tells, for a base64 character (standard or URL-safe) at place p of a
+// 4-character group, whether the decoded byte p has its high bit clear (bit p
+// set): byte 0 takes its high bit from bit 5 of character 0, byte 1 from bit 3
+// of character 1, byte 2 from bit 1 of character 2. Text has no high bit.
+var b64Low = func() (t [256]uint8) {
+	const std = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+	for v := range 64 {
+		var bits uint8
+		if v&32 == 0 {
+			bits |= 1
+		}
+		if v&8 == 0 {
+			bits |= 2
+		}
+		if v&2 == 0 {
+			bits |= 4
+		}
+		t[std[v]] = bits
+	}
+	t['-'], t['_'] = t['+'], t['/'] // URL-safe: the same values
+	return t
+}()
+
+// textGroups is how many groups of 4 base64 characters in a row decode to text
+// bytes only (each byte's high bit clear) in a run whose decoding holds
+// minTokenLen bytes of text in a row: at most 2 bytes at each end of those lie
+// in groups of which they are only part.
+const textGroups = (minTokenLen - 4 + 2) / 3
+
+// maxCheckGroups is how many such groups mayHoldText decodes to see whether
+// they hold text; a longer stretch of them is not random, and the whole run is
+// decoded.
+const maxCheckGroups = 64
+
+// mayHoldText reports whether the decoding of run (a base64 run of enc) can
+// hold minTokenLen bytes of text in a row, looking mostly at the characters:
+// it is false only when it cannot. Such bytes lie in textGroups groups in a row
+// whose bytes all have a clear high bit; mayHoldText looks for those as
+// hasTextRun looks for text (probing every textGroups-th group) and decodes the
+// few it finds to check them. On random base64 it decodes almost nothing.
+func mayHoldText(enc *base64.Encoding, run string) bool {
+	groups := len(run) / 4
+	low := func(g int) bool {
+		q := run[4*g : 4*g+3]
+		return b64Low[q[0]]&1|b64Low[q[1]]&2|b64Low[q[2]]&4 == 7
+	}
+	i := 0 // group i-1 is not low
+	for {
+		p := i + textGroups - 1
+		if p >= groups {
+			return false
+		}
+		if !low(p) {
+			i = p + 1
+			continue
+		}
+		j := p
+		for j > i && low(j-1) {
+			j--
+		}
+		e := p + 1
+		for e < groups && e-j < maxCheckGroups && low(e) {
+			e++
+		}
+		if e-j >= maxCheckGroups {
+			return true
+		}
+		if e-j >= textGroups {
+			// Decode the stretch with the groups around it (text may end or
+			// start inside them).
+			lo, hi := 4*max(0, j-1), min(len(run), 4*(e+1))
+			var buf [(maxCheckGroups + 2) * 3]byte
+			n, err := enc.Decode(buf[:], unsafe.Slice(unsafe.StringData(run[lo:]), hi-lo))
+			if err != nil || hasTextRun(buf[:n], minTokenLen) {
+				return true
+			}
+		}
+		i = e + 1
+	}
 }
 
 // hasTextRun reports whether b holds n bytes of text (printable ASCII or line
@@ -848,6 +1088,20 @@ func allHex(s string) bool {
 		}
 	}
 	return true
+}
+
+// base62Hex is allHex for s made of letters and digits only: eight bytes at a
+// time, a letter or digit c is hexadecimal when c|0x20 (the lower case of a
+// letter; a digit is unchanged) is below 'g'.
+func base62Hex(s string) bool {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	b := unsafe.Slice(unsafe.StringData(s), len(s))
+	var over uint64 // high bit of each byte that is g or above
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		over |= (binary.LittleEndian.Uint64(b[i:]) | 0x20*lo | hi) - 'g'*lo
+	}
+	return over&hi == 0 && allHex(s[i:])
 }
 
 // awsSecretShape is the cheap part of awsSecretGate: a 40-character string that

@@ -41,7 +41,8 @@ type refScanner struct {
 
 func (r *refScanner) try(f *frame, a, b int, specs ...*spec) {
 	for _, sp := range specs {
-		if m, ok := r.g.try(sp, f.s[a:b]); ok {
+		var m Match
+		if r.g.try(sp, f.s[a:b], &m) {
 			m.Start, m.End = f.span(a, b)
 			m.Encoding = f.enc
 			m.Value = f.s[a:b]
@@ -226,7 +227,7 @@ func diffDoc(r *rand.Rand, mine, theirs []Token) (string, []string) {
 	}
 	seps := []string{" ", "\n", "=", ":", "\"", "'", ",", "&", "?", "%20", `\/`, "-", "_", "x", "/", "+", "."}
 	for range 1 + r.IntN(4) {
-		switch r.IntN(14) {
+		switch r.IntN(16) {
 		case 0, 1, 2:
 			styles[r.IntN(len(styles))](&b, r)
 		case 3, 4: // a token in one of the encodings, in a JSON field
@@ -301,6 +302,33 @@ func diffDoc(r *rand.Rand, mine, theirs []Token) (string, []string) {
 				enc = enc[76:]
 			}
 			b.WriteString(enc + "\n")
+		case 14: // a line with a token amid random bytes, base64-encoded (maybe twice): text at any alignment
+			tok := pick(mine)
+			bin := func(n int) string {
+				p := make([]byte, n)
+				for i := range p {
+					p[i] = byte(r.Uint32())
+				}
+				return string(p)
+			}
+			s := bin(r.IntN(120)) + "\n" + plantText(tok) + "\n" + bin(r.IntN(120))
+			if r.IntN(3) == 0 {
+				s = bin(r.IntN(60)) + "\n" + base64.StdEncoding.EncodeToString([]byte(s)) + "\n" + bin(r.IntN(60))
+			}
+			enc := []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.RawURLEncoding}[r.IntN(3)]
+			b.WriteString(" " + enc.EncodeToString([]byte(s)) + "\n")
+			want = append(want, tok.ID)
+		case 15: // a prefix-less secret (AWS secret, database password) between run punctuation
+			tok := pick(mine)
+			sec := tok.Secret
+			if pw, ok := splitDBURL(tok.Value); ok {
+				sec = pw
+			}
+			if sec == "" {
+				break
+			}
+			punct := []string{"+", "/", "-", "_", " "}
+			b.WriteString(randFrom(r, Base62, r.IntN(30)) + punct[r.IntN(5)] + sec + punct[r.IntN(5)] + randFrom(r, Base62, r.IntN(30)) + "\n")
 		}
 	}
 	return b.String(), want

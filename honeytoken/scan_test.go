@@ -340,3 +340,98 @@ func TestScanPEMAfterDashes(t *testing.T) {
 		}
 	}
 }
+
+// mayHoldText is a filter in front of hasTextRun: it must never say no when the
+// decoding holds minTokenLen bytes of text in a row. Random binary with a text
+// stretch of 18 to 24 bytes (or more than maxCheckGroups groups) at every
+// alignment, in both alphabets, with and without a partial last group.
+func TestMayHoldText(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(7, 8))
+	text := func(n int) []byte {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = byte(' ' + r.IntN(95))
+		}
+		return b
+	}
+	binary := func(n int) []byte { // no text byte: nothing glues to the stretch
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = byte(0x80 + r.IntN(128))
+		}
+		return b
+	}
+	said := map[bool]int{}
+	for n := range 20_000 {
+		var raw []byte
+		switch n % 4 {
+		case 0, 1: // one stretch of text around minTokenLen
+			raw = append(binary(r.IntN(40)), text(minTokenLen-2+r.IntN(7))...)
+			raw = append(raw, binary(r.IntN(40))...)
+		case 2: // a long stretch of text
+			raw = append(binary(r.IntN(10)), text(3*maxCheckGroups+r.IntN(20))...)
+			raw = append(raw, binary(r.IntN(10))...)
+		case 3: // random bytes
+			raw = make([]byte, 20+r.IntN(400))
+			for i := range raw {
+				raw[i] = byte(r.Uint32())
+			}
+		}
+		enc := []*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding}[r.IntN(2)]
+		run := enc.EncodeToString(raw)
+		want := hasTextRun(raw, minTokenLen)
+		got := mayHoldText(enc, run)
+		if want {
+			require.True(t, got, "run %q decodes to %q", run, raw)
+		}
+		said[got]++
+	}
+	// It is a filter that filters: most stretches of 19 or fewer bytes and
+	// random bytes are turned down without hasTextRun on the whole run.
+	assert.Greater(t, said[false], 5_000)
+}
+
+// Every inRun prefix is tried wherever it starts in a run, whatever its
+// alignment to the probes of inRunPrefixes (every scanTables.stride-th position).
+func TestScanInRunPrefixAlignments(t *testing.T) {
+	t.Parallel()
+	g := newTestGenerator(t, "scan-align")
+	n := 0
+	for _, l := range g.scan.long {
+		for _, b := range l {
+			for pad := range 2*maxStride + 1 {
+				s := strings.Repeat("B", pad) + b.prefix + strings.Repeat("B", 200)
+				sc := &scanner{g: g}
+				sc.inRunPrefixes(&frame{s: s, root: true, end: len(s)}, &frameState{}, 0, len(s)-anchorRun)
+				assert.Positive(t, sc.work, "prefix %q after %d run bytes not tried", b.prefix, pad)
+				n++
+			}
+		}
+	}
+	require.Positive(t, n)
+	// And nothing is tried in a run without a prefix.
+	s := strings.Repeat("B", 300)
+	sc := &scanner{g: g}
+	sc.inRunPrefixes(&frame{s: s, root: true, end: len(s)}, &frameState{}, 0, len(s)-anchorRun)
+	assert.Zero(t, sc.work)
+}
+
+// base62Hex agrees with allHex on letters and digits.
+func TestBase62Hex(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(9, 10))
+	hex := 0
+	for n := range 20_000 {
+		alphabet := Base62
+		if n%2 == 0 {
+			alphabet = "0123456789abcdefABCDEF" + Base62[r.IntN(62):][:1] // hex but for a letter at times
+		}
+		s := randFrom(r, alphabet, r.IntN(50))
+		require.Equal(t, allHex(s), base62Hex(s), s)
+		if allHex(s) {
+			hex++
+		}
+	}
+	assert.Greater(t, hex, 1000)
+}

@@ -149,7 +149,8 @@ func TestFieldEnd(t *testing.T) {
 }
 
 // TestNextField compares the skipping search with splitting every field, on
-// random strings rich in separators, for several minimum lengths.
+// random strings with few or many separators (and bytes a word test may
+// mistake for one: '(', '-', 0x7f, high bytes), for several minimum lengths.
 func TestNextField(t *testing.T) {
 	t.Parallel()
 	naive := func(v string, min int, sep *[256]bool) [][2]int {
@@ -168,13 +169,14 @@ func TestNextField(t *testing.T) {
 		}
 		return out
 	}
-	alphabet := "ab=; ,&%\t\"'"
+	alphabet := "ab=; ,&%\t\"'()-\x00\x27\x28\x7f\x80\xa7\xff\r\n"
 	rnd := rand.New(rand.NewPCG(5, 6))
 	for _, sep := range []*[256]bool{&sepTable, &querySep} {
 		for range 20000 {
-			b := make([]byte, rnd.IntN(60))
+			b := make([]byte, rnd.IntN(100))
+			density := []int{2, 3, 12, 40}[rnd.IntN(4)] // one byte in density is from alphabet
 			for i := range b {
-				if rnd.IntN(3) == 0 {
+				if rnd.IntN(density) == 0 {
 					b[i] = alphabet[rnd.IntN(len(alphabet))]
 				} else {
 					b[i] = "xyzXYZ019"[rnd.IntN(9)]
