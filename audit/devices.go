@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/decoykit/decoykit/canary"
-	"github.com/decoykit/decoykit/internal/incidentview"
+	"github.com/decoykit/decoykit/internal/auditview"
 )
 
 // Birds is what the estate part of a full audit reads besides tokens and
@@ -124,7 +124,7 @@ type flockIncidents struct {
 // fewer flocks; incidents naming more are counted under "").
 const maxFlocks = 4096
 
-func (a *incidentAgg) addFlock(inc *incidentview.Incident) {
+func (a *incidentAgg) addFlock(inc *auditview.Incident) {
 	if a.flocks == nil {
 		a.flocks = map[string]*flockIncidents{}
 	}

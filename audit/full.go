@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/decoykit/decoykit/canary"
-	"github.com/decoykit/decoykit/internal/incidentview"
+	"github.com/decoykit/decoykit/internal/auditview"
 )
 
 // Full audits tokens and incidents: the coverage of Coverage, the tokens
@@ -39,12 +39,12 @@ func Full(ctx context.Context, src Source, opts *Options) (*Report, error) {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	incidents := func(ctx context.Context) iter.Seq2[*incidentview.Incident, error] { return incidentViews(ctx, src) }
+	incidents := func(ctx context.Context) iter.Seq2[*auditview.Incident, error] { return incidentViews(ctx, src) }
 	var birds func() (*Birds, error)
 	if _, ok := src.(overlapping); ok {
 		ra := startReadAhead(ctx, incidentViews(ctx, src), readAheadBatch, incidentReadAhead/readAheadBatch)
 		defer ra.stop()
-		incidents = func(context.Context) iter.Seq2[*incidentview.Incident, error] { return ra.all(ctx) }
+		incidents = func(context.Context) iter.Seq2[*auditview.Incident, error] { return ra.all(ctx) }
 		if bs, ok := src.(BirdSource); ok {
 			birds = startBirds(ctx, bs)
 			defer func() { _, _ = birds() }() // wait for it, whatever happens
@@ -114,12 +114,12 @@ func newIncidentAgg(s settings) *incidentAgg {
 
 // incidentViews is what Full reads of src's incidents: from a Console
 // (FromClient), only the members the audit reads are decoded (see
-// internal/incidentview); from any other Source, each incident's view.
-func incidentViews(ctx context.Context, src Source) iter.Seq2[*incidentview.Incident, error] {
+// internal/auditview); from any other Source, each incident's view.
+func incidentViews(ctx context.Context, src Source) iter.Seq2[*auditview.Incident, error] {
 	if vs, ok := src.(viewSource); ok {
 		return vs.incidentViews(ctx)
 	}
-	return func(yield func(*incidentview.Incident, error) bool) {
+	return func(yield func(*auditview.Incident, error) bool) {
 		for inc, err := range src.Incidents(ctx) {
 			if err != nil {
 				yield(nil, err)
@@ -128,7 +128,7 @@ func incidentViews(ctx context.Context, src Source) iter.Seq2[*incidentview.Inci
 			if inc == nil {
 				continue
 			}
-			v := incidentview.Of(inc)
+			v := auditview.IncidentOf(inc)
 			if !yield(&v, nil) {
 				return
 			}
@@ -138,7 +138,7 @@ func incidentViews(ctx context.Context, src Source) iter.Seq2[*incidentview.Inci
 
 // incidentTime is when an incident happened: its creation time, else its
 // last update, else its first event's time.
-func incidentTime(inc *incidentview.Incident) time.Time {
+func incidentTime(inc *auditview.Incident) time.Time {
 	switch {
 	case !inc.Created.IsZero():
 		return inc.Created.UTC()
@@ -165,7 +165,7 @@ func (a *incidentAgg) kind(k canary.Kind) *KindIncidents {
 	return ki
 }
 
-func (a *incidentAgg) add(e *estate, inc *incidentview.Incident) {
+func (a *incidentAgg) add(e *estate, inc *auditview.Incident) {
 	a.addFlock(inc)
 	at := incidentTime(inc)
 	unacked := !inc.Acknowledged

@@ -5,13 +5,15 @@ import (
 	"iter"
 
 	"github.com/decoykit/decoykit/canary"
-	"github.com/decoykit/decoykit/internal/incidentview"
+	"github.com/decoykit/decoykit/internal/auditview"
 )
 
 // Source is the data an audit reads: the Console's tokens and incidents as
 // iterators. An audit ranges over Tokens once and then over Incidents once,
 // and stops at the first error either yields. (FromClient's two listings
-// overlap; any other Source is read one listing after the other.) FromClient, FromJSON and
+// overlap, and Full lists FromClient's incidents itself, the same ones
+// Incidents yields, decoding only what it reads of each; any other Source is
+// read one listing after the other.) FromClient, FromJSON and
 // FromFiles make one; a test can implement it over slices.
 type Source interface {
 	// Tokens yields every token. An error ends the audit.
@@ -48,16 +50,16 @@ func (s clientSource) Incidents(ctx context.Context) iter.Seq2[*canary.Incident,
 
 // incidentViews is Incidents as Full reads them: the same incidents, each
 // decoded only as far as an audit reads it.
-func (s clientSource) incidentViews(ctx context.Context) iter.Seq2[*incidentview.Incident, error] {
+func (s clientSource) incidentViews(ctx context.Context) iter.Seq2[*auditview.Incident, error] {
 	if s.c == nil {
-		return failed[*incidentview.Incident](invalid("FromClient", "the client is nil; make one with canary.NewClient"))
+		return failed[*auditview.Incident](invalid("FromClient", "the client is nil; make one with canary.NewClient"))
 	}
-	return incidentview.All(ctx, s.c, &canary.ListIncidentsOptions{State: canary.StateAll, Limit: sourcePageSize})
+	return auditview.Incidents(ctx, s.c, &canary.ListIncidentsOptions{State: canary.StateAll, Limit: sourcePageSize})
 }
 
 // viewSource is a Source that lists its incidents' views itself.
 type viewSource interface {
-	incidentViews(ctx context.Context) iter.Seq2[*incidentview.Incident, error]
+	incidentViews(ctx context.Context) iter.Seq2[*auditview.Incident, error]
 }
 
 // overlapping is a Source whose reads may run at the same time (Tokens,

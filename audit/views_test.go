@@ -20,10 +20,10 @@ import (
 	"github.com/decoykit/decoykit/canary/canarytest"
 )
 
-// throughAll is FromClient read the way any other Source is: every incident
-// decoded whole by canary's Incidents.All. Full over FromClient itself
-// decodes only what it reads of each incident; the two reports must not
-// differ by a byte.
+// throughAll is FromClient read the way any other Source is: every token
+// and incident decoded whole by canary's Tokens.All and Incidents.All. An
+// audit over FromClient itself decodes only what it reads of each; the two
+// reports must not differ by a byte.
 type throughAll struct{ src audit.BirdSource }
 
 func (s throughAll) Tokens(ctx context.Context) iter.Seq2[*canary.Token, error] {
@@ -56,9 +56,14 @@ func checkViewsAgree(t *testing.T, c *canary.Client) {
 	whole, err := audit.Full(ctx, throughAll{src}, opts)
 	require.NoError(t, err)
 	require.Equal(t, renderAll(t, whole), renderAll(t, fast))
+	fast, err = audit.Coverage(ctx, src, opts)
+	require.NoError(t, err)
+	whole, err = audit.Coverage(ctx, throughAll{src}, opts)
+	require.NoError(t, err)
+	require.Equal(t, renderAll(t, whole), renderAll(t, fast))
 }
 
-func TestFullFromClientReadsIncidentsAsAllDoes(t *testing.T) {
+func TestFullFromClientReadsAsAllDoes(t *testing.T) {
 	t.Parallel()
 	t.Run("golden estate", func(t *testing.T) {
 		t.Parallel()
@@ -101,7 +106,11 @@ func oddConsole(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	switch r.URL.Path {
 	case "/api/v1/canarytokens/paginate":
-		fmt.Fprint(w, `{"result": "success", "canarytokens": [{"canarytoken": "tok-live", "kind": "http", "memo": "m", "enabled": "True", "node_id": "node-live", "created": "1700000000"}], "cursor": {"next": null}}`)
+		fmt.Fprint(w, `{"result": "success", "canarytokens": [{"canarytoken": "tok-live", "kind": "http", "memo": "m", "enabled": "True", "node_id": "node-live", "created": "1700000000"}, `+
+			`null, {"kind": "factory entry"}, {"canarytoken": "tok-live", "kind": "dns", "memo": "a duplicate"}, `+
+			`{"canarytoken": "tok-old", "kind": "aws-id", "memo": "keys on build-07 `+strings.Repeat("x", 150)+`", "enabled": "False", "created": "1586249510.069870", `+
+			`"triggered_count": "3", "flock_id": "flock:dc", "node_id": "node-old", "renders": {"aws-id": "[default]"}, "secret_access_key": "<not a key>"}, `+
+			`{"CANARYTOKEN": "tok-upper", "Kind": "slack-api", "ENABLED": 1, "created": 0}], "cursor": {"next": null}}`)
 	case "/api/v1/incidents/all":
 		k := 0
 		if cur := r.URL.Query().Get("cursor"); cur != "" {

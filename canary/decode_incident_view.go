@@ -6,13 +6,13 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/decoykit/decoykit/internal/incidentview"
+	"github.com/decoykit/decoykit/internal/auditview"
 	"github.com/decoykit/decoykit/internal/jsonscan"
 	"github.com/decoykit/decoykit/internal/rest"
 )
 
 // Incident views: what audit.Full reads of an incident (see package
-// internal/incidentview for why). The view decoder below walks an incident
+// internal/auditview for why). The view decoder below walks an incident
 // page exactly as the incident decoder (decode_incident.go) does, with the
 // same member table and the same lenient readers for every member, so it
 // fails wherever that one fails; it only does not build what a view does
@@ -24,15 +24,15 @@ import (
 // the two to each other.
 
 func init() {
-	incidentview.Of = func(inc any) incidentview.Incident { return viewOf(inc.(*Incident)) }
-	incidentview.All = func(ctx context.Context, client, opts any) iter.Seq2[*incidentview.Incident, error] {
+	auditview.IncidentOf = func(inc any) auditview.Incident { return viewOf(inc.(*Incident)) }
+	auditview.Incidents = func(ctx context.Context, client, opts any) iter.Seq2[*auditview.Incident, error] {
 		return client.(*Client).Incidents.allViews(ctx, opts.(*ListIncidentsOptions))
 	}
 }
 
 // viewOf is the view of inc: the definition the view decoder is held to.
-func viewOf(inc *Incident) incidentview.Incident {
-	v := incidentview.Incident{
+func viewOf(inc *Incident) auditview.Incident {
+	v := auditview.Incident{
 		Created: inc.Created, Updated: inc.Updated, Acknowledged: inc.Acknowledged,
 		NodeID: inc.NodeID, Memo: inc.Memo, SourceHost: inc.SourceHost, FlockID: inc.FlockID,
 		Canarytoken: inc.IsCanarytoken(),
@@ -53,14 +53,14 @@ func viewOf(inc *Incident) incidentview.Incident {
 }
 
 // allViews is All, yielding views.
-func (s *IncidentsService) allViews(ctx context.Context, opts *ListIncidentsOptions) iter.Seq2[*incidentview.Incident, error] {
+func (s *IncidentsService) allViews(ctx context.Context, opts *ListIncidentsOptions) iter.Seq2[*auditview.Incident, error] {
 	var o ListIncidentsOptions
 	if opts != nil {
 		o = *opts
 	}
 	path, _, err := o.query()
 	if err != nil {
-		return errSeq[*incidentview.Incident](err)
+		return errSeq[*auditview.Incident](err)
 	}
 	query := func(cursor string) (url.Values, error) {
 		req := o
@@ -74,9 +74,9 @@ func (s *IncidentsService) allViews(ctx context.Context, opts *ListIncidentsOpti
 }
 
 // decodeIncidentViewsPage is decodeIncidentsPage, yielding views.
-func decodeIncidentViewsPage(c *Client, r rest.Request, status int, body []byte) (*Page[*incidentview.Incident], error) {
+func decodeIncidentViewsPage(c *Client, r rest.Request, status int, body []byte) (*Page[*auditview.Incident], error) {
 	var h incidentPageHead
-	var items []*incidentview.Incident
+	var items []*auditview.Incident
 	if err := scanIncidentPage(body, &h, func(s *scanner) (err error) {
 		items, err = s.viewList()
 		return err
@@ -85,8 +85,8 @@ func decodeIncidentViewsPage(c *Client, r rest.Request, status int, body []byte)
 		if err != nil {
 			return nil, err
 		}
-		views := make([]incidentview.Incident, len(full.Items))
-		items = make([]*incidentview.Incident, len(full.Items))
+		views := make([]auditview.Incident, len(full.Items))
+		items = make([]*auditview.Incident, len(full.Items))
 		for i, inc := range full.Items {
 			views[i] = viewOf(inc)
 			items[i] = &views[i]
@@ -95,9 +95,9 @@ func decodeIncidentViewsPage(c *Client, r rest.Request, status int, body []byte)
 			PageNumber: full.PageNumber, TotalPages: full.TotalPages, TotalResults: full.TotalResults}
 	}
 	if items == nil {
-		items = []*incidentview.Incident{}
+		items = []*auditview.Incident{}
 	}
-	return &Page[*incidentview.Incident]{Items: items, NextCursor: h.Next, PrevCursor: h.Prev,
+	return &Page[*auditview.Incident]{Items: items, NextCursor: h.Next, PrevCursor: h.Prev,
 		PageNumber: h.PageNumber, TotalPages: h.TotalPages, TotalResults: h.TotalResults}, nil
 }
 
@@ -106,7 +106,7 @@ func decodeIncidentViewsPage(c *Client, r rest.Request, status int, body []byte)
 const viewChunk = 64
 
 // viewList is incidentList, making views.
-func (s *scanner) viewList() ([]*incidentview.Incident, error) {
+func (s *scanner) viewList() ([]*auditview.Incident, error) {
 	if s.Peek() == 'n' {
 		return nil, s.Lit("null")
 	}
@@ -117,16 +117,16 @@ func (s *scanner) viewList() ([]*incidentview.Incident, error) {
 	if err != nil {
 		return nil, err
 	}
-	list := make([]*incidentview.Incident, 0, viewChunk)
-	var chunk []incidentview.Incident
+	list := make([]*auditview.Incident, 0, viewChunk)
+	var chunk []auditview.Incident
 	for more {
 		if s.Peek() == 'n' {
 			err = s.Lit("null")
 		} else {
 			if len(chunk) == cap(chunk) {
-				chunk = make([]incidentview.Incident, 0, viewChunk)
+				chunk = make([]auditview.Incident, 0, viewChunk)
 			}
-			chunk = append(chunk, incidentview.Incident{})
+			chunk = append(chunk, auditview.Incident{})
 			v := &chunk[len(chunk)-1]
 			err = s.incidentView(v)
 			list = append(list, v)
@@ -161,7 +161,7 @@ type eventSummary struct {
 }
 
 // incidentView is incident, making a view.
-func (s *scanner) incidentView(v *incidentview.Incident) error {
+func (s *scanner) incidentView(v *auditview.Incident) error {
 	var outer, inner viewFields
 	if err := s.viewObject(&outer, &inner); err != nil {
 		return err
@@ -183,7 +183,7 @@ func (s *scanner) incidentView(v *incidentview.Incident) error {
 	if ev.n == 0 && w.logdata.n > 0 {
 		ev = w.logdata
 	}
-	*v = incidentview.Incident{
+	*v = auditview.Incident{
 		Created: w.created, Updated: w.updatedTime, Acknowledged: w.acknowledged,
 		NodeID: w.nodeID, Memo: w.memo, SourceHost: w.srcHost, FlockID: w.flockID,
 		Canarytoken: isTokenLogtype(w.logtype),

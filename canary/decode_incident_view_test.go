@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/decoykit/decoykit/internal/incidentview"
+	"github.com/decoykit/decoykit/internal/auditview"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -45,6 +45,10 @@ var viewQuirks = []string{
 	`{"created": "1586249623", "updated_time": "1586249624", "events": [{"timestamp": "1586249625"}]}`,
 }
 
+// oddValues are values of every JSON kind and of the Console's loose types.
+var oddValues = []string{`{}`, `{"a": [1]}`, `[]`, `["x"]`, `"x"`, `""`, `"1586249623"`, `"True"`, `"maybe"`,
+	`1.5`, `-1`, `0`, `1586249623`, `1e999`, `true`, `false`, `null`, `"\u00e9\n"`}
+
 // viewPages are whole pages: the documented ones, the page quirks, the
 // benchmark's template and every incident quirk wrapped in a page.
 func viewPages(t testing.TB) [][]byte {
@@ -58,6 +62,14 @@ func viewPages(t testing.TB) [][]byte {
 	pages = append(pages, incidentFeedTemplate(6).render(0, 2), incidentFeedTemplate(6).render(1, 2))
 	for _, in := range append(append([]string(nil), incidentQuirks...), viewQuirks...) {
 		pages = append(pages, []byte(`{"result": "success", "cursor": {"next": "n", "prev": null}, "incidents": [null, `+in+`]}`))
+	}
+	// Every member of the incident decoder's table, with each odd value, at
+	// the top level, in the feed's description and in an event.
+	for _, name := range incidentNames.names {
+		for _, v := range oddValues {
+			m := `"` + name + `": ` + v
+			pages = append(pages, []byte(`{"result": "success", "incidents": [{`+m+`}, {"description": {`+m+`}}, {"events": [{`+m+`}]}]}`))
+		}
 	}
 	return pages
 }
@@ -83,7 +95,7 @@ func checkIncidentViewPage(t testing.TB, c *Client, body []byte) (lean bool) {
 		return lean
 	}
 	require.NoError(t, viewErr, "input %q", body)
-	want := make([]*incidentview.Incident, len(full.Items))
+	want := make([]*auditview.Incident, len(full.Items))
 	for i, inc := range full.Items {
 		v := viewOf(inc)
 		want[i] = &v
@@ -122,8 +134,8 @@ func TestIncidentViewOf(t *testing.T) {
 		"memo": "m", "flock_id": "f", "acknowledged": "True",
 		"events": [{"type": "", "timestamp": 0}, {"canarytoken": 7, "type": "aws-id", "timestamp": "1586249600"}, {"canarytoken": "later"}]},
 		"updated_time": "1586249700"}`), &inc))
-	v := incidentview.Of(&inc)
-	assert.Equal(t, incidentview.Incident{
+	v := auditview.IncidentOf(&inc)
+	assert.Equal(t, auditview.Incident{
 		Created: inc.Created, Updated: inc.Updated, Acknowledged: true,
 		NodeID: "n", Memo: "m", SourceHost: "203.0.113.7", FlockID: "f", Canarytoken: true,
 		EventTime: inc.Events[1].Timestamp, EventType: "aws-id", TokenCode: "7",

@@ -60,7 +60,7 @@ func BenchmarkDecodeIncidentFeedPage(b *testing.B) {
 			}
 		})
 	})
-	// What audit.Full reads of each incident (internal/incidentview).
+	// What audit.Full reads of each incident (internal/auditview).
 	b.Run("views", func(b *testing.B) {
 		c, err := NewClient(WithBaseURL(testBase), WithAuthToken(testToken))
 		if err != nil {

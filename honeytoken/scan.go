@@ -240,7 +240,20 @@ func rareByte(p string) int {
 // bigramAt returns s[k:k+2] as one number.
 func bigramAt(s string, k int) uint16 { return uint16(s[k])<<8 | uint16(s[k+1]) }
 
-func isPEMPrefix(p string) bool { return strings.HasPrefix(p, "-----BEGIN") }
+func isPEMPrefix(p string) bool { return strings.HasPrefix(p, pemMark) }
+
+// pemMark starts every PEM BEGIN line.
+const pemMark = "-----BEGIN"
+
+// pemAt[c] is, for a byte of pemMark, its index there (-1 for a dash, which is
+// at several); 0 for the others.
+var pemAt = func() (t [256]int8) {
+	for i := len(pemMark) - 1; i >= 0; i-- {
+		t[pemMark[i]] = int8(i)
+	}
+	t['-'] = -1
+	return t
+}()
 
 // pemEndFor returns the END line that closes a PEM BEGIN line.
 func pemEndFor(begin string) string { return strings.Replace(begin, "BEGIN", "END", 1) }
@@ -536,7 +549,8 @@ func (sc *scanner) inRunPrefixes(f *frame, st *frameState, a, hi int) {
 func (sc *scanner) longPrefix(f *frame, st *frameState, k int) {
 	s := f.s
 	for _, l := range sc.g.scan.long[s[k]] {
-		if len(s)-k >= len(l.prefix) && s[k:k+len(l.prefix)] == l.prefix {
+		p := l.prefix // its second byte first: most candidates differ there
+		if len(s)-k >= len(p) && (len(p) < 2 || s[k+1] == p[1]) && s[k:k+len(p)] == p {
 			sc.prefixed(f, st, k, l.sp)
 		}
 	}
@@ -617,7 +631,7 @@ func (sc *scanner) awsSecret(f *frame, a, b int) {
 // dbPassword tries s[a:b], a maximal run of 32 base62 characters, as a database
 // password when the generator could have issued it (not all hex: a trace id).
 func (sc *scanner) dbPassword(f *frame, a, b int) {
-	if !allHex(f.s[a:b]) {
+	if !base62Hex(f.s[a:b]) {
 		sc.try(f, a, b, sc.g.byLen[dbPasswordLen]...)
 	}
 }
@@ -722,7 +736,9 @@ func (sc *scanner) indexed(f *frame, ip *indexedPrefix) {
 
 // pemBlocks finds PEM blocks: each BEGIN line of a PEM format, up to the first
 // matching END line that ends within maxPEMSpan. BEGIN lines are found by
-// looking at every fifth byte for a run of five dashes.
+// looking at every tenth byte: "-----BEGIN" holds one, and when it is a letter
+// of BEGIN, where "-----BEGIN" would start is known; when a dash, the run of
+// dashes is followed to its end.
 func (sc *scanner) pemBlocks(f *frame) {
 	s := f.s
 	pems := sc.g.scan.pem
@@ -732,23 +748,33 @@ func (sc *scanner) pemBlocks(f *frame) {
 	for i := range next {
 		next[i] = -1
 	}
-	// "-----" holds a byte at an index that is 4 mod 5: look at those only.
-	for p := 4; p < len(s); p += 5 {
-		if s[p] != '-' {
+	last := -1 // the last "-----BEGIN" handled
+	for p := len(pemMark) - 1; p < len(s); p += len(pemMark) {
+		at := pemAt[s[p]]
+		if at == 0 {
 			continue
 		}
-		a, e := p, p+1
-		for a > 0 && s[a-1] == '-' {
-			a--
+		var k int // where "-----BEGIN" would start
+		if at < 0 {
+			a, e := p, p+1
+			for a > 0 && s[a-1] == '-' {
+				a--
+			}
+			for e < len(s) && s[e] == '-' {
+				e++
+			}
+			p += (e - 1 - p) / len(pemMark) * len(pemMark) // the last probe inside this run of dashes
+			if e-a < 5 {
+				continue
+			}
+			k = e - 5
+		} else {
+			k = p - int(at)
 		}
-		for e < len(s) && s[e] == '-' {
-			e++
-		}
-		p += (e - 1 - p) / 5 * 5 // the last probe inside this run of dashes
-		if e-a < 5 || len(s)-e < len("BEGIN") || s[e:e+len("BEGIN")] != "BEGIN" {
+		if k < 0 || k == last || len(s)-k < len(pemMark) || s[k:k+len(pemMark)] != pemMark {
 			continue
 		}
-		k := e - 5 // where "-----BEGIN" starts
+		last = k
 		for i := range pems {
 			ip := &pems[i]
 			if len(s)-k < len(ip.prefix) || s[k:k+len(ip.prefix)] != ip.prefix {
@@ -1063,6 +1089,20 @@ func allHex(s string) bool {
 		}
 	}
 	return true
+}
+
+// base62Hex is allHex for s made of letters and digits only: eight bytes at a
+// time, a letter or digit c is hexadecimal when c|0x20 (the lower case of a
+// letter; a digit is unchanged) is below 'g'.
+func base62Hex(s string) bool {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	b := unsafe.Slice(unsafe.StringData(s), len(s))
+	var over uint64 // high bit of each byte that is g or above
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		over |= (binary.LittleEndian.Uint64(b[i:]) | 0x20*lo | hi) - 'g'*lo
+	}
+	return over&hi == 0 && allHex(s[i:])
 }
 
 // awsSecretShape is the cheap part of awsSecretGate: a 40-character string that

@@ -416,3 +416,22 @@ func TestScanInRunPrefixAlignments(t *testing.T) {
 	sc.inRunPrefixes(&frame{s: s, root: true, end: len(s)}, &frameState{}, 0, len(s)-anchorRun)
 	assert.Zero(t, sc.work)
 }
+
+// base62Hex agrees with allHex on letters and digits.
+func TestBase62Hex(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(9, 10))
+	hex := 0
+	for n := range 20_000 {
+		alphabet := Base62
+		if n%2 == 0 {
+			alphabet = "0123456789abcdefABCDEF" + Base62[r.IntN(62):][:1] // hex but for a letter at times
+		}
+		s := randFrom(r, alphabet, r.IntN(50))
+		require.Equal(t, allHex(s), base62Hex(s), s)
+		if allHex(s) {
+			hex++
+		}
+	}
+	assert.Greater(t, hex, 1000)
+}
