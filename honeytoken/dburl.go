@@ -64,9 +64,13 @@ func databaseURLSpec() *spec {
 	// host are per-generator constants, compared before any AES; the password's
 	// derived characters (dbPassword.derivedMatch) are the keyed filter.
 	sp.recognize = func(ks *keySet, sc *scratch, s string) (id [8]byte, part Part, strength int, ok bool) {
-		pw, isURL := splitDBURL(s)
-		if !isURL {
-			pw = s
+		// A URL is longer than a password, so a password-long string is
+		// only ever the password alone.
+		pw, isURL := s, false
+		if len(s) != dbPasswordLen {
+			if pw, isURL = splitDBURL(s); !isURL {
+				pw = s
+			}
 		}
 		if len(pw) != dbPasswordLen || hexOnly(pw) || isURL && !dbURLFixedMatch(ks, s) {
 			return id, 0, 0, false
