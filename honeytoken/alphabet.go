@@ -212,10 +212,15 @@ func (a *alphabet) readCarrier(s string, ct *[16]byte) (hi uint64, ok bool) {
 
 // valid reports whether every byte of s is in a.
 func (a *alphabet) valid(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if a.idx[s[i]] < 0 {
-			return false
-		}
+	var bad byte
+	dig := &a.dig
+	i := 0
+	for ; i+4 <= len(s); i += 4 {
+		q := s[i : i+4]
+		bad |= dig[q[3]] | dig[q[2]] | dig[q[1]] | dig[q[0]]
 	}
-	return true
+	for ; i < len(s); i++ {
+		bad |= dig[s[i]]
+	}
+	return bad&0x80 == 0
 }

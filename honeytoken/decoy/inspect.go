@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/base64"
 	"io"
-	"math/bits"
 	"net/http"
 	"strings"
 	"sync"
@@ -278,16 +277,19 @@ func nextField(v string, i, min int, sep *[256]bool) (start, end int) {
 }
 
 // lastSep returns the index of the last byte sep marks in v[i:j], or -1. It
-// tests eight bytes at a time from the end and looks only at the bytes
-// maySep marks.
+// tests eight bytes at a time from the end (see fieldEnd).
 func lastSep(v string, i, j int, sep *[256]bool) int {
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+	)
 	for ; j-8 >= i; j -= 8 {
-		for m := maySep(load8(v, j-8)); m != 0; {
-			b := 7 - bits.LeadingZeros64(m)>>3
-			if k := j - 8 + b; sep[v[k]] {
-				return k
-			}
-			m &^= 0x80 << (8 * b)
+		w := v[j-8 : j]
+		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+		comma, semi := x^(ones*','), x^(ones*';')
+		if ((x-ones*0x28)&^x|(comma-ones)&^comma|(semi-ones)&^semi)&highs != 0 {
+			break
 		}
 	}
 	for k := j - 1; k >= i; k-- {
@@ -299,20 +301,22 @@ func lastSep(v string, i, j int, sep *[256]bool) int {
 }
 
 // fieldEnd returns the index of the first byte sep marks at or after i, or
-// len(v). It tests sixteen bytes at a time while none of them can be a
-// separator and looks only at the bytes maySep marks.
+// len(v). It skips eight bytes at a time while none of them can be a
+// separator: every separator is below 0x28 (as are '%' and '&') except ','
+// and ';'.
 func fieldEnd(v string, i int, sep *[256]bool) int {
-	for i+8 <= len(v) {
-		if i+16 <= len(v) && maySep(load8(v, i))|maySep(load8(v, i+8)) == 0 {
-			i += 16
-			continue
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+	)
+	for ; i+8 <= len(v); i += 8 {
+		w := v[i : i+8]
+		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+		comma, semi := x^(ones*','), x^(ones*';')
+		if ((x-ones*0x28)&^x|(comma-ones)&^comma|(semi-ones)&^semi)&highs != 0 {
+			break
 		}
-		for m := maySep(load8(v, i)); m != 0; m &= m - 1 {
-			if k := i + bits.TrailingZeros64(m)>>3; sep[v[k]] {
-				return k
-			}
-		}
-		i += 8
 	}
 	for ; i < len(v); i++ {
 		if sep[v[i]] {
@@ -320,28 +324,6 @@ func fieldEnd(v string, i int, sep *[256]bool) int {
 		}
 	}
 	return len(v)
-}
-
-// load8 returns v[i:i+8] little-endian (one load).
-func load8(v string, i int) uint64 {
-	w := v[i:]
-	_ = w[7]
-	return uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
-		uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
-}
-
-// maySep has the high bit of each byte of x that may be a separator set:
-// every separator (of sepTable and querySep) is below 0x28 except ',' and
-// ';'. Each byte below 0x28, ',' or ';' is marked (a byte just above one may be
-// marked too, by the subtraction's borrow), so a byte left unmarked is never
-// a separator and the lowest mark is always a real one.
-func maySep(x uint64) uint64 {
-	const (
-		ones  = 0x0101010101010101
-		highs = 0x8080808080808080
-	)
-	comma, semi := x^(ones*','), x^(ones*';')
-	return ((x-ones*0x28)&^x | (comma-ones)&^comma | (semi-ones)&^semi) & highs
 }
 
 // bufPool holds scratch buffers for decoded values on the fast path.
