@@ -3,7 +3,6 @@ package canary
 import (
 	"context"
 	"iter"
-	"net/url"
 	"time"
 
 	"github.com/decoykit/decoykit/internal/auditview"
@@ -54,23 +53,7 @@ func viewOf(inc *Incident) auditview.Incident {
 
 // allViews is All, yielding views.
 func (s *IncidentsService) allViews(ctx context.Context, opts *ListIncidentsOptions) iter.Seq2[*auditview.Incident, error] {
-	var o ListIncidentsOptions
-	if opts != nil {
-		o = *opts
-	}
-	path, _, err := o.query()
-	if err != nil {
-		return errSeq[*auditview.Incident](err)
-	}
-	query := func(cursor string) (url.Values, error) {
-		req := o
-		if cursor != "" {
-			req.Cursor = cursor
-		}
-		_, q, err := req.query()
-		return q, err
-	}
-	return listAll(ctx, s.client, path, query, decodeIncidentViewsPage)
+	return allIncidents(ctx, s.client, opts, decodeIncidentViewsPage)
 }
 
 // decodeIncidentViewsPage is decodeIncidentsPage, yielding views.

@@ -257,13 +257,19 @@ func (s *IncidentsService) List(ctx context.Context, opts *ListIncidentsOptions)
 //meta:operation GET /api/v1/incidents/unacknowledged
 //meta:operation GET /api/v1/incidents/acknowledged
 func (s *IncidentsService) All(ctx context.Context, opts *ListIncidentsOptions) iter.Seq2[*Incident, error] {
+	return allIncidents(ctx, s.client, opts, decodeIncidentsPage)
+}
+
+// allIncidents is All with the page decoder given: full incidents for All,
+// views for the audit (allViews).
+func allIncidents[T any](ctx context.Context, c *Client, opts *ListIncidentsOptions, decode pageDecoder[T]) iter.Seq2[T, error] {
 	var o ListIncidentsOptions
 	if opts != nil {
 		o = *opts
 	}
 	path, _, err := o.query()
 	if err != nil {
-		return errSeq[*Incident](err)
+		return errSeq[T](err)
 	}
 	query := func(cursor string) (url.Values, error) {
 		req := o
@@ -273,7 +279,7 @@ func (s *IncidentsService) All(ctx context.Context, opts *ListIncidentsOptions) 
 		_, q, err := req.query()
 		return q, err
 	}
-	return listAll(ctx, s.client, path, query, decodeIncidentsPage)
+	return listAll(ctx, c, path, query, decode)
 }
 
 // Get fetches one incident by its key (GET /incident/fetch).

@@ -118,7 +118,7 @@ type scanTables struct {
 	long    [256][]backSpec
 	bigram  [1 << 16 / 8]uint8
 	stride  int             // the shortest inRun prefix's length, at most maxStride
-	pem     []indexedPrefix // PEM BEGIN lines: found with one search for "-----BEGIN"
+	pem     []indexedPrefix // PEM BEGIN lines: found by one search for pemMark
 	back    []backSpec
 	db      *spec
 	indexed []indexedPrefix
