@@ -10,10 +10,11 @@
 // sends the key id, Credential=AKIA…, which is caught; the secret only signs),
 // and a 40-character bearer would otherwise cost a keyed check on every
 // request. A secret in a Basic credential or any other header is caught.
-// [Middleware]
-// wraps a real API: a request without a honeytoken reaches the real handler
-// untouched and with negligible overhead; one with a honeytoken is recorded and
-// answered by the decoy response (or passed on, with [WithPassThrough]).
+//
+// [Middleware] wraps a real API: a request without a honeytoken reaches the
+// real handler untouched and with negligible overhead; one with a honeytoken
+// is recorded and answered by the decoy response (or passed on, with
+// [WithPassThrough]).
 //
 // Each honeytoken found becomes a [Hit]: the token's id and format, where in the
 // request it was found, its location and memo from a [Registry], the client
