@@ -164,8 +164,23 @@ func privateKeySpec() *spec {
 		if !ok {
 			return id, 0, 0, false
 		}
+		e := base64.StdEncoding.EncodedLen(size)
+		// A body wrapped exactly as ssh-keygen wraps it (the usual case, a
+		// key of another generator whose comment has this one's length
+		// included) has its keyed filter run on the seed's characters where
+		// they are, before any other pass over the body. Rejecting here
+		// rejects nothing the full path below would accept: if the body is
+		// clean base64 the characters are the same; if not, the full path
+		// strips a character (and the length is wrong) or fails to decode.
+		if wrappedLikeSSHKeygen(body, e) {
+			src := sc.aux[512 : 512+e]
+			copyWrapped(src, body, sshSeedAt/3*4, (sshSeedAt+32+2)/3*4)
+			if _, _, ok := sshSeedFilter(ks, sc, sc.aux[:size], src); !ok {
+				return id, 0, 0, false
+			}
+		}
 		m, known, lf := pemBodyLen(body)
-		if known && m != base64.StdEncoding.EncodedLen(size) {
+		if known && m != e {
 			return id, 0, 0, false
 		}
 		n, ok := copyBody(body, sc.aux[512:], lf)
@@ -180,16 +195,9 @@ func privateKeySpec() *spec {
 		// only for a key that passes it.
 		blob := sc.aux[:size]
 		src := sc.aux[512 : 512+n]
-		if !decodeStdSpan(blob, src, sshSeedAt, sshSeedAt+32) {
+		ct, st, ok := sshSeedFilter(ks, sc, blob, src)
+		if !ok {
 			return id, 0, 0, false
-		}
-		var ct [16]byte
-		copy(ct[:], blob[sshSeedAt:sshSeedAt+16])
-		st := newStream(ks, sc, &ct, 3)
-		for i := sshSeedAt + 16; i < sshSeedAt+32; i++ {
-			if st.next() != blob[i] {
-				return id, 0, 0, false
-			}
 		}
 		if !decodeStdSpan(blob, src, sshCheckAt, sshCheckAt+8) {
 			return id, 0, 0, false
@@ -217,6 +225,55 @@ func privateKeySpec() *spec {
 		return id, PartValue, 64, true
 	}
 	return sp
+}
+
+// sshSeedFilter decodes the seed's quads of the base64 src into blob and
+// reports whether the seed's second half is the one derived from its first,
+// the ciphertext ct (one AES block): the keyed filter of an OpenSSH key. st is
+// the stream, positioned at the check integers.
+func sshSeedFilter(ks *keySet, sc *scratch, blob, src []byte) (ct [16]byte, st stream, ok bool) {
+	if !decodeStdSpan(blob, src, sshSeedAt, sshSeedAt+32) {
+		return ct, st, false
+	}
+	copy(ct[:], blob[sshSeedAt:sshSeedAt+16])
+	st = newStream(ks, sc, &ct, 3)
+	for i := sshSeedAt + 16; i < sshSeedAt+32; i++ {
+		if st.next() != blob[i] {
+			return ct, st, false
+		}
+	}
+	return ct, st, true
+}
+
+// sshLineLen is the width of ssh-keygen's base64 lines (appendWrapped).
+const sshLineLen = 70
+
+// wrappedLikeSSHKeygen reports whether body (pemSplit's) is "\n" and e base64
+// characters in lines of sshLineLen, each line followed by "\n" (the last may
+// be shorter): the characters other than those line breaks are then copyBody's
+// output, if they are all base64, at the places copyWrapped reads.
+func wrappedLikeSSHKeygen(body string, e int) bool {
+	lines := (e + sshLineLen - 1) / sshLineLen
+	if len(body) != 1+e+lines || body[0] != '\n' || body[len(body)-1] != '\n' {
+		return false
+	}
+	for k := 1; k <= e/sshLineLen; k++ {
+		if body[k*(sshLineLen+1)] != '\n' {
+			return false
+		}
+	}
+	return true
+}
+
+// copyWrapped copies characters [from, to) of the base64 text of a body that
+// wrappedLikeSSHKeygen accepts into the same places of dst.
+func copyWrapped(dst []byte, body string, from, to int) {
+	for from < to {
+		line := from / sshLineLen
+		end := min(to, (line+1)*sshLineLen)
+		copy(dst[from:end], body[1+from+line:1+end+line])
+		from = end
+	}
 }
 
 // A PKCS #8 Ed25519 private key (the layout before OpenSSH keys) is a fixed

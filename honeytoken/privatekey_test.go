@@ -155,3 +155,56 @@ func TestCopyBodyLineByLine(t *testing.T) {
 		require.Equal(t, string(slow[:n2]), string(fast[:n1]))
 	}
 }
+
+// TestPrivateKeyWrappings: the keyed filter that runs on a body wrapped as
+// ssh-keygen wraps it (wrappedLikeSSHKeygen) rejects nothing the full path
+// accepts. A key of ours is recognised however its body is wrapped or
+// spaced, and one changed character in the seed or anywhere else (also to a
+// character outside base64, or an extra line break in place of one) is
+// rejected, as is a foreign key of the same length.
+func TestPrivateKeyWrappings(t *testing.T) {
+	t.Parallel()
+	g := newTestGenerator(t, "wrappings")
+	tok, err := g.Generate(PrivateKey, Meta{})
+	require.NoError(t, err)
+	body := strings.TrimSuffix(strings.TrimPrefix(tok.Value, sshBegin+"\n"), sshEnd+"\n")
+	flat := strings.ReplaceAll(body, "\n", "")
+	wrap := func(w int, sep string) string {
+		var b strings.Builder
+		for i := 0; i < len(flat); i += w {
+			b.WriteString(flat[i:min(i+w, len(flat))] + sep)
+		}
+		return sshBegin + sep + b.String() + sshEnd + sep
+	}
+	require.Equal(t, tok.Value, wrap(sshLineLen, "\n"))
+	require.True(t, wrappedLikeSSHKeygen("\n"+body, len(flat)), "the fast path runs on issued keys")
+	for name, v := range map[string]string{
+		"as issued":      tok.Value,
+		"wrapped at 64":  wrap(64, "\n"),
+		"one line":       sshBegin + "\n" + flat + "\n" + sshEnd,
+		"CRLF":           wrap(sshLineLen, "\r\n"),
+		"escaped":        strings.ReplaceAll(strings.TrimSpace(tok.Value), "\n", `\n`),
+		"trailing blank": strings.Replace(tok.Value, "\n", " \n", 3),
+	} {
+		_, ok := g.Recognize(v)
+		assert.True(t, ok, name)
+	}
+	seed := sshSeedAt / 3 * 4 // the first base64 character of the seed's quads
+	for _, i := range []int{seed, seed + 30, seed + 47, 10, len(flat) - 5} {
+		for _, c := range []byte{swapChar(flat[i]), ' ', '\r', '\\', '\n', '-'} {
+			if c == flat[i] {
+				continue
+			}
+			b := []byte(flat)
+			b[i] = c
+			v := sshBegin + "\n"
+			for j := 0; j < len(b); j += sshLineLen {
+				v += string(b[j:min(j+sshLineLen, len(b))]) + "\n"
+			}
+			_, ok := g.Recognize(v + sshEnd + "\n")
+			assert.False(t, ok, "character %d changed to %q", i, c)
+		}
+	}
+	_, ok := g.Recognize(sameLengthPrivateKey(t, g))
+	assert.False(t, ok, "a foreign key of the same length")
+}
