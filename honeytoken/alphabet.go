@@ -1,7 +1,6 @@
 package honeytoken
 
 import (
-	"encoding/binary"
 	"math/bits"
 )
 
@@ -74,7 +73,7 @@ func newAlphabet(chars string) alphabet {
 	return a
 }
 
-// setLead sets lead from m and chunk (readCarrier divides by neither).
+// setLead sets lead from m and chunk (readCarrierWords divides by neither).
 func (a *alphabet) setLead() {
 	if a.m > 0 && a.chunk > 0 {
 		a.lead = a.m - (a.m-1)/a.chunk*a.chunk
@@ -146,17 +145,19 @@ func (a *alphabet) appendCarrier(dst []byte, ct *[16]byte, r uint64) []byte {
 	return dst
 }
 
-// readCarrier decodes m digits of s into N: its low 128 bits (the ciphertext)
-// into ct, and returns its high word hi (the offset r mod a.r that
+// readCarrierWords decodes m digits of s into N: its low 128 bits (the
+// ciphertext) as w0 and w1, the ciphertext's bytes 0-7 and 8-15 big-endian
+// (used as they are by keySet.fillFirst, without a round trip through memory),
+// and its high word hi (the offset r mod a.r that
 // appendCarrier added, which the caller can check against the stream before any
 // tag check). It reports false if a character is outside the alphabet or N
 // overflows. Digits are taken a chunk at a time (b^chunk fits in a uint64), the
 // short chunk first, so the 192-bit multiply-add runs a few times instead of
 // once per digit.
-func (a *alphabet) readCarrier(s string, ct *[16]byte) (hi uint64, ok bool) {
+func (a *alphabet) readCarrierWords(s string) (w0, w1, hi uint64, ok bool) {
 	m, ch := a.m, a.chunk
 	if len(s) < m || m == 0 || ch == 0 || m > 3*ch {
-		return 0, false
+		return 0, 0, 0, false
 	}
 	// At most three chunks (b^m < 2^144 and b^chunk >= 2^57): the short one
 	// first. The chunks' values do not depend on each other, so their
@@ -188,7 +189,7 @@ func (a *alphabet) readCarrier(s string, ct *[16]byte) (hi uint64, ok bool) {
 		nch++
 	}
 	if bad&0x80 != 0 {
-		return 0, false
+		return 0, 0, 0, false
 	}
 	n0, n1, n2 := c0, uint64(0), uint64(0)
 	mul := a.pow[ch&63]
@@ -202,12 +203,10 @@ func (a *alphabet) readCarrier(s string, ct *[16]byte) (hi uint64, ok bool) {
 		n1, carry = bits.Add64(lo1, hi0, carry)
 		n2, carry = bits.Add64(lo2, hi1, carry)
 		if hi2|carry != 0 {
-			return 0, false
+			return 0, 0, 0, false
 		}
 	}
-	binary.BigEndian.PutUint64(ct[:8], n1)
-	binary.BigEndian.PutUint64(ct[8:], n0)
-	return n2, true
+	return n1, n0, n2, true
 }
 
 // valid reports whether every byte of s is in a.

@@ -75,8 +75,7 @@ func databaseURLSpec() *spec {
 		if len(pw) != dbPasswordLen || hexOnly(pw) || isURL && !dbURLFixedMatch(ks, s) {
 			return id, 0, 0, false
 		}
-		var ct [16]byte
-		hi, ok := dbPassword.carrier.alpha.readCarrier(pw, &ct)
+		ct, hi, ok := dbPassword.carrier.alpha.carrierFilter(ks, sc, pw)
 		if !ok || !dbPassword.derivedMatch(ks, sc, &ct, hi, pw) || !ks.open(sc, sp.code, &ct, &id) {
 			return id, 0, 0, false
 		}

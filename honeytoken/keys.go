@@ -184,6 +184,18 @@ func newStream(ks *keySet, sc *scratch, ct *[16]byte, domain uint32) stream {
 	return s
 }
 
+// fillFirst returns the first eight bytes, big-endian, of the stream of
+// domain 0 for the ciphertext whose bytes 0-7 and 8-15 are w0 and w1
+// big-endian: what newStream(ks, sc, ct, 0).uint64() returns first, without
+// the stream's copies. It is the first step of a layout's keyed filter (see
+// layout.derivedMatch).
+func (ks *keySet) fillFirst(sc *scratch, w0, w1 uint64) uint64 {
+	binary.BigEndian.PutUint64(sc.in[:8], w0)
+	binary.BigEndian.PutUint64(sc.in[8:], w1^1) // counter 1 in bytes 12-15
+	ks.fill.Encrypt(sc.out[:], sc.in[:])
+	return binary.BigEndian.Uint64(sc.out[:8])
+}
+
 func (s *stream) next() byte {
 	if s.pos == 16 {
 		s.refill()
