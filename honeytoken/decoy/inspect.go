@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"io"
+	"math/bits"
 	"net/http"
 	"strings"
 	"sync"
@@ -279,16 +280,11 @@ func nextField(v string, i, min int, sep *[256]bool) (start, end int) {
 // lastSep returns the index of the last byte sep marks in v[i:j], or -1. It
 // tests eight bytes at a time from the end (see fieldEnd).
 func lastSep(v string, i, j int, sep *[256]bool) int {
-	const (
-		ones  = 0x0101010101010101
-		highs = 0x8080808080808080
-	)
 	for ; j-8 >= i; j -= 8 {
 		w := v[j-8 : j]
 		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
 			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
-		comma, semi := x^(ones*','), x^(ones*';')
-		if ((x-ones*0x28)&^x|(comma-ones)&^comma|(semi-ones)&^semi)&highs != 0 {
+		if sepCand(x) != 0 {
 			break
 		}
 	}
@@ -301,22 +297,45 @@ func lastSep(v string, i, j int, sep *[256]bool) int {
 }
 
 // fieldEnd returns the index of the first byte sep marks at or after i, or
-// len(v). It skips eight bytes at a time while none of them can be a
-// separator: every separator is below 0x28 (as are '%' and '&') except ','
-// and ';'.
+// len(v). It tests sixteen bytes per step for a byte that may be a separator:
+// every separator is below 0x28 (as are '%' and '&') except ',' and ';'. The
+// lowest flagged byte of a word is always a real candidate (a borrow only
+// flags bytes above a true one), so a flagged byte that sep does not mark (a
+// '%' in a cookie, a '!') costs one table look-up and the scan goes on after
+// it: a long field (a 700-byte JWT) is read a word at a time to its end.
 func fieldEnd(v string, i int, sep *[256]bool) int {
-	const (
-		ones  = 0x0101010101010101
-		highs = 0x8080808080808080
-	)
-	for ; i+8 <= len(v); i += 8 {
-		w := v[i : i+8]
-		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
-			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
-		comma, semi := x^(ones*','), x^(ones*';')
-		if ((x-ones*0x28)&^x|(comma-ones)&^comma|(semi-ones)&^semi)&highs != 0 {
-			break
+	for i+16 <= len(v) {
+		w := v[i : i+16]
+		mx := sepCand(uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56)
+		my := sepCand(uint64(w[8]) | uint64(w[9])<<8 | uint64(w[10])<<16 | uint64(w[11])<<24 |
+			uint64(w[12])<<32 | uint64(w[13])<<40 | uint64(w[14])<<48 | uint64(w[15])<<56)
+		if mx|my == 0 {
+			i += 16
+			continue
 		}
+		if mx == 0 {
+			i, mx = i+8, my
+		}
+		k := i + bits.TrailingZeros64(mx)>>3
+		if sep[v[k]] {
+			return k
+		}
+		i = k + 1
+	}
+	for i+8 <= len(v) {
+		w := v[i : i+8]
+		m := sepCand(uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56)
+		if m == 0 {
+			i += 8
+			continue
+		}
+		k := i + bits.TrailingZeros64(m)>>3
+		if sep[v[k]] {
+			return k
+		}
+		i = k + 1
 	}
 	for ; i < len(v); i++ {
 		if sep[v[i]] {
@@ -324,6 +343,21 @@ func fieldEnd(v string, i int, sep *[256]bool) int {
 		}
 	}
 	return len(v)
+}
+
+// sepCand flags (high bit of the byte) the bytes of x, eight bytes of text
+// read little-endian, that are below 0x28, ',' or ';': every byte sepTable or
+// querySep marks is one. Bytes above the lowest flagged one may be flagged
+// falsely; the lowest never is.
+func sepCand(x uint64) uint64 {
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+	)
+	// A byte of x at or above 0x80 is one of comma and semi at or above 0x80
+	// too, so one &^x drops it from all three tests.
+	comma, semi := x^(ones*','), x^(ones*';')
+	return ((x - ones*0x28) | (comma - ones) | (semi - ones)) &^ x & highs
 }
 
 // bufPool holds scratch buffers for decoded values on the fast path.
