@@ -152,8 +152,12 @@ func privateKeySpec() *spec {
 		return id, string(v), "", true
 	}
 	sp.recognize = func(ks *keySet, sc *scratch, s string) (id [8]byte, part Part, strength int, ok bool) {
-		if n, ok := pemBody(s, pemBegin, pemEnd, pemBeginForm, pemEndForm, sc.aux[512:]); ok {
-			return recognizePKCS8(ks, sc, sp.code, n)
+		// s starts with one of the prefixes: "-----BEGIN O" or "-----BEGIN+O"
+		// is an OpenSSH key, which the PKCS #8 lines cannot match.
+		if len(s) < 12 || s[11] != 'O' {
+			if n, ok := pemBody(s, pemBegin, pemEnd, pemBeginForm, pemEndForm, sc.aux[512:]); ok {
+				return recognizePKCS8(ks, sc, sp.code, n)
+			}
 		}
 		comment := ks.site.sshComment
 		size := sshBlobLen(len(comment))
@@ -396,13 +400,14 @@ func decodeStdSpan(dst, src []byte, from, to int) bool {
 	}
 	var bad uint32
 	dig := &base64Std.dig
-	for q := from / 3; q < q1; q++ {
-		c := src[4*q : 4*q+4]
-		d3, d2, d1, d0 := uint32(dig[c[3]]), uint32(dig[c[2]]), uint32(dig[c[1]]), uint32(dig[c[0]])
+	q0 := from / 3
+	src, dst = src[4*q0:4*q1], dst[3*q0:3*q1]
+	for len(src) >= 4 && len(dst) >= 3 {
+		d3, d2, d1, d0 := uint32(dig[src[3]]), uint32(dig[src[2]]), uint32(dig[src[1]]), uint32(dig[src[0]])
 		bad |= d0 | d1 | d2 | d3
 		v := d0<<18 | d1<<12 | d2<<6 | d3
-		o := dst[3*q : 3*q+3]
-		o[2], o[1], o[0] = byte(v), byte(v>>8), byte(v>>16)
+		dst[2], dst[1], dst[0] = byte(v), byte(v>>8), byte(v>>16)
+		src, dst = src[4:], dst[3:]
 	}
 	return bad&0x80 == 0
 }
