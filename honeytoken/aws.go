@@ -143,6 +143,11 @@ func awsSpec(f Format, prefix string) *spec {
 		// recognize's decoding checks the alphabet; '_' (ghp_, gho_, ghs_, npm_) and
 		// '-' (base64url) are ruled out first, without the pool round trip of a try.
 		bare: func(s string) bool {
+			// The first four characters first: a 40-character GitHub or npm
+			// token (ghp_, npm_) fails here without a scan.
+			if d := &base64Std.dig; (d[s[0]]|d[s[1]]|d[s[2]]|d[s[3]])&0x80 != 0 {
+				return false
+			}
 			return strings.IndexByte(s, '_') < 0 && strings.IndexByte(s, '-') < 0 && !hexOnly(s)
 		}}
 	sibling := AWSTemporaryKey

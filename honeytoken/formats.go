@@ -191,6 +191,19 @@ type layout struct {
 	fixed     []bool  // characters of literal segments, exempt from the avoidance check
 	fixedSegs []int   // indexes of the literal and per-generator segments
 	segAt     []int   // offset of each segment
+	// litWords are the literal segments in pieces of up to eight bytes, each
+	// compared as one masked word (nil when the layout is shorter than eight
+	// bytes: fixedMatch then compares them as strings); siteSegs are the
+	// indexes of the per-generator segments.
+	litWords []litWord
+	siteSegs []int
+}
+
+// litWord is up to eight literal bytes of a layout: s[at:at+8] read
+// little-endian, masked, equals w.
+type litWord struct {
+	at      int
+	w, mask uint64
 }
 
 func newLayout(entropy float64, crcFrom int, segs ...segment) *layout {
@@ -208,6 +221,26 @@ func newLayout(entropy float64, crcFrom int, segs ...segment) *layout {
 		}
 		l.segAt = append(l.segAt, l.length)
 		l.length += segs[i].n
+	}
+	if l.length >= 8 {
+		for i, sg := range l.segs {
+			switch sg.kind {
+			case segSite:
+				l.siteSegs = append(l.siteSegs, i)
+			case segLit:
+				for off := 0; off < sg.n; off += 8 {
+					piece := sg.lit[off:min(off+8, sg.n)]
+					at := l.segAt[i] + off
+					lw := litWord{at: min(at, l.length-8)}
+					for j := range len(piece) {
+						sh := 8 * (at - lw.at + j)
+						lw.w |= uint64(piece[j]) << sh
+						lw.mask |= 0xff << sh
+					}
+					l.litWords = append(l.litWords, lw)
+				}
+			}
+		}
 	}
 	return l
 }
@@ -292,6 +325,25 @@ func (a *alphabet) carrierFilter(ks *keySet, sc *scratch, s string) (ct [16]byte
 // per-generator segments: a foreign token of the same format usually differs in
 // its site constants (a Slack team), so it is rejected here without any AES.
 func (l *layout) fixedMatch(ks *keySet, s string) bool {
+	if l.litWords != nil && len(s) == l.length {
+		for _, lw := range l.litWords {
+			if binary.LittleEndian.Uint64([]byte(s[lw.at:lw.at+8]))&lw.mask != lw.w {
+				return false
+			}
+		}
+		for _, i := range l.siteSegs {
+			sg, pos := &l.segs[i], l.segAt[i]
+			if s[pos:pos+sg.n] != sg.site(&ks.site) {
+				return false
+			}
+		}
+		return true
+	}
+	return l.fixedMatchSegs(ks, s)
+}
+
+// fixedMatchSegs is fixedMatch comparing segment by segment as strings.
+func (l *layout) fixedMatchSegs(ks *keySet, s string) bool {
 	for _, i := range l.fixedSegs {
 		sg, pos := &l.segs[i], l.segAt[i]
 		want := sg.lit

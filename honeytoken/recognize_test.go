@@ -226,3 +226,29 @@ func TestHasAgreesWithRecognize(t *testing.T) {
 		assert.Equal(t, want && !c.secret, has(c.s, true), "%.12s…", c.s)
 	}
 }
+
+// TestFixedMatchWords: fixedMatch's masked words decide as the segment by
+// segment comparison does, on every layout's token and each of its
+// single-byte changes.
+func TestFixedMatchWords(t *testing.T) {
+	t.Parallel()
+	g := newTestGenerator(t, "fixed-words")
+	ks := g.keys[0]
+	for f, sp := range builtinSpecs {
+		l := sp.layout
+		if l == nil {
+			continue
+		}
+		require.NotNil(t, l.litWords, f)
+		tok, err := g.Generate(f, Meta{})
+		require.NoError(t, err)
+		require.True(t, l.fixedMatch(ks, tok.Value), f)
+		for i := range len(tok.Value) {
+			for _, c := range []byte{swapChar(tok.Value[i]), tok.Value[i] ^ 0x80, '-'} {
+				b := []byte(tok.Value)
+				b[i] = c
+				assert.Equal(t, l.fixedMatchSegs(ks, string(b)), l.fixedMatch(ks, string(b)), "%s byte %d", f, i)
+			}
+		}
+	}
+}
