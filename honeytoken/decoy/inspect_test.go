@@ -263,3 +263,28 @@ func TestAWSSecretPlaces(t *testing.T) {
 		})
 	}
 }
+
+// TestSepCand: sepCand flags a word exactly when it holds a byte below 0x28,
+// ',' or ';', and its lowest flag is the first such byte (fieldEnd relies on
+// it to skip a false candidate).
+func TestSepCand(t *testing.T) {
+	t.Parallel()
+	rnd := rand.New(rand.NewPCG(7, 8))
+	special := []byte{0, 1, 0x27, 0x28, 0x29, ',', ';', ',' + 1, ';' + 1, ',' - 1, ';' - 1, 0x7f, 0x80, 0xa7, 0xac, 0xbb, 0xff, ' ', '%'}
+	for range 100000 {
+		var x, want uint64
+		for b := range 8 {
+			c := byte(rnd.Uint32())
+			if rnd.IntN(2) == 0 {
+				c = special[rnd.IntN(len(special))]
+			}
+			x |= uint64(c) << (8 * b)
+			if c < 0x28 || c == ',' || c == ';' {
+				want |= 0x80 << (8 * b)
+			}
+		}
+		c := sepCand(x)
+		require.Equal(t, want != 0, c != 0, "%016x", x)
+		require.Equal(t, want&-want, c&-c, "lowest flag of %016x", x)
+	}
+}
