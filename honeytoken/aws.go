@@ -3,6 +3,7 @@ package honeytoken
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/binary"
 	"fmt"
 	"strconv"
 	"strings"
@@ -99,25 +100,31 @@ func awsSecretGate(s string) bool {
 	return shannon(s) > entropyGeneric && !hasStopWord(s) && decodableInBase64(s)
 }
 
-// decodeBase64Std40 decodes 40 characters of standard base64 (no padding)
-// into raw, reporting false on any other character. Every 40-character string
+// decodeBase64Std40 decodes 40 characters of standard base64 (no padding),
+// 30 bytes, reporting false on any other character: the ciphertext, bytes
+// 0-7 and 8-15 big-endian in w0 and w1, and the derived bytes 16-23 and
+// 24-29 in d0 and d1 (d1's top two bytes zero). Every 40-character string
 // of the alphabet decodes (240 bits, no padding bits), so the decoding is a
-// bijection and raw determines s.
-func decodeBase64Std40(s string, raw *[30]byte) bool {
+// bijection and the four words determine s. The words are built in registers:
+// the keyed filter uses them as they are (keySet.firstBlock).
+func decodeBase64Std40(s string) (w0, w1, d0, d1 uint64, ok bool) {
 	if len(s) != 40 {
-		return false
+		return 0, 0, 0, 0, false
 	}
-	var bad uint32
+	var v [10]uint64
+	var bad uint64
 	dig := &base64Std.dig
-	for k := range 10 {
+	for k := range v {
 		q := s[4*k : 4*k+4]
-		d, c, b, a := uint32(dig[q[3]]), uint32(dig[q[2]]), uint32(dig[q[1]]), uint32(dig[q[0]])
+		d, c, b, a := uint64(dig[q[3]]), uint64(dig[q[2]]), uint64(dig[q[1]]), uint64(dig[q[0]])
 		bad |= a | b | c | d
-		v := a<<18 | b<<12 | c<<6 | d
-		o := raw[3*k : 3*k+3]
-		o[2], o[1], o[0] = byte(v), byte(v>>8), byte(v>>16)
+		v[k] = a<<18 | b<<12 | c<<6 | d // bytes 3k, 3k+1, 3k+2
 	}
-	return bad&0x80 == 0
+	w0 = v[0]<<40 | v[1]<<16 | v[2]>>8
+	w1 = v[2]<<56 | v[3]<<32 | v[4]<<8 | v[5]>>16
+	d0 = v[5]<<48 | v[6]<<24 | v[7]
+	d1 = v[8]<<24 | v[9]
+	return w0, w1, d0, d1, bad&0x80 == 0
 }
 
 func hasAnyFoldPrefix(s string, ps ...string) bool {
@@ -208,19 +215,23 @@ func awsSpec(f Format, prefix string) *spec {
 			// only a secret that passes has its tag checked. The secret does
 			// not say whether its key id is AKIA or ASIA, so both tags are
 			// tried here and sc.format reports the sibling's.
-			var raw [30]byte
-			if hexOnly(s) || !decodeBase64Std40(s, &raw) {
+			if hexOnly(s) {
+				return id, 0, 0, false
+			}
+			w0, w1, d0, d1, ok := decodeBase64Std40(s)
+			if !ok {
+				return id, 0, 0, false
+			}
+			// The stream of domain 1 under the secret key (appendAWSSecret):
+			// its first block is AES(ct with the domain in byte 3 and the
+			// counter 1 in byte 15), whose first 14 bytes are the derived ones.
+			o0, o1 := ks.firstBlock(ks.awsSecret, sc, w0^1<<32, w1^1)
+			if o0 != d0 || o1>>16 != d1 {
 				return id, 0, 0, false
 			}
 			var ct [16]byte
-			copy(ct[:], raw[:16])
-			st := newStream(ks, sc, &ct, 1)
-			st.blk = ks.awsSecret
-			for i := 16; i < 30; i++ {
-				if st.next() != raw[i] {
-					return id, 0, 0, false
-				}
-			}
+			binary.BigEndian.PutUint64(ct[:8], w0)
+			binary.BigEndian.PutUint64(ct[8:], w1)
 			if ks.open(sc, sp.code, &ct, &id) {
 				return id, PartSecret, 64, true
 			}

@@ -155,3 +155,29 @@ func TestAWSLegacyAccountStillRecognised(t *testing.T) {
 	_, ok = g.Recognize(kid)
 	assert.False(t, ok, "any other account is not ours")
 }
+
+// TestAWSSecretRejectsAnyChange: a secret access key with any one character
+// changed (to another of the alphabet, or outside it) is rejected, whichever
+// half of the decoded bytes (ciphertext or derived) the character is in.
+func TestAWSSecretRejectsAnyChange(t *testing.T) {
+	t.Parallel()
+	g := newTestGenerator(t, "aws-secret-change")
+	for _, f := range []Format{AWSAccessKey, AWSTemporaryKey} {
+		tok, err := g.Generate(f, Meta{})
+		require.NoError(t, err)
+		m, ok := g.Recognize(tok.Secret)
+		require.True(t, ok)
+		require.Equal(t, f, m.Format)
+		for i := range len(tok.Secret) {
+			for _, c := range []byte{swapChar(tok.Secret[i]), '+', '/', '_'} {
+				if c == tok.Secret[i] {
+					continue
+				}
+				b := []byte(tok.Secret)
+				b[i] = c
+				_, ok := g.Recognize(string(b))
+				assert.False(t, ok, "%s secret with character %d changed to %q", f, i, c)
+			}
+		}
+	}
+}

@@ -190,10 +190,17 @@ func newStream(ks *keySet, sc *scratch, ct *[16]byte, domain uint32) stream {
 // the stream's copies. It is the first step of a layout's keyed filter (see
 // layout.derivedMatch).
 func (ks *keySet) fillFirst(sc *scratch, w0, w1 uint64) uint64 {
+	o0, _ := ks.firstBlock(ks.fill, sc, w0, w1^1) // counter 1 in bytes 12-15
+	return o0
+}
+
+// firstBlock returns blk's encryption of the block whose bytes 0-7 and 8-15
+// are w0 and w1 big-endian, as two words the same way.
+func (ks *keySet) firstBlock(blk cipher.Block, sc *scratch, w0, w1 uint64) (o0, o1 uint64) {
 	binary.BigEndian.PutUint64(sc.in[:8], w0)
-	binary.BigEndian.PutUint64(sc.in[8:], w1^1) // counter 1 in bytes 12-15
-	ks.fill.Encrypt(sc.out[:], sc.in[:])
-	return binary.BigEndian.Uint64(sc.out[:8])
+	binary.BigEndian.PutUint64(sc.in[8:], w1)
+	blk.Encrypt(sc.out[:], sc.in[:])
+	return binary.BigEndian.Uint64(sc.out[:8]), binary.BigEndian.Uint64(sc.out[8:])
 }
 
 func (s *stream) next() byte {
