@@ -147,7 +147,7 @@ func (a *alphabet) appendCarrier(dst []byte, ct *[16]byte, r uint64) []byte {
 
 // readCarrierWords decodes m digits of s into N: its low 128 bits (the
 // ciphertext) as w0 and w1, the ciphertext's bytes 0-7 and 8-15 big-endian
-// (used as they are by keySet.fillFirst, without a round trip through memory),
+// (used as they are by carrierFilter, without a round trip through memory),
 // and its high word hi (the offset r mod a.r that
 // appendCarrier added, which the caller can check against the stream before any
 // tag check). It reports false if a character is outside the alphabet or N

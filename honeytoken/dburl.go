@@ -62,7 +62,7 @@ func databaseURLSpec() *spec {
 	// recognize accepts the exact URL (PartValue) or the password alone
 	// (PartSecret), which is what a database sees at login. The URL's user and
 	// host are per-generator constants, compared before any AES; the password's
-	// derived characters (dbPassword.derivedMatch) are the keyed filter.
+	// derived characters (carrierFilter, dbPassword.derivedRest) are the keyed filter.
 	sp.recognize = func(ks *keySet, sc *scratch, s string) (id [8]byte, part Part, strength int, ok bool) {
 		// A URL is longer than a password, so a password-long string is
 		// only ever the password alone.
@@ -75,8 +75,8 @@ func databaseURLSpec() *spec {
 		if len(pw) != dbPasswordLen || hexOnly(pw) || isURL && !dbURLFixedMatch(ks, s) {
 			return id, 0, 0, false
 		}
-		ct, hi, ok := dbPassword.carrier.alpha.carrierFilter(ks, sc, pw)
-		if !ok || !dbPassword.derivedMatch(ks, sc, &ct, hi, pw) || !ks.open(sc, sp.code, &ct, &id) {
+		ct, o1, ok := dbPassword.carrier.alpha.carrierFilter(ks, sc, pw)
+		if !ok || !dbPassword.derivedRest(ks, sc, &ct, o1, pw) || !ks.open(sc, sp.code, &ct, &id) {
 			return id, 0, 0, false
 		}
 		if isURL {

@@ -297,8 +297,8 @@ func (l *layout) spec(f Format) *spec {
 			}
 			ks = ks.legacySite
 		}
-		ct, hi, ok := l.carrier.alpha.carrierFilter(ks, sc, s[l.carrierAt:])
-		if !ok || !l.derivedMatch(ks, sc, &ct, hi, s) || !ks.open(sc, sp.code, &ct, &id) {
+		ct, o1, ok := l.carrier.alpha.carrierFilter(ks, sc, s[l.carrierAt:])
+		if !ok || !l.derivedRest(ks, sc, &ct, o1, s) || !ks.open(sc, sp.code, &ct, &id) {
 			return id, 0, 0, false
 		}
 		return id, PartValue, 64, true
@@ -307,18 +307,23 @@ func (l *layout) spec(f Format) *spec {
 }
 
 // carrierFilter decodes the carrier digits at the start of s and runs the
-// first step of derivedMatch on them (the offset check, one AES block): a
-// foreign string of the right shape fails it in all but about one case in
-// a.r. It returns the ciphertext and the offset for derivedMatch, which
-// repeats the step, when the string passes.
-func (a *alphabet) carrierFilter(ks *keySet, sc *scratch, s string) (ct [16]byte, hi uint64, ok bool) {
+// first step of the keyed filter on them (see derivedRest): the offset the
+// carrier's high word holds must be the stream's first eight bytes mod a.r
+// (one AES block), which a foreign string of the right shape fails in all but
+// about one case in a.r. It returns the ciphertext and the second half of the
+// stream's first block, from which derivedRest goes on.
+func (a *alphabet) carrierFilter(ks *keySet, sc *scratch, s string) (ct [16]byte, o1 uint64, ok bool) {
 	w0, w1, hi, ok := a.readCarrierWords(s)
-	if !ok || hi != ks.fillFirst(sc, w0, w1)%a.r {
+	if !ok {
+		return ct, 0, false
+	}
+	o0, o1 := ks.firstBlock(ks.fill, sc, w0, w1^1) // the stream of domain 0: counter 1 in bytes 12-15
+	if hi != o0%a.r {
 		return ct, 0, false
 	}
 	binary.BigEndian.PutUint64(ct[:8], w0)
 	binary.BigEndian.PutUint64(ct[8:], w1)
-	return ct, hi, true
+	return ct, o1, true
 }
 
 // fixedMatch reports whether s (of length l.length) has l's literal and
@@ -326,14 +331,16 @@ func (a *alphabet) carrierFilter(ks *keySet, sc *scratch, s string) (ct [16]byte
 // its site constants (a Slack team), so it is rejected here without any AES.
 func (l *layout) fixedMatch(ks *keySet, s string) bool {
 	if l.litWords != nil && len(s) == l.length {
-		for _, lw := range l.litWords {
-			if binary.LittleEndian.Uint64([]byte(s[lw.at:lw.at+8]))&lw.mask != lw.w {
-				return false
-			}
-		}
+		// The per-generator segments first: a foreign Slack token differs
+		// there (its workspace), and its literals are every Slack token's.
 		for _, i := range l.siteSegs {
 			sg, pos := &l.segs[i], l.segAt[i]
 			if s[pos:pos+sg.n] != sg.site(&ks.site) {
+				return false
+			}
+		}
+		for _, lw := range l.litWords {
+			if binary.LittleEndian.Uint64([]byte(s[lw.at:lw.at+8]))&lw.mask != lw.w {
 				return false
 			}
 		}
@@ -357,19 +364,19 @@ func (l *layout) fixedMatchSegs(ks *keySet, s string) bool {
 	return true
 }
 
-// derivedMatch reports whether s is l rendered from ct, given that s's carrier
-// digits decode to ct with high word hi and that fixedMatch holds. It is the
-// keyed filter of Recognize: it derives the stream in render's order and
-// compares as it goes, so a foreign string of the right shape fails after one
-// AES block (the carrier offset r, then the first fill characters) in all but
-// about one case in 2^8 or more. Only a string that passes is decrypted and has
-// its tag checked. Early exit leaks only where a guess first differs from
-// characters derived under the fill key, which is independent of the tag keys.
-func (l *layout) derivedMatch(ks *keySet, sc *scratch, ct *[16]byte, hi uint64, s string) bool {
-	st := newStream(ks, sc, ct, 0)
-	if hi != st.uint64()%l.carrier.alpha.r {
-		return false
-	}
+// derivedRest reports whether s is l rendered from ct, given that s's carrier
+// digits decode to ct, that they passed carrierFilter (o1 is the second half
+// of the stream's first block) and that fixedMatch holds. With carrierFilter
+// it is the keyed filter of Recognize: it derives the stream in render's order
+// and compares as it goes, so a foreign string of the right shape fails after
+// one AES block (the carrier offset, then the first fill characters) in all
+// but about one case in 2^8 or more. Only a string that passes is decrypted
+// and has its tag checked. Early exit leaks only where a guess first differs
+// from characters derived under the fill key, which is independent of the tag
+// keys.
+func (l *layout) derivedRest(ks *keySet, sc *scratch, ct *[16]byte, o1 uint64, s string) bool {
+	st := stream{blk: ks.fill, sc: sc, ct: *ct, ctr: 1, pos: 8}
+	binary.BigEndian.PutUint64(st.out[8:], o1)
 	pos := 0
 	for i := range l.segs {
 		sg := &l.segs[i]

@@ -184,16 +184,6 @@ func newStream(ks *keySet, sc *scratch, ct *[16]byte, domain uint32) stream {
 	return s
 }
 
-// fillFirst returns the first eight bytes, big-endian, of the stream of
-// domain 0 for the ciphertext whose bytes 0-7 and 8-15 are w0 and w1
-// big-endian: what newStream(ks, sc, ct, 0).uint64() returns first, without
-// the stream's copies. It is the first step of a layout's keyed filter (see
-// layout.derivedMatch).
-func (ks *keySet) fillFirst(sc *scratch, w0, w1 uint64) uint64 {
-	o0, _ := ks.firstBlock(ks.fill, sc, w0, w1^1) // counter 1 in bytes 12-15
-	return o0
-}
-
 // firstBlock returns blk's encryption of the block whose bytes 0-7 and 8-15
 // are w0 and w1 big-endian, as two words the same way.
 func (ks *keySet) firstBlock(blk cipher.Block, sc *scratch, w0, w1 uint64) (o0, o1 uint64) {

@@ -107,7 +107,7 @@ func (g *Generator) recognize(s string, secrets bool, m *Match) bool {
 // have sp's prefix or, for a prefix-less spec, its bare shape; try checks the
 // rest. It allocates only on a match (the id's hex), takes one pooled scratch
 // whatever the number of keys and costs, on a string that is not a token of
-// this generator, a keyed filter per key (see layout.derivedMatch). On a match
+// this generator, a keyed filter per key (see alphabet.carrierFilter and layout.derivedRest). On a match
 // it writes m and reports true; m is left alone otherwise.
 func (g *Generator) try(sp *spec, s string, m *Match) bool {
 	sc := getScratch()
