@@ -51,28 +51,6 @@ var (
 	ErrPaginationLoop = errors.New("canary: pagination loop: the server repeated a cursor")
 )
 
-// kindError is an error of the sender given one of this package's
-// sentinels: it matches both.
-type kindError struct {
-	msg  string
-	kind error
-	err  error
-}
-
-func (e *kindError) Error() string   { return e.msg }
-func (e *kindError) Unwrap() []error { return []error{e.kind, e.err} }
-
-// transportKind returns the sentinel a sender error maps to, if any.
-func transportKind(err error) error {
-	switch {
-	case errors.Is(err, rest.ErrBodyTooLarge):
-		return ErrResponseTooLarge
-	case errors.Is(err, rest.ErrCrossHostRedirect):
-		return ErrRedirectRefused
-	}
-	return nil
-}
-
 // APIError is an error answer from the Console: a non-2xx status, or a body
 // with "result":"error" (which the Console sends with HTTP 200 too).
 type APIError struct {
@@ -246,8 +224,8 @@ func (c *Client) mapError(r rest.Request, err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("canary: %s %s: %w", r.Method, r.Path, err)
 	}
-	if kind := transportKind(err); kind != nil {
-		return &kindError{msg: "canary: " + err.Error(), kind: kind, err: err}
+	if kind := rest.TransportKind(err, ErrResponseTooLarge, ErrRedirectRefused); kind != nil {
+		return &rest.KindError{Msg: "canary: " + err.Error(), Kind: kind, Err: err}
 	}
 	return fmt.Errorf("canary: %w", err)
 }
@@ -268,7 +246,7 @@ func loopChecked[T any](seq iter.Seq2[T, error]) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		for v, err := range seq {
 			if err != nil && errors.Is(err, pager.ErrRepeatedCursor) {
-				err = &kindError{msg: "canary: pagination loop: the Console repeated a cursor; stopped rather than loop for ever", kind: ErrPaginationLoop, err: err}
+				err = &rest.KindError{Msg: "canary: pagination loop: the Console repeated a cursor; stopped rather than loop for ever", Kind: ErrPaginationLoop, Err: err}
 			}
 			if !yield(v, err) {
 				return

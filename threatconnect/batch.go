@@ -473,7 +473,7 @@ func (s *BatchService) Errors(ctx context.Context, id int64) ([]*BatchError, err
 		}
 		body, err = rest.ReadCapped(zr, 256<<20)
 		if errors.Is(err, rest.ErrBodyTooLarge) {
-			return nil, &kindError{msg: fmt.Sprintf("threatconnect: GET %s: gzipped errors unpack to more than 256 MiB", path), kind: ErrResponseTooLarge, err: err}
+			return nil, &rest.KindError{Msg: fmt.Sprintf("threatconnect: GET %s: gzipped errors unpack to more than 256 MiB", path), Kind: ErrResponseTooLarge, Err: err}
 		}
 		if err != nil && err != io.EOF {
 			return nil, fmt.Errorf("threatconnect: GET %s: %w: bad gzip: %v", path, ErrMalformedResponse, err)

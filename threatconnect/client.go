@@ -336,8 +336,8 @@ func (c *Client) mapError(method, path string, err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("threatconnect: %s %s: %w", method, path, err)
 	}
-	if kind := transportKind(err); kind != nil {
-		return &kindError{msg: "threatconnect: " + err.Error(), kind: kind, err: err}
+	if kind := rest.TransportKind(err, ErrResponseTooLarge, ErrRedirectRefused); kind != nil {
+		return &rest.KindError{Msg: "threatconnect: " + err.Error(), Kind: kind, Err: err}
 	}
 	return fmt.Errorf("threatconnect: %w", err)
 }

@@ -53,28 +53,6 @@ var (
 	ErrPaginationLoop = errors.New("threatconnect: pagination loop: the server repeated a cursor")
 )
 
-// kindError is an error of the sender given one of this package's
-// sentinels: it matches both.
-type kindError struct {
-	msg  string
-	kind error
-	err  error
-}
-
-func (e *kindError) Error() string   { return e.msg }
-func (e *kindError) Unwrap() []error { return []error{e.kind, e.err} }
-
-// transportKind returns the sentinel a sender error maps to, if any.
-func transportKind(err error) error {
-	switch {
-	case errors.Is(err, rest.ErrBodyTooLarge):
-		return ErrResponseTooLarge
-	case errors.Is(err, rest.ErrCrossHostRedirect):
-		return ErrRedirectRefused
-	}
-	return nil
-}
-
 // APIError is an error answer from ThreatConnect: a non-2xx status, or a body
 // whose "status" is not "Success" (such as "Failure" or "Error"). Plain-text
 // error bodies are read as the message.
@@ -219,7 +197,7 @@ func loopChecked[T any](seq iter.Seq2[T, error]) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		for v, err := range seq {
 			if err != nil && errors.Is(err, pager.ErrRepeatedCursor) {
-				err = &kindError{msg: "threatconnect: pagination loop: ThreatConnect repeated a cursor; stopped rather than loop for ever", kind: ErrPaginationLoop, err: err}
+				err = &rest.KindError{Msg: "threatconnect: pagination loop: ThreatConnect repeated a cursor; stopped rather than loop for ever", Kind: ErrPaginationLoop, Err: err}
 			}
 			if !yield(v, err) {
 				return

@@ -249,7 +249,7 @@ func (s *IndicatorsService) All(ctx context.Context, opts *ListOptions) iter.Seq
 		}
 		if sig, ok := pageSignature(p.Items); ok {
 			if sig == last {
-				return pager.Page[*Indicator]{}, &kindError{msg: "threatconnect: pagination loop: the server sent the same page again (it may ignore resultStart); stopped rather than loop for ever", kind: ErrPaginationLoop, err: pager.ErrRepeatedCursor}
+				return pager.Page[*Indicator]{}, errRepeatedPage()
 			}
 			last = sig
 		}

@@ -238,7 +238,7 @@ func (s *V3IndicatorsService) All(ctx context.Context, opts *V3ListOptions) iter
 		// last one is taken for a loop.
 		if sig, ok := pageSignature(p.Items); ok {
 			if sig == last {
-				return pager.Page[*Indicator]{}, &kindError{msg: "threatconnect: pagination loop: the server sent the same page again (it may ignore resultStart); stopped rather than loop for ever", kind: ErrPaginationLoop, err: pager.ErrRepeatedCursor}
+				return pager.Page[*Indicator]{}, errRepeatedPage()
 			}
 			last = sig
 		}

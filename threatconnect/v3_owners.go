@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/decoykit/decoykit/internal/pager"
+	"github.com/decoykit/decoykit/internal/rest"
 )
 
 // V3OwnersService lists owners through the v3 API.
@@ -36,9 +37,16 @@ func (s *V3OwnersService) List(ctx context.Context) ([]*Owner, error) {
 	}
 }
 
+// errRepeatedPage is a page that starts and ends like the one before it: a
+// server that ignores resultStart, which would loop forever.
+func errRepeatedPage() error {
+	return &rest.KindError{Msg: "threatconnect: pagination loop: the server sent the same page again (it may ignore resultStart); stopped rather than loop for ever",
+		Kind: ErrPaginationLoop, Err: pager.ErrRepeatedCursor}
+}
+
 // errRepeatedNext is a next link seen before in the same listing, which
 // would loop forever.
 func errRepeatedNext(where string) error {
-	return &kindError{msg: "threatconnect: " + where + ": pagination loop: ThreatConnect repeated a next link; stopped rather than loop for ever",
-		kind: ErrPaginationLoop, err: pager.ErrRepeatedCursor}
+	return &rest.KindError{Msg: "threatconnect: " + where + ": pagination loop: ThreatConnect repeated a next link; stopped rather than loop for ever",
+		Kind: ErrPaginationLoop, Err: pager.ErrRepeatedCursor}
 }
