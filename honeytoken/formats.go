@@ -318,7 +318,8 @@ func (a *alphabet) carrierFilter(ks *keySet, sc *scratch, s string) (ct [16]byte
 		return ct, 0, false
 	}
 	o0, o1 := ks.firstBlock(ks.fill, sc, w0, w1^1) // the stream of domain 0: counter 1 in bytes 12-15
-	if hi != o0%a.r {
+	// The offset check, hi == o0 % a.r.
+	if !a.offsetIs(o0, hi) {
 		return ct, 0, false
 	}
 	binary.BigEndian.PutUint64(ct[:8], w0)
