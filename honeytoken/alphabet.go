@@ -15,6 +15,11 @@ type alphabet struct {
 	chunk int        // digits whose value fits in a uint64 (b^chunk < 2^64)
 	lead  int        // digits of the carrier's leading chunk: m - (m-1)/chunk*chunk
 	pow   [65]uint64 // pow[k] = b^k for k <= chunk
+	// rInv, rRot and rMax test divisibility by r without a division (see
+	// offsetIs): r = r'·2^rRot with r' odd, rInv = r'^-1 mod 2^64 and
+	// rMax = (2^64-1)/r.
+	rInv, rMax uint64
+	rRot       int
 }
 
 // Alphabets a custom format can use.
@@ -73,11 +78,32 @@ func newAlphabet(chars string) alphabet {
 	return a
 }
 
-// setLead sets lead from m and chunk (readCarrierWords divides by neither).
+// setLead sets lead from m and chunk (readCarrierWords divides by neither),
+// and the constants offsetIs tests divisibility by r with.
 func (a *alphabet) setLead() {
 	if a.m > 0 && a.chunk > 0 {
 		a.lead = a.m - (a.m-1)/a.chunk*a.chunk
 	}
+	a.rInv, a.rMax, a.rRot = 0, 0, 0
+	if a.r > 0 {
+		a.rRot = bits.TrailingZeros64(a.r)
+		odd := a.r >> a.rRot
+		inv := odd // correct to 3 bits: odd·odd = 1 mod 8
+		for range 5 {
+			inv *= 2 - odd*inv // Newton: doubles the correct bits
+		}
+		a.rInv, a.rMax = inv, ^uint64(0)/a.r
+	}
+}
+
+// offsetIs reports whether o mod a.r is hi (false when a.r is 0) without a
+// division: hi < r, o >= hi and r divides o-hi, which with r = r'·2^t (r'
+// odd) holds exactly when (o-hi)·r'^-1 mod 2^64, rotated right by t, is at
+// most (2^64-1)/r (Hacker's Delight, 2nd ed., 10-17; the test compilers use
+// for x%c == 0). It is the carrier's offset check (carrierFilter), which a
+// 64-bit DIV put on the critical path of every foreign candidate.
+func (a *alphabet) offsetIs(o, hi uint64) bool {
+	return hi < a.r && o >= hi && bits.RotateLeft64((o-hi)*a.rInv, -a.rRot) <= a.rMax
 }
 
 // carrierDigits returns the smallest m with b^m >= 2^136 (8 spare bits, so the
@@ -148,65 +174,112 @@ func (a *alphabet) appendCarrier(dst []byte, ct *[16]byte, r uint64) []byte {
 // readCarrierWords decodes m digits of s into N: its low 128 bits (the
 // ciphertext) as w0 and w1, the ciphertext's bytes 0-7 and 8-15 big-endian
 // (used as they are by carrierFilter, without a round trip through memory),
-// and its high word hi (the offset r mod a.r that
-// appendCarrier added, which the caller can check against the stream before any
-// tag check). It reports false if a character is outside the alphabet or N
-// overflows. Digits are taken a chunk at a time (b^chunk fits in a uint64), the
-// short chunk first, so the 192-bit multiply-add runs a few times instead of
-// once per digit.
+// and its high word hi (the offset r mod a.r that appendCarrier added, which
+// the caller can check against the stream before any tag check). It reports
+// false if a character is outside the alphabet or N overflows. Digits are
+// taken a chunk at a time (b^chunk fits in a uint64), at most three chunks,
+// the short one first; each chunk is summed from independent pairs of
+// digits, so the multiply chains are short and overlap, and the chunks are
+// joined with three 64-bit multiplications.
+//
+// The carriers of Base62, Base64URL and base64 (b from 57 to 84: ten-digit
+// chunks) of more than 20 digits are decoded here without a call; other
+// alphabets and shorter carriers by readCarrierWordsN.
 func (a *alphabet) readCarrierWords(s string) (w0, w1, hi uint64, ok bool) {
-	m, ch := a.m, a.chunk
-	if len(s) < m || m == 0 || ch == 0 || m > 3*ch {
-		return 0, 0, 0, false
+	k := a.lead
+	if a.chunk != 10 || a.m != k+20 || len(s) < a.m || k < 1 {
+		return a.readCarrierWordsN(s)
 	}
-	// At most three chunks (b^m < 2^144 and b^chunk >= 2^57): the short one
-	// first. The chunks' values do not depend on each other, so their
-	// multiply-add chains overlap.
-	b := uint64(len(a.chars))
 	dig := &a.dig
-	k := a.lead // 1..ch digits in the leading chunk
-	var c0, c1, c2, bad uint64
+	b := uint64(len(a.chars))
+	b2 := b * b
+	var c0, bad uint64
 	for _, x := range []byte(s[:k]) {
 		d := uint64(dig[x])
 		bad |= d
 		c0 = c0*b + d
 	}
-	nch := 1
-	if k < m {
-		for _, x := range []byte(s[k : k+ch]) {
-			d := uint64(dig[x])
-			bad |= d
-			c1 = c1*b + d
-		}
-		nch++
-	}
-	if k+ch < m {
-		for _, x := range []byte(s[k+ch : m]) {
-			d := uint64(dig[x])
-			bad |= d
-			c2 = c2*b + d
-		}
-		nch++
-	}
+	t := s[k : k+10]
+	d0, d1, d2, d3, d4 := uint64(dig[t[0]]), uint64(dig[t[1]]), uint64(dig[t[2]]), uint64(dig[t[3]]), uint64(dig[t[4]])
+	d5, d6, d7, d8, d9 := uint64(dig[t[5]]), uint64(dig[t[6]]), uint64(dig[t[7]]), uint64(dig[t[8]]), uint64(dig[t[9]])
+	bad |= (d0 | d1 | d2 | d3 | d4) | (d5 | d6 | d7 | d8 | d9)
+	q0 := (d0*b+d1)*b2 + (d2*b + d3)
+	q1 := (d4*b+d5)*b2 + (d6*b + d7)
+	c1 := (q0*(b2*b2)+q1)*b2 + (d8*b + d9)
+	t = s[k+10 : k+20]
+	d0, d1, d2, d3, d4 = uint64(dig[t[0]]), uint64(dig[t[1]]), uint64(dig[t[2]]), uint64(dig[t[3]]), uint64(dig[t[4]])
+	d5, d6, d7, d8, d9 = uint64(dig[t[5]]), uint64(dig[t[6]]), uint64(dig[t[7]]), uint64(dig[t[8]]), uint64(dig[t[9]])
+	bad |= (d0 | d1 | d2 | d3 | d4) | (d5 | d6 | d7 | d8 | d9)
+	q0 = (d0*b+d1)*b2 + (d2*b + d3)
+	q1 = (d4*b+d5)*b2 + (d6*b + d7)
+	c2 := (q0*(b2*b2)+q1)*b2 + (d8*b + d9)
 	if bad&0x80 != 0 {
 		return 0, 0, 0, false
 	}
-	n0, n1, n2 := c0, uint64(0), uint64(0)
-	mul := a.pow[ch&63]
-	rest := [2]uint64{c1, c2}
-	for _, c := range rest[:nch-1] {
-		hi0, lo0 := bits.Mul64(n0, mul)
-		hi1, lo1 := bits.Mul64(n1, mul)
-		hi2, lo2 := bits.Mul64(n2, mul)
-		var carry uint64
-		n0, carry = bits.Add64(lo0, c, 0)
-		n1, carry = bits.Add64(lo1, hi0, carry)
-		n2, carry = bits.Add64(lo2, hi1, carry)
-		if hi2|carry != 0 {
+	return join3(c0, c1, c2, a.pow[10])
+}
+
+// join3 returns N = (c0·B + c1)·B + c2 as its words n1 and n0 (the low 128
+// bits, high word first) and n2, and false if N >= 2^192.
+func join3(c0, c1, c2, B uint64) (n1, n0, n2 uint64, ok bool) {
+	h1, l1 := bits.Mul64(c0, B)
+	l1, cy := bits.Add64(l1, c1, 0)
+	h1, cy = bits.Add64(h1, 0, cy)
+	ha, la := bits.Mul64(l1, B)
+	hh, hb := bits.Mul64(h1, B)
+	n0, cy2 := bits.Add64(la, c2, 0)
+	n1, cy2 = bits.Add64(ha, hb, cy2)
+	n2, cy2 = bits.Add64(hh, 0, cy2)
+	return n1, n0, n2, cy|cy2 == 0
+}
+
+// readCarrierWordsN is readCarrierWords for any alphabet and carrier.
+func (a *alphabet) readCarrierWordsN(s string) (w0, w1, hi uint64, ok bool) {
+	m, ch := a.m, a.chunk
+	if len(s) < m || m == 0 || ch == 0 || m > 3*ch {
+		return 0, 0, 0, false
+	}
+	b := uint64(len(a.chars))
+	dig := &a.dig
+	k := a.lead // 1..ch digits in the leading chunk
+	c0, bad := digitsN(s[:k], b, dig)
+	if k == m {
+		return 0, c0, 0, bad&0x80 == 0
+	}
+	B := a.pow[ch&63]
+	c1, bad1 := digitsN(s[k:k+ch], b, dig)
+	if k+ch == m {
+		// c0·B + c1 is below b^(2·ch) < 2^128.
+		if (bad|bad1)&0x80 != 0 {
 			return 0, 0, 0, false
 		}
+		h1, l1 := bits.Mul64(c0, B)
+		l1, cy := bits.Add64(l1, c1, 0)
+		return h1 + cy, l1, 0, true
 	}
-	return n1, n0, n2, true
+	c2, bad2 := digitsN(s[k+ch:m], b, dig)
+	if (bad|bad1|bad2)&0x80 != 0 {
+		return 0, 0, 0, false
+	}
+	return join3(c0, c1, c2, B)
+}
+
+// digitsN returns the value of the base-b digits of s (at most a chunk) and
+// the OR of their dig entries (0x80 set if one is not in the alphabet), a
+// pair of digits at a time.
+func digitsN(s string, b uint64, dig *[256]byte) (c, bad uint64) {
+	if len(s)&1 != 0 {
+		c = uint64(dig[s[0]])
+		bad = c
+		s = s[1:]
+	}
+	b2 := b * b
+	for ; len(s) >= 2; s = s[2:] {
+		d0, d1 := uint64(dig[s[0]]), uint64(dig[s[1]])
+		bad |= d0 | d1
+		c = c*b2 + (d0*b + d1)
+	}
+	return c, bad
 }
 
 // valid reports whether every byte of s is in a.

@@ -147,6 +147,7 @@ func hasAnyFoldPrefix(s string, ps ...string) bool {
 
 func awsSpec(f Format, prefix string) *spec {
 	sp := &spec{format: f, code: formatCode(f), prefixes: []string{prefix}, maxLen: 20, secretOnly: true, lens: []int{20},
+		bareAlpha: &base64Std,
 		// recognize's decoding checks the alphabet; '_' (ghp_, gho_, ghs_, npm_) and
 		// '-' (base64url) are ruled out first, without the pool round trip of a try.
 		bare: func(s string) bool {
@@ -157,6 +158,9 @@ func awsSpec(f Format, prefix string) *spec {
 			}
 			return strings.IndexByte(s, '_') < 0 && strings.IndexByte(s, '-') < 0 && !hexOnly(s)
 		}}
+	// A key id of another account (another generator's) is rejected
+	// without the scratch (see Generator.try).
+	sp.prefilter = func(ks *keySet, s string) bool { return len(s) != 20 || awsKeyIDAccount(ks, prefix, s) }
 	sibling := AWSTemporaryKey
 	if f == AWSTemporaryKey {
 		sibling = AWSAccessKey
@@ -187,24 +191,10 @@ func awsSpec(f Format, prefix string) *spec {
 	sp.recognize = func(ks *keySet, sc *scratch, s string) (id [8]byte, part Part, strength int, ok bool) {
 		switch len(s) {
 		case 20:
-			if s[:4] != prefix {
+			if !awsKeyIDAccount(ks, prefix, s) {
 				return id, 0, 0, false
 			}
-			var w uint64
-			for i := 4; i < 20; i++ {
-				d := base32.idx[s[i]]
-				if d < 0 {
-					return id, 0, 0, false
-				}
-				if i < 12 {
-					w = w<<5 | uint64(d)
-				}
-			}
-			c12 := uint64(base32.idx[s[12]])
-			if acct := (w&(1<<39-1))<<1 | c12>>4; w>>39 != 1 || acct != ks.site.awsAccount && acct != ks.site.awsLegacyAccount {
-				return id, 0, 0, false
-			}
-			v := (c12 & 15) << 35
+			v := (uint64(base32.idx[s[12]]) & 15) << 35
 			for i := 13; i < 20; i++ {
 				v |= uint64(base32.idx[s[i]]) << (5 * uint(19-i))
 			}
@@ -243,6 +233,30 @@ func awsSpec(f Format, prefix string) *spec {
 		return id, 0, 0, false
 	}
 	return sp
+}
+
+// awsKeyIDAccount reports whether the 20-character s is prefix and 16
+// base32 characters that encode ks's AWS account (or the account earlier
+// versions chose for the key): the public structure and the per-generator
+// constant of a key id, no AES.
+func awsKeyIDAccount(ks *keySet, prefix, s string) bool {
+	if len(s) != 20 || s[:4] != prefix {
+		return false
+	}
+	var w uint64
+	var bad int16
+	for i := 4; i < 20; i++ {
+		d := base32.idx[s[i]]
+		bad |= d
+		if i < 12 {
+			w = w<<5 | uint64(d&31)
+		}
+	}
+	if bad < 0 {
+		return false
+	}
+	acct := (w&(1<<39-1))<<1 | uint64(base32.idx[s[12]])>>4
+	return w>>39 == 1 && (acct == ks.site.awsAccount || acct == ks.site.awsLegacyAccount)
 }
 
 // AccountID returns the AWS account id this generator's AWS key ids encode.

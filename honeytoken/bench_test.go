@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/decoykit/decoykit/honeytoken/internal/hook"
 )
 
 func BenchmarkGenerate(b *testing.B) {
@@ -123,5 +125,36 @@ func sameLengthPrivateKey(t testing.TB, g *Generator) string {
 			t.Fatal(err)
 		}
 		return tok.Value
+	}
+}
+
+// BenchmarkHasForeign is the check package decoy runs on each candidate
+// (hook.Has, with auth set as for an Authorization header field) on the
+// foreign strings of BenchmarkRecognizeForeign, and on the pieces of a
+// foreign AWS SigV4 Authorization header the middleware tries: the whole
+// "Credential=AKIA…/scope" field, its value, and the key id alone.
+func BenchmarkHasForeign(b *testing.B) {
+	g := newTestGenerator(b, "bench")
+	has := hook.Has(g)
+	cases := foreignShapes(b, g)
+	cases = append(cases, struct{ name, s string }{"private-key/same-length", sameLengthPrivateKey(b, g)})
+	other := newTestGenerator(b, "foreign-shapes")
+	aws, err := other.Generate(AWSAccessKey, Meta{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	scope := aws.Value + "/20261204/us-east-1/s3/aws4_request"
+	cases = append(cases,
+		struct{ name, s string }{"sigv4/credential-field", "Credential=" + scope},
+		struct{ name, s string }{"sigv4/credential-value", scope})
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if has(c.s, true) {
+					b.Fatal("a foreign token was recognised")
+				}
+			}
+		})
 	}
 }

@@ -142,6 +142,14 @@ type spec struct {
 	// bare, for a prefix-less candidate (an AWS secret, a database password),
 	// reports whether s has the right alphabet before any key is tried.
 	bare func(s string) bool
+	// bareAlpha, for a prefix-less spec, is an alphabet that holds every
+	// byte of a string bare accepts (nil: unknown); Recognize uses it to
+	// know that a prefixed candidate cannot also be a bare one.
+	bareAlpha *alphabet
+	// prefilter, when set, reports whether s can be a token of the spec
+	// under ks, without a scratch or AES (an AWS key id's account): try
+	// takes a scratch only when it holds for one of the keys.
+	prefilter func(ks *keySet, s string) bool
 	// secretOnly marks a prefix-less spec whose bare shape is only ever a
 	// Token.Secret (an AWS secret access key): see Generator.has.
 	secretOnly bool
@@ -286,19 +294,8 @@ func (l *layout) spec(f Format) *spec {
 		return id, string(v), "", true
 	}
 	sp.recognize = func(ks *keySet, sc *scratch, s string) (id [8]byte, part Part, strength int, ok bool) {
-		if len(s) != l.length {
-			return id, 0, 0, false
-		}
-		if !l.fixedMatch(ks, s) {
-			// A key whose Slack workspace had to change (keys.go) still
-			// recognises the decoys it minted with the old one.
-			if ks.legacySite == nil || !l.fixedMatch(ks.legacySite, s) {
-				return id, 0, 0, false
-			}
-			ks = ks.legacySite
-		}
-		ct, o1, ok := l.carrier.alpha.carrierFilter(ks, sc, s[l.carrierAt:])
-		if !ok || !l.derivedRest(ks, sc, &ct, o1, s) || !ks.open(sc, sp.code, &ct, &id) {
+		w0, w1, hi, ok := l.shape(s)
+		if !ok || !l.check(sp.code, ks, sc, s, w0, w1, hi, &id) {
 			return id, 0, 0, false
 		}
 		return id, PartValue, 64, true
@@ -318,12 +315,92 @@ func (a *alphabet) carrierFilter(ks *keySet, sc *scratch, s string) (ct [16]byte
 		return ct, 0, false
 	}
 	o0, o1 := ks.firstBlock(ks.fill, sc, w0, w1^1) // the stream of domain 0: counter 1 in bytes 12-15
-	if hi != o0%a.r {
+	// The offset check, hi == o0 % a.r.
+	if !a.offsetIs(o0, hi) {
 		return ct, 0, false
 	}
 	binary.BigEndian.PutUint64(ct[:8], w0)
 	binary.BigEndian.PutUint64(ct[8:], w1)
 	return ct, o1, true
+}
+
+// shape is the part of a layout's check that no key enters: s has the
+// layout's length and literal segments, and its carrier digits decode (see
+// readCarrierWords). It returns the carrier's words for check; try runs it
+// once, before taking a scratch, whatever the number of keys.
+func (l *layout) shape(s string) (w0, w1, hi uint64, ok bool) {
+	if len(s) != l.length || !l.litMatch(s) {
+		return 0, 0, 0, false
+	}
+	return l.carrier.alpha.readCarrierWords(s[l.carrierAt:])
+}
+
+// check is the keyed part of a layout's check of s under ks, given shape's
+// words: the per-generator segments (siteKey), the carrier's offset
+// (carrierFilter's test, one AES block), then finish. On a match it writes
+// the token id into id. tryLayout runs the same steps for every key.
+func (l *layout) check(code uint32, ks *keySet, sc *scratch, s string, w0, w1, hi uint64, id *[8]byte) bool {
+	if ks = l.siteKey(ks, s); ks == nil {
+		return false
+	}
+	o0, o1 := ks.firstBlock(ks.fill, sc, w0, w1^1) // the stream of domain 0: counter 1 in bytes 12-15
+	// The offset check, hi == o0 % a.r.
+	if !l.carrier.alpha.offsetIs(o0, hi) {
+		return false
+	}
+	return l.finish(code, ks, sc, s, w0, w1, o1, id)
+}
+
+// siteKey returns ks when s has its per-generator segments (a Slack
+// workspace), else ks's legacy key set when s has that one's (a key whose
+// Slack workspace had to change, keys.go, still recognises the decoys it
+// minted with the old one), else nil.
+func (l *layout) siteKey(ks *keySet, s string) *keySet {
+	if l.siteMatch(ks, s) {
+		return ks
+	}
+	if ks.legacySite != nil && l.siteMatch(ks.legacySite, s) {
+		return ks.legacySite
+	}
+	return nil
+}
+
+// finish is the rest of a layout's check for a string whose carrier (the
+// words w0 and w1, the ciphertext) passed the offset check under ks, o1
+// being the second half of the stream's first block: the derived characters
+// (derivedRest) and the tag. On a match it writes the token id into id.
+func (l *layout) finish(code uint32, ks *keySet, sc *scratch, s string, w0, w1, o1 uint64, id *[8]byte) bool {
+	var ct [16]byte
+	binary.BigEndian.PutUint64(ct[:8], w0)
+	binary.BigEndian.PutUint64(ct[8:], w1)
+	return l.derivedRest(ks, sc, &ct, o1, s) && ks.open(sc, code, &ct, id)
+}
+
+// litMatch reports whether s (of length l.length) has l's literal segments,
+// compared as masked words (segment by segment for a layout shorter than
+// eight bytes).
+func (l *layout) litMatch(s string) bool {
+	if l.litWords == nil || len(s) != l.length {
+		return l.fixedMatchSegs(nil, s)
+	}
+	for _, lw := range l.litWords {
+		if binary.LittleEndian.Uint64([]byte(s[lw.at:lw.at+8]))&lw.mask != lw.w {
+			return false
+		}
+	}
+	return true
+}
+
+// siteMatch reports whether s (of length l.length) has ks's per-generator
+// segments (a Slack workspace).
+func (l *layout) siteMatch(ks *keySet, s string) bool {
+	for _, i := range l.siteSegs {
+		sg, pos := &l.segs[i], l.segAt[i]
+		if s[pos:pos+sg.n] != sg.site(&ks.site) {
+			return false
+		}
+	}
+	return true
 }
 
 // fixedMatch reports whether s (of length l.length) has l's literal and
@@ -333,28 +410,24 @@ func (l *layout) fixedMatch(ks *keySet, s string) bool {
 	if l.litWords != nil && len(s) == l.length {
 		// The per-generator segments first: a foreign Slack token differs
 		// there (its workspace), and its literals are every Slack token's.
-		for _, i := range l.siteSegs {
-			sg, pos := &l.segs[i], l.segAt[i]
-			if s[pos:pos+sg.n] != sg.site(&ks.site) {
-				return false
-			}
-		}
-		for _, lw := range l.litWords {
-			if binary.LittleEndian.Uint64([]byte(s[lw.at:lw.at+8]))&lw.mask != lw.w {
-				return false
-			}
-		}
-		return true
+		return l.siteMatch(ks, s) && l.litMatch(s)
 	}
 	return l.fixedMatchSegs(ks, s)
 }
 
-// fixedMatchSegs is fixedMatch comparing segment by segment as strings.
+// fixedMatchSegs is fixedMatch comparing segment by segment as strings;
+// with ks nil it compares the literal segments only.
 func (l *layout) fixedMatchSegs(ks *keySet, s string) bool {
+	if len(s) != l.length {
+		return false
+	}
 	for _, i := range l.fixedSegs {
 		sg, pos := &l.segs[i], l.segAt[i]
 		want := sg.lit
 		if sg.kind == segSite {
+			if ks == nil {
+				continue
+			}
 			want = sg.site(&ks.site)
 		}
 		if s[pos:pos+sg.n] != want {

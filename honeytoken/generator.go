@@ -8,6 +8,7 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -151,6 +152,11 @@ func NewGenerator(key []byte, opts ...Option) (*Generator, error) {
 	// ASIA keys with one keyed filter (see awsSpec).
 	g.byLen[40] = []*spec{g.specs[AWSAccessKey]}
 	g.byLen[dbPasswordLen] = []*spec{g.specs[DatabaseURL]}
+	for _, es := range g.dispatch {
+		for i := range es {
+			es[i].last = g.lastEntry(es, i)
+		}
+	}
 	g.scan = newScanTables(g)
 	return g, nil
 }
@@ -168,10 +174,39 @@ type dispatchEntry struct {
 	rest       string
 	len0, len1 int // the candidate lengths sp allows (sp.lens), -1 for any
 	sp         *spec
+	prefix     string
+	// last is set when no string with this prefix can be a token of a spec
+	// tried after it (see lastEntry): Recognize stops when its try fails.
+	last bool
+}
+
+// lastEntry reports whether a candidate that es[i] dispatches cannot be a
+// token of any spec Recognize would try after it: no later entry's prefix
+// is a prefix of es[i]'s or the other way round, and no prefix-less spec of
+// a length es[i] allows accepts a string that starts with es[i]'s prefix
+// (a byte of the prefix is outside the spec's bareAlpha).
+func (g *Generator) lastEntry(es []dispatchEntry, i int) bool {
+	p := es[i].prefix
+	for _, e := range es[i+1:] {
+		if strings.HasPrefix(p, e.prefix) || strings.HasPrefix(e.prefix, p) {
+			return false
+		}
+	}
+	for n, sps := range g.byLen {
+		if es[i].len0 >= 0 && n != es[i].len0 && n != es[i].len1 {
+			continue
+		}
+		for _, sp := range sps {
+			if sp.bareAlpha == nil || sp.bareAlpha.valid(p) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func newDispatchEntry(sp *spec, p string) dispatchEntry {
-	e := dispatchEntry{sp: sp, len0: -1, len1: -1}
+	e := dispatchEntry{sp: sp, len0: -1, len1: -1, prefix: p}
 	switch len(sp.lens) {
 	case 0:
 	case 1:

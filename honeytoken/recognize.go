@@ -1,6 +1,7 @@
 package honeytoken
 
 import (
+	"encoding/binary"
 	"encoding/hex"
 
 	"github.com/decoykit/decoykit/honeytoken/internal/hook"
@@ -126,8 +127,11 @@ func (g *Generator) recognize(s string, secrets bool, m *Match) bool {
 		if !es[i].hasPrefix(x, s) {
 			continue
 		}
-		if g.try(es[i].sp, s, m) {
+		if sp := es[i].sp; sp.layout != nil && g.tryLayout(sp, sp.layout, s, m) || sp.layout == nil && g.try(sp, s, m) {
 			return true
+		}
+		if es[i].last {
+			return false
 		}
 	}
 	if len(s) > maxBareLen {
@@ -152,6 +156,12 @@ func (g *Generator) recognize(s string, secrets bool, m *Match) bool {
 // this generator, a keyed filter per key (see alphabet.carrierFilter and layout.derivedRest). On a match
 // it writes m and reports true; m is left alone otherwise.
 func (g *Generator) try(sp *spec, s string, m *Match) bool {
+	if l := sp.layout; l != nil {
+		return g.tryLayout(sp, l, s, m)
+	}
+	if sp.prefilter != nil && !g.prefilter(sp, s) {
+		return false
+	}
 	sc := getScratch()
 	for i, ks := range g.keys {
 		sc.format = ""
@@ -170,12 +180,87 @@ func (g *Generator) try(sp *spec, s string, m *Match) bool {
 	return false
 }
 
+// tryLayout is try for a layout spec, written out for the common case, a
+// string of the layout's exact shape that another generator issued: the
+// checks no key enters (length, literal segments) come first, then, for a
+// layout with per-generator segments (Slack), whether any key has them; the
+// carrier is decoded once, the scratch taken once, and each key costs one
+// AES block and the offset check (layout.check is the same sequence for one
+// key). Only a string that passes goes on to the derived characters and the
+// tag (layout.finish).
+func (g *Generator) tryLayout(sp *spec, l *layout, s string, m *Match) bool {
+	if len(s) != l.length {
+		return false
+	}
+	if l.litWords == nil {
+		if !l.fixedMatchSegs(nil, s) {
+			return false
+		}
+	} else {
+		for _, lw := range l.litWords { // litMatch, written out
+			if binary.LittleEndian.Uint64([]byte(s[lw.at:lw.at+8]))&lw.mask != lw.w {
+				return false
+			}
+		}
+	}
+	if len(l.siteSegs) != 0 && !g.anySite(l, s) {
+		return false
+	}
+	a := l.carrier.alpha
+	w0, w1, hi, ok := a.readCarrierWords(s[l.carrierAt:])
+	if !ok {
+		return false
+	}
+	sc := getScratch()
+	for i, ks := range g.keys {
+		if len(l.siteSegs) != 0 {
+			if ks = l.siteKey(ks, s); ks == nil {
+				continue
+			}
+		}
+		binary.BigEndian.PutUint64(sc.in[:8], w0)
+		binary.BigEndian.PutUint64(sc.in[8:], w1^1) // the stream of domain 0: counter 1 in bytes 12-15
+		ks.fill.Encrypt(sc.out[:], sc.in[:])
+		// The offset check, hi == o0 % a.r.
+		if !a.offsetIs(binary.BigEndian.Uint64(sc.out[:8]), hi) {
+			continue
+		}
+		var id [8]byte
+		if l.finish(sp.code, ks, sc, s, w0, w1, binary.BigEndian.Uint64(sc.out[8:]), &id) {
+			putScratch(sc)
+			*m = Match{ID: hex.EncodeToString(id[:]), Format: sp.format, Part: PartValue, Strength: 64, Retired: i > 0}
+			return true
+		}
+	}
+	putScratch(sc)
+	return false
+}
+
+// prefilter reports whether sp.prefilter holds for s under one of g's keys.
+func (g *Generator) prefilter(sp *spec, s string) bool {
+	for _, ks := range g.keys {
+		if sp.prefilter(ks, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// anySite reports whether one of g's keys (or its legacy Slack workspace)
+// has the per-generator segments of s (see layout.siteKey).
+func (g *Generator) anySite(l *layout, s string) bool {
+	for _, ks := range g.keys {
+		if l.siteKey(ks, s) != nil {
+			return true
+		}
+	}
+	return false
+}
+
 // le64 returns the first eight bytes of s (len(s) >= 8) little-endian; the
 // compiler makes it one load.
 func le64(s string) uint64 {
-	_ = s[7]
-	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	return binary.LittleEndian.Uint64([]byte(s[:8]))
 }
 
 // hexOnly reports whether s is all lower-case or all upper-case hex digits: a

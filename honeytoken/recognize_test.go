@@ -1,7 +1,7 @@
 package honeytoken
 
 import (
-	mrand "math/rand/v2"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -254,6 +254,57 @@ func TestFixedMatchWords(t *testing.T) {
 	}
 }
 
+// TestDispatchStopsOnlyWhenNothingElseCanMatch: Recognize stops after a
+// prefix's failed check only when no later prefix and no prefix-less shape
+// can match the same string (dispatchEntry.last). A custom format whose
+// prefix "gh" is a prefix of ghp_, whose Base64URL body can begin "p_", and
+// one whose tokens have a database password's length and alphabet, are
+// still recognised; without them the built-in prefixes are last.
+func TestDispatchStopsOnlyWhenNothingElseCanMatch(t *testing.T) {
+	t.Parallel()
+	plain := newTestGenerator(t, "dispatch-last")
+	entry := func(g *Generator, prefix string) dispatchEntry {
+		for _, e := range g.dispatch[prefix[0]] {
+			if e.prefix == prefix {
+				return e
+			}
+		}
+		t.Fatalf("no entry for %q", prefix)
+		return dispatchEntry{}
+	}
+	for _, p := range []string{"ghp_", "github_pat_11", "sk_live_51", "sk-proj-", "glpat-", "xoxb-", "AIzaSy", "AKIA", "postgres://"} {
+		assert.True(t, entry(plain, p).last, p)
+	}
+
+	gh := CustomFormat{Name: "gh-custom", Prefix: "gh", Length: 38, Alphabet: Base64URL}
+	pw := CustomFormat{Name: "ab-custom", Prefix: "ab", Length: 30, Alphabet: Base62}
+	g := newTestGenerator(t, "dispatch-last", WithCustomFormat(gh), WithCustomFormat(pw),
+		WithRandom(rand.NewChaCha8([32]byte{7})))
+	assert.False(t, entry(g, "ghp_").last, "gh… comes after ghp_")
+	assert.False(t, entry(g, "ab").last, "ab + 30 base62 has a database password's shape")
+	found := 0
+	for range 40000 {
+		tok, err := g.Generate("gh-custom", Meta{})
+		require.NoError(t, err)
+		if !strings.HasPrefix(tok.Value, "ghp_") {
+			continue
+		}
+		found++
+		m, ok := g.Recognize(tok.Value)
+		require.True(t, ok, tok.Value[:6])
+		assert.Equal(t, Format("gh-custom"), m.Format)
+		assert.Equal(t, tok.ID, m.ID)
+	}
+	require.NotZero(t, found, "no custom token began with ghp_")
+	for range 100 {
+		tok, err := g.Generate("ab-custom", Meta{})
+		require.NoError(t, err)
+		m, ok := g.Recognize(tok.Value)
+		require.True(t, ok)
+		assert.Equal(t, Format("ab-custom"), m.Format)
+	}
+}
+
 // TestFilterNeverRejectsAToken: the decoy middleware's inline filter lets
 // through every string Has accepts (every format's token and secret, under the
 // current and a retired key, custom formats with a two-byte prefix too) and
@@ -303,7 +354,7 @@ func TestFilterNeverRejectsAToken(t *testing.T) {
 			}
 		}
 	}
-	rnd := mrand.New(mrand.NewPCG(1, 2))
+	rnd := rand.New(rand.NewPCG(1, 2))
 	const alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 	passed, n := 0, 0
 	for _, l := range []int{20, 24, 36, 43, 48, 64} {
