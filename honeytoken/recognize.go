@@ -69,6 +69,48 @@ func init() {
 		}
 		return nil
 	}
+	hook.NewFilter = func(det any) *hook.Filter {
+		if g, ok := det.(*Generator); ok {
+			return g.filter()
+		}
+		return nil
+	}
+}
+
+// filter builds the hook.Filter of g from its dispatch table and its
+// prefix-less shapes (byLen): every prefix's first three bytes (or both bytes
+// of a two-byte custom prefix), and the lengths of the AWS secret access key
+// (skipped with auth, as recognize skips a secretOnly spec) and the database
+// password.
+func (g *Generator) filter() *hook.Filter {
+	f := new(hook.Filter)
+	set := func(s string) {
+		h := hook.Start3(s)
+		f.Start[h>>6] |= 1 << (h & 63)
+	}
+	for _, sp := range g.specs {
+		for _, p := range sp.prefixes {
+			switch {
+			case len(p) >= 3:
+				set(p)
+			case len(p) == 2: // a custom format's
+				f.Start2 = append(f.Start2, uint16(p[0])|uint16(p[1])<<8)
+			default: // CustomFormat refuses a shorter prefix; were there one, pass all
+				for i := range f.Start {
+					f.Start[i] = ^uint64(0)
+				}
+			}
+		}
+	}
+	for n, sps := range g.byLen {
+		for _, sp := range sps {
+			f.Bare |= 1 << n
+			if !sp.secretOnly {
+				f.BareAuth |= 1 << n
+			}
+		}
+	}
+	return f
 }
 
 // recognize is Recognize, writing the match into m; with secrets false it

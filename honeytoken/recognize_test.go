@@ -304,3 +304,70 @@ func TestDispatchStopsOnlyWhenNothingElseCanMatch(t *testing.T) {
 		assert.Equal(t, Format("ab-custom"), m.Format)
 	}
 }
+
+// TestFilterNeverRejectsAToken: the decoy middleware's inline filter lets
+// through every string Has accepts (every format's token and secret, under the
+// current and a retired key, custom formats with a two-byte prefix too) and
+// rejects most strings of real traffic (random bearers, hex ids, words)
+// without a call.
+func TestFilterNeverRejectsAToken(t *testing.T) {
+	t.Parallel()
+	customs := []CustomFormat{
+		{Name: "two", Prefix: "zq", Length: 28, Alphabet: Base62},
+		{Name: "acme", Prefix: "acme_live_", Length: 32, Alphabet: Base62},
+	}
+	opts := []Option{WithRetiredKeys(testKey("filter-old"))}
+	for _, cf := range customs {
+		opts = append(opts, WithCustomFormat(cf))
+	}
+	g := newTestGenerator(t, "filter", opts...)
+	old := newTestGenerator(t, "filter-old", WithCustomFormat(customs[0]), WithCustomFormat(customs[1]))
+	f := hook.NewFilter(g)
+	require.NotNil(t, f)
+	assert.Nil(t, hook.NewFilter(struct{}{}), "only a *Generator has a filter")
+	has := hook.Has(g)
+	for _, gen := range []*Generator{g, old} {
+		for _, format := range g.Formats() {
+			for range 20 {
+				tok, err := gen.Generate(format, Meta{})
+				require.NoError(t, err)
+				for _, s := range []string{tok.Value, tok.Secret} {
+					if s == "" {
+						continue
+					}
+					for _, auth := range []bool{false, true} {
+						if has(s, auth) {
+							assert.True(t, f.May(s, auth), "%s (auth %v) %.12s…", format, auth, s)
+						}
+					}
+					assert.True(t, f.May(s, false), "every token and secret passes: %s %.12s…", format, s)
+				}
+			}
+		}
+	}
+	plain := newTestGenerator(t, "filter-plain")
+	pf, phas := hook.NewFilter(plain), hook.Has(plain)
+	for _, c := range foreignShapes(t, plain) {
+		for _, auth := range []bool{false, true} {
+			if phas(c.s, auth) {
+				assert.True(t, pf.May(c.s, auth), "%.12s…", c.s)
+			}
+		}
+	}
+	rnd := rand.New(rand.NewPCG(1, 2))
+	const alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+	passed, n := 0, 0
+	for _, l := range []int{20, 24, 36, 43, 48, 64} {
+		for range 2000 {
+			b := make([]byte, l)
+			for i := range b {
+				b[i] = alnum[rnd.IntN(len(alnum))]
+			}
+			n++
+			if f.May(string(b), true) {
+				passed++
+			}
+		}
+	}
+	assert.Less(t, passed, n/20, "the filter rejects at least 95%% of random alphanumeric bearers")
+}

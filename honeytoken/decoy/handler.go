@@ -56,9 +56,12 @@ type handler struct {
 	min int // the shortest candidate worth a Recognize call
 	// has is the allocation-free pre-check of a *honeytoken.Generator (nil for
 	// another Detector): see inspection.has.
-	has  func(s string, auth bool) bool
-	next http.Handler // nil for Handler
-	cfg  *config
+	has func(s string, auth bool) bool
+	// filter is the inline pre-check before has (nil for another Detector):
+	// see inspection.filter.
+	filter *hook.Filter
+	next   http.Handler // nil for Handler
+	cfg    *config
 }
 
 func newHandler(det Detector, next http.Handler, cfg *config) *handler {
@@ -66,6 +69,7 @@ func newHandler(det Detector, next http.Handler, cfg *config) *handler {
 	if _, ok := det.(*honeytoken.Generator); ok {
 		h.min = honeytoken.MinTokenLen
 		h.has = hook.Has(det)
+		h.filter = hook.NewFilter(det)
 	}
 	return h
 }
@@ -76,7 +80,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.clean(w, r)
 		return
 	}
-	in := inspection{det: h.det, min: h.min, has: h.has}
+	in := inspection{det: h.det, min: h.min, has: h.has, filter: h.filter}
 	c.fast(&in, r)
 	if c.thorough {
 		c.thoroughScan(&in, r)

@@ -11,6 +11,7 @@ import (
 	"unsafe"
 
 	"github.com/decoykit/decoykit/honeytoken"
+	"github.com/decoykit/decoykit/honeytoken/internal/hook"
 )
 
 // credential header kinds.
@@ -126,7 +127,11 @@ type inspection struct {
 	// (without an AWS secret access key when auth is set); a candidate it
 	// rejects costs no Recognize call and no Match copy.
 	has func(s string, auth bool) bool
-	fs  []finding
+	// filter, for a *honeytoken.Generator, rejects inline (no call) almost
+	// every candidate has would reject: most fields of real traffic neither
+	// start like one of its prefixes nor have a prefix-less token's length.
+	filter *hook.Filter
+	fs     []finding
 }
 
 func (in *inspection) add(m honeytoken.Match, value string, p Place, header string, owned bool) {
@@ -144,7 +149,8 @@ func (in *inspection) add(m honeytoken.Match, value string, p Place, header stri
 // try recognises one candidate string.
 func (in *inspection) try(c string, p Place, header string, owned bool) {
 	c = trimWrap(c)
-	if len(c) < in.min || in.has != nil && !in.has(c, secretless(p)) {
+	auth := secretless(p)
+	if len(c) < in.min || in.filter != nil && !in.filter.May(c, auth) || in.has != nil && !in.has(c, auth) {
 		return
 	}
 	if m, ok := in.det.Recognize(c); ok {
@@ -158,7 +164,7 @@ func (in *inspection) try(c string, p Place, header string, owned bool) {
 // secretless(*p), computed once per header value.
 func (in *inspection) tryIn(v string, a, b int, p *Place, auth bool, header string, nameSep byte) {
 	c := trimWrap(v[a:b])
-	if len(c) < in.min || in.has != nil && !in.has(c, auth) {
+	if len(c) < in.min || in.filter != nil && !in.filter.May(c, auth) || in.has != nil && !in.has(c, auth) {
 		return
 	}
 	in.recognizeIn(c, v, a, p, header, nameSep)
@@ -302,6 +308,17 @@ func lastSep(v string, i, j int, sep *[256]bool) int {
 // '%' in a cookie, a '!') costs one table look-up and the scan goes on after
 // it: a long field (a 700-byte JWT) is read a word at a time to its end.
 func fieldEnd(v string, i int, sep *[256]bool) int {
+	// A long run (a 700-byte JWT) is read 32 bytes per step: the four words'
+	// flags are tested together, and a flagged block is re-read a word at a
+	// time below.
+	for i+32 <= len(v) {
+		w := v[i : i+32]
+		if (sepCandRaw(le64s(w[0:8]))|sepCandRaw(le64s(w[8:16]))|
+			sepCandRaw(le64s(w[16:24]))|sepCandRaw(le64s(w[24:32])))&0x8080808080808080 != 0 {
+			break
+		}
+		i += 32
+	}
 	for i+16 <= len(v) {
 		w := v[i : i+16]
 		mx := sepCand(uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
@@ -348,14 +365,26 @@ func fieldEnd(v string, i int, sep *[256]bool) int {
 // querySep marks is one. Bytes above the lowest flagged one may be flagged
 // falsely; the lowest never is.
 func sepCand(x uint64) uint64 {
-	const (
-		ones  = 0x0101010101010101
-		highs = 0x8080808080808080
-	)
+	return sepCandRaw(x) & 0x8080808080808080
+}
+
+// sepCandRaw is sepCand before its mask of the bytes' high bits, so that
+// several words' results can be ORed and masked once: its high bits are
+// sepCand's.
+func sepCandRaw(x uint64) uint64 {
+	const ones = 0x0101010101010101
 	// A byte of x at or above 0x80 is one of comma and semi at or above 0x80
 	// too, so one &^x drops it from all three tests.
 	comma, semi := x^(ones*','), x^(ones*';')
-	return ((x - ones*0x28) | (comma - ones) | (semi - ones)) &^ x & highs
+	return ((x - ones*0x28) | (comma - ones) | (semi - ones)) &^ x
+}
+
+// le64s reads eight bytes of s (len(s) == 8) little-endian; the compiler
+// makes it one load.
+func le64s(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 // bufPool holds scratch buffers for decoded values on the fast path.
@@ -368,7 +397,11 @@ const maxDecoded = 4096
 // auth checks an Authorization-style value: "Bearer x", "token x", "Basic
 // base64(user:pass)", an AWS SigV4 header, or a bare key.
 func (in *inspection) auth(v string, p Place, header string) {
-	in.fields(v, &sepTable, p, header, 0)
+	// The scheme word of "Bearer x", "Basic x" or "token x" is shorter than
+	// any candidate: the split starts after it, which spares the search for
+	// the first long field. The candidates are the same (fields of an
+	// Authorization-style value are not named, so offsets do not matter).
+	in.fields(v[schemeLen(v):], &sepTable, p, header, 0)
 	const basic = "basic "
 	if len(v) > len(basic) && v[0]|0x20 == 'b' && v[1]|0x20 == 'a' && strings.EqualFold(v[:len(basic)], basic) {
 		enc := strings.TrimSpace(v[len(basic):])
@@ -390,6 +423,39 @@ func (in *inspection) auth(v string, p Place, header string) {
 		}
 		bufPool.Put(bp)
 	}
+}
+
+// schemeLen returns the length of a leading "Bearer ", "Basic " or "token "
+// of v (the letters in any case), or 0: one compare of the first eight bytes
+// with the letters' case bit set, which folds only A-Z onto a-z.
+func schemeLen(v string) int {
+	if len(v) < 8 {
+		return 0
+	}
+	x := le64s(v[:8])
+	switch {
+	case (x|0x202020202020)&0xffffffffffffff == schemeBearer:
+		return 7
+	case (x|0x2020202020)&0xffffffffffff == schemeBasic, (x|0x2020202020)&0xffffffffffff == schemeToken:
+		return 6
+	}
+	return 0
+}
+
+// The scheme words as schemeLen compares them.
+var (
+	schemeBearer = le7("bearer ")
+	schemeBasic  = le7("basic \x00")
+	schemeToken  = le7("token \x00")
+)
+
+// le7 packs the first seven bytes of s little-endian.
+func le7(s string) uint64 {
+	var x uint64
+	for i := 6; i >= 0; i-- {
+		x = x<<8 | uint64(s[i])
+	}
+	return x
 }
 
 // unescaped tries v after percent-decoding ('+' as space); fields calls it

@@ -186,7 +186,7 @@ func TestNextField(t *testing.T) {
 				}
 			}
 			s := string(b)
-			min := 1 + rnd.IntN(12)
+			min := 1 + rnd.IntN(24) // honeytoken.MinTokenLen is 20
 			var got [][2]int
 			for i := 0; ; {
 				start, end := nextField(s, i, min, sep)
@@ -286,5 +286,21 @@ func TestSepCand(t *testing.T) {
 		c := sepCand(x)
 		require.Equal(t, want != 0, c != 0, "%016x", x)
 		require.Equal(t, want&-want, c&-c, "lowest flag of %016x", x)
+	}
+}
+
+// TestSchemeLen: the scheme word is skipped exactly when it is "Bearer ",
+// "Basic " or "token " in any case, followed by more.
+func TestSchemeLen(t *testing.T) {
+	t.Parallel()
+	for v, want := range map[string]int{
+		"Bearer abcdefgh": 7, "bearer abcdefgh": 7, "BEARER abcdefgh": 7, "bEaReR x": 7,
+		"Basic dXNlcjpwYXNz": 6, "BASIC dXNl": 6, "token ghp_abc": 6, "Token ghp_abc": 6,
+		"Bearer": 0, "Bearer ": 0, "Bearer\x00abcdefgh": 0, "Bearer\tabcdefgh": 0, "Bearerabcdefgh": 0,
+		"Bearer\x80abcdefgh": 0, "`earer abcdefgh": 0, "Bearer@abcdefg": 0, "Basic\x00abcdef": 0,
+		"Basics abcdefg": 0, "tokens abcdefg": 0, "AWS4-HMAC-SHA256 Credential=x": 0, "": 0,
+		"B@sic abcdefgh": 0, "Beare\x12 abcdefgh": 0,
+	} {
+		assert.Equal(t, want, schemeLen(v), "%q", v)
 	}
 }
