@@ -9,6 +9,10 @@ type alphabet struct {
 	chars string
 	idx   [256]int16 // position of a byte in chars, -1 if absent
 	dig   [256]byte  // position of a byte in chars, 0x80 if absent
+	// draw is the character stream.char returns for a stream byte, 0 for a
+	// byte it rejects (it draws again): chars[x % len(chars)] for x below
+	// lim (any x when lim is 0).
+	draw  [256]byte
 	lim   byte       // largest multiple of len(chars) that fits in a byte (0 means 256)
 	m     int        // digits that carry the ciphertext (see carrierDigits)
 	r     uint64     // floor(b^m / 2^128): how many offsets r fit above the ciphertext
@@ -64,6 +68,11 @@ func newAlphabet(chars string) alphabet {
 	a.lim = byte((256 / b) * b) // 256 wraps to 0 for b in {2,4,...,128}: handled in stream.char
 	if 256%b == 0 {
 		a.lim = 0
+	}
+	for x := range a.draw {
+		if a.lim == 0 || x < int(a.lim) {
+			a.draw[x] = chars[x%b]
+		}
 	}
 	a.m, a.r = carrierDigits(uint64(b), 0)
 	a.pow[0] = 1

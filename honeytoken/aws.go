@@ -111,20 +111,24 @@ func decodeBase64Std40(s string) (w0, w1, d0, d1 uint64, ok bool) {
 	if len(s) != 40 {
 		return 0, 0, 0, 0, false
 	}
-	var v [10]uint64
-	var bad uint64
+	s = s[:40]
 	dig := &base64Std.dig
-	for k := range v {
-		q := s[4*k : 4*k+4]
-		d, c, b, a := uint64(dig[q[3]]), uint64(dig[q[2]]), uint64(dig[q[1]]), uint64(dig[q[0]])
-		bad |= a | b | c | d
-		v[k] = a<<18 | b<<12 | c<<6 | d // bytes 3k, 3k+1, 3k+2
-	}
-	w0 = v[0]<<40 | v[1]<<16 | v[2]>>8
-	w1 = v[2]<<56 | v[3]<<32 | v[4]<<8 | v[5]>>16
-	d0 = v[5]<<48 | v[6]<<24 | v[7]
-	d1 = v[8]<<24 | v[9]
-	return w0, w1, d0, d1, bad&0x80 == 0
+	// vk holds bytes 3k, 3k+1 and 3k+2.
+	v0, b0 := quad64(dig, s[0:4])
+	v1, b1 := quad64(dig, s[4:8])
+	v2, b2 := quad64(dig, s[8:12])
+	v3, b3 := quad64(dig, s[12:16])
+	v4, b4 := quad64(dig, s[16:20])
+	v5, b5 := quad64(dig, s[20:24])
+	v6, b6 := quad64(dig, s[24:28])
+	v7, b7 := quad64(dig, s[28:32])
+	v8, b8 := quad64(dig, s[32:36])
+	v9, b9 := quad64(dig, s[36:40])
+	w0 = v0<<40 | v1<<16 | v2>>8
+	w1 = v2<<56 | v3<<32 | v4<<8 | v5>>16
+	d0 = v5<<48 | v6<<24 | v7
+	d1 = v8<<24 | v9
+	return w0, w1, d0, d1, (b0|b1|b2|b3|b4|b5|b6|b7|b8|b9)&0x80 == 0
 }
 
 func hasAnyFoldPrefix(s string, ps ...string) bool {

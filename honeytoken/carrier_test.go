@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"math/big"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -121,6 +122,23 @@ func TestOffsetIs(t *testing.T) {
 					t.Fatalf("r=%d o=%d hi=%d: offsetIs %v, want %v", r, o, hi, got, want)
 				}
 			}
+		}
+	}
+}
+
+// TestAlphabetDraw: draw is the rejection sampling stream.char did with a
+// division: chars[x % len(chars)] for x below lim (every x when lim is 0),
+// else 0, which no alphabet holds.
+func TestAlphabetDraw(t *testing.T) {
+	t.Parallel()
+	for _, a := range []*alphabet{&base62, &base64url, &hexLower, &base32, &upperDigits, &base36Lower, &lowerAlpha, &decimal, &base64Std, &gitlabUserLead} {
+		assert.Equal(t, -1, strings.IndexByte(a.chars, 0), a.chars)
+		for x := range 256 {
+			want := byte(0)
+			if a.lim == 0 || x < int(a.lim) {
+				want = a.chars[x%len(a.chars)]
+			}
+			require.Equal(t, want, a.draw[x], "%s %d", a.chars, x)
 		}
 	}
 }

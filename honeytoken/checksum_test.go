@@ -3,6 +3,7 @@ package honeytoken
 import (
 	"encoding/base64"
 	"hash/crc32"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"testing"
@@ -107,4 +108,89 @@ func TestGitLabLegacyStillRecognised(t *testing.T) {
 		_, ok := g.Recognize(string(b))
 		assert.False(t, ok, "byte %d changed", i)
 	}
+}
+
+// TestGitLabFilter: gitlabFilterRejects never rejects a token of ours, and
+// whatever it rejects the full check (strict decoding, payload, derived user
+// id, tag, the whole rendering) rejects too. It is checked on our tokens,
+// every single-character change of their base64 part (to another base64url
+// character, '=', '\n', '\r', '.', a blank), the padding bits set, random
+// bodies with the fixed payload, and foreign tokens, which it must reject
+// (all but about one in 17·36).
+func TestGitLabFilter(t *testing.T) {
+	t.Parallel()
+	g := newTestGenerator(t, "gitlab-filter")
+	ks := g.keys[0]
+	sc := ks.getScratch()
+	defer ks.putScratch(sc)
+	// full is the check without the filter: the strict decoding of the
+	// base64 part and a rendering of its ciphertext equal to s, whose tag
+	// opens.
+	full := func(s string) bool {
+		raw, err := base64.RawURLEncoding.Strict().DecodeString(s[len(gitlabPrefix) : len(gitlabPrefix)+gitlabB64Len])
+		if err != nil || len(raw) != gitlabRawLen {
+			return false
+		}
+		var ct [16]byte
+		copy(ct[:], raw)
+		var id [8]byte
+		return ks.open(sc, formatCode(GitLabPAT), &ct, &id) && string(appendGitLab(nil, ks, sc, &ct)) == s
+	}
+	check := func(s string) {
+		t.Helper()
+		if gitlabFilterRejects(ks, sc, s[len(gitlabPrefix):]) {
+			require.False(t, full(s), "the filter rejected a string the full check accepts")
+		}
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 200 {
+		tok, err := g.Generate(GitLabPAT, Meta{})
+		require.NoError(t, err)
+		require.True(t, full(tok.Value))
+		require.False(t, gitlabFilterRejects(ks, sc, tok.Value[len(gitlabPrefix):]))
+		for i := len(gitlabPrefix); i < len(gitlabPrefix)+gitlabB64Len; i++ {
+			for _, c := range []byte{Base64URL[rng.IntN(64)], '=', '\n', '\r', '.', ' ', '+', '/'} {
+				b := []byte(tok.Value)
+				b[i] = c
+				check(string(b))
+			}
+		}
+		b := []byte(tok.Value)
+		last := len(gitlabPrefix) + gitlabB64Len - 1
+		b[last] = Base64URL[base64url.dig[b[last]]|1] // a padding bit set
+		require.True(t, gitlabFilterRejects(ks, sc, string(b)[len(gitlabPrefix):]), "padding bits")
+		check(string(b))
+	}
+	// Random bodies that keep the public payload: the filter's structure
+	// checks agree with the strict decoding, and it rejects almost all.
+	rejected := 0
+	for range 2000 {
+		var raw [gitlabRawLen]byte
+		for i := range 16 {
+			raw[i] = byte(rng.Uint32())
+		}
+		copy(raw[16:], gitlabPayload)
+		for i := range 5 {
+			raw[22+i] = Base36Lower[rng.IntN(36)]
+		}
+		raw[gitlabRawLen-1] = byte(gitlabPayloadLen)
+		s := gitlabPrefix + base64.RawURLEncoding.EncodeToString(raw[:]) + ".01.12" + "0000000"
+		if gitlabFilterRejects(ks, sc, s[len(gitlabPrefix):]) {
+			rejected++
+		}
+		check(s)
+	}
+	assert.Greater(t, rejected, 2000*9/10)
+	other := newTestGenerator(t, "gitlab-filter-other")
+	rejected = 0
+	for range 200 {
+		tok, err := other.Generate(GitLabPAT, Meta{})
+		require.NoError(t, err)
+		if gitlabFilterRejects(ks, sc, tok.Value[len(gitlabPrefix):]) {
+			rejected++
+		}
+		_, ok := g.Recognize(tok.Value)
+		require.False(t, ok)
+	}
+	assert.Greater(t, rejected, 190)
 }

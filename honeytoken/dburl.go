@@ -47,8 +47,8 @@ func splitDBURL(s string) (string, bool) {
 
 func databaseURLSpec() *spec {
 	sp := &spec{format: DatabaseURL, code: formatCode(DatabaseURL), prefixes: []string{"postgres://", "postgresql://"},
-		bareAlpha: &base62,
-		bare:      func(s string) bool { return !hexOnly(s) && dbPassword.carrier.alpha.valid(s) }}
+		bareAlpha: &base62, bareLayout: dbPassword,
+		bare: func(s string) bool { return !hexOnly(s) && dbPassword.carrier.alpha.valid(s) }}
 	sp.generate = func(ks *keySet, sc *scratch, rnd *[16]byte, _ *genInput) (id [8]byte, value, secret string, ok bool) {
 		copy(id[:], rnd[:8])
 		var ct [16]byte

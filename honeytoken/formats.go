@@ -146,6 +146,10 @@ type spec struct {
 	// byte of a string bare accepts (nil: unknown); Recognize uses it to
 	// know that a prefixed candidate cannot also be a bare one.
 	bareAlpha *alphabet
+	// bareLayout, for a prefix-less spec whose bare shape is a layout (a
+	// database password alone), is that layout: Recognize checks a bare
+	// candidate with tryLayout and reports it as PartSecret.
+	bareLayout *layout
 	// prefilter, when set, reports whether s can be a token of the spec
 	// under ks, without a scratch or AES (an AWS key id's account): try
 	// takes a scratch only when it holds for one of the keys.

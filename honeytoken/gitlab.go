@@ -91,7 +91,7 @@ func gitlabSpec() *spec {
 		if len(s) == gitlabLegacyLen && s[:len(gitlabPrefix)] == gitlabPrefix {
 			return recognizeGitLabLegacy(ks, sc, sp.code, s)
 		}
-		if len(s) != gitlabLen || s[:len(gitlabPrefix)] != gitlabPrefix {
+		if len(s) != gitlabLen || s[:len(gitlabPrefix)] != gitlabPrefix || gitlabFilterRejects(ks, sc, s[len(gitlabPrefix):]) {
 			return id, 0, 0, false
 		}
 		// The base64 part decodes to ct, the routing payload "o:1\nu:" + the
@@ -128,6 +128,71 @@ func gitlabSpec() *spec {
 		return id, PartValue, 64, true
 	}
 	return sp
+}
+
+// gitlabFilterRejects reports whether b64, the base64 part of a current
+// GitLab token, fails the keyed filter below (gitlabSpec's recognize): it
+// decodes the 38 characters into words in registers, checks the public
+// structure (every character in the alphabet, the payload "o:1\nu:", its
+// length byte, zero padding bits: what the strict decoding and the payload
+// compare check) and compares the user id's first digits with the ones
+// derived from the ciphertext (one AES block). It rejects nothing the full
+// check accepts; false means that the full check decides (a string that
+// passes, or the rare one whose derived digits need a second block).
+func gitlabFilterRejects(ks *keySet, sc *scratch, b64 string) bool {
+	b64 = b64[:gitlabB64Len]
+	dig := &base64url.dig
+	// vk holds bytes 3k, 3k+1 and 3k+2.
+	v0, b0 := quad64(dig, b64[0:4])
+	v1, b1 := quad64(dig, b64[4:8])
+	v2, b2 := quad64(dig, b64[8:12])
+	v3, b3 := quad64(dig, b64[12:16])
+	v4, b4 := quad64(dig, b64[16:20])
+	v5, b5 := quad64(dig, b64[20:24])
+	v6, b6 := quad64(dig, b64[24:28])
+	v7, b7 := quad64(dig, b64[28:32])
+	v8, b8 := quad64(dig, b64[32:36])
+	t0, t1 := uint64(dig[b64[36]]), uint64(dig[b64[37]])
+	// Bytes 16-20 are "o:1\nu", byte 21 ':', byte 27 the payload length
+	// (the last 12 bits: its 8 bits and 4 zero padding bits).
+	const p0, p1 = uint64('o')<<8 | ':', uint64('1')<<16 | '\n'<<8 | 'u'
+	if (b0|b1|b2|b3|b4|b5|b6|b7|b8|t0|t1)&0x80 != 0 || v5&0xffff != p0 || v6 != p1 || v7>>16 != ':' || t0<<6|t1 != uint64(gitlabPayloadLen)<<4 {
+		return true
+	}
+	w0 := v0<<40 | v1<<16 | v2>>8
+	w1 := v2<<56 | v3<<32 | v4<<8 | v5>>16
+	user := [5]byte{byte(v7 >> 8), byte(v7), byte(v8 >> 16), byte(v8 >> 8), byte(v8)}
+	// The stream of domain 2 (appendGitLab): its first block is AES(ct with
+	// the domain in byte 3 and the counter 1 in byte 15).
+	o0, o1 := ks.firstBlock(ks.fill, sc, w0^2<<32, w1^1)
+	a := &gitlabUserLead
+	k := 0
+	for j := range 16 {
+		x := byte(o0 >> (56 - 8*j))
+		if j >= 8 {
+			x = byte(o1 >> (56 - 8*(j-8)))
+		}
+		c := a.draw[x]
+		if c == 0 {
+			continue // stream.char draws again
+		}
+		if c != user[k] {
+			return true
+		}
+		if k++; k == len(user) {
+			return false
+		}
+		a = &base36Lower
+	}
+	return false
+}
+
+// quad64 decodes four base64 characters (dig is the alphabet's table) into
+// their 24 bits, and returns the OR of their entries (0x80 set when one is
+// not in the alphabet).
+func quad64(dig *[256]byte, q string) (v, bad uint64) {
+	d, c, b, a := uint64(dig[q[3]]), uint64(dig[q[2]]), uint64(dig[q[1]]), uint64(dig[q[0]])
+	return a<<18 | b<<12 | c<<6 | d, a | b | c | d
 }
 
 // Decoys minted before the versioned layout: glpat- + base64url(ct ‖

@@ -238,9 +238,8 @@ func (s *stream) uint64() uint64 {
 // char returns a uniformly chosen character of a (rejection sampling).
 func (s *stream) char(a *alphabet) byte {
 	for {
-		x := s.next()
-		if a.lim == 0 || x < a.lim {
-			return a.chars[int(x)%len(a.chars)]
+		if c := a.draw[s.next()]; c != 0 {
+			return c
 		}
 	}
 }

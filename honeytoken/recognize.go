@@ -129,7 +129,7 @@ func (g *Generator) recognize(s string, secrets bool, m *Match) bool {
 		if !es[i].hasPrefix(x, s) {
 			continue
 		}
-		if sp := es[i].sp; sp.layout != nil && g.tryLayout(sp, sp.layout, s, m) || sp.layout == nil && g.try(sp, s, m) {
+		if sp := es[i].sp; sp.layout != nil && g.tryLayout(sp, sp.layout, s, m, PartValue) || sp.layout == nil && g.try(sp, s, m) {
 			return true
 		}
 		if es[i].last {
@@ -141,6 +141,12 @@ func (g *Generator) recognize(s string, secrets bool, m *Match) bool {
 	}
 	for _, sp := range g.byLen[len(s)] {
 		if sp.secretOnly && !secrets || !sp.bare(s) {
+			continue
+		}
+		if l := sp.bareLayout; l != nil {
+			if g.tryLayout(sp, l, s, m, PartSecret) {
+				return true
+			}
 			continue
 		}
 		if g.try(sp, s, m) {
@@ -159,7 +165,7 @@ func (g *Generator) recognize(s string, secrets bool, m *Match) bool {
 // it writes m and reports true; m is left alone otherwise.
 func (g *Generator) try(sp *spec, s string, m *Match) bool {
 	if l := sp.layout; l != nil {
-		return g.tryLayout(sp, l, s, m)
+		return g.tryLayout(sp, l, s, m, PartValue)
 	}
 	if sp.prefilter != nil && !g.prefilter(sp, s) {
 		return false
@@ -189,8 +195,8 @@ func (g *Generator) try(sp *spec, s string, m *Match) bool {
 // carrier is decoded once, the scratch taken once, and each key costs one
 // AES block and the offset check (layout.check is the same sequence for one
 // key). Only a string that passes goes on to the derived characters and the
-// tag (layout.finish).
-func (g *Generator) tryLayout(sp *spec, l *layout, s string, m *Match) bool {
+// tag (layout.finish). A match is reported as part of sp's format.
+func (g *Generator) tryLayout(sp *spec, l *layout, s string, m *Match, part Part) bool {
 	if len(s) != l.length {
 		return false
 	}
@@ -230,7 +236,7 @@ func (g *Generator) tryLayout(sp *spec, l *layout, s string, m *Match) bool {
 		var id [8]byte
 		if l.finish(sp.code, ks, sc, s, w0, w1, binary.BigEndian.Uint64(sc.out[8:]), &id) {
 			putScratch(sc)
-			*m = Match{ID: hex.EncodeToString(id[:]), Format: sp.format, Part: PartValue, Strength: 64, Retired: i > 0}
+			*m = Match{ID: hex.EncodeToString(id[:]), Format: sp.format, Part: part, Strength: 64, Retired: i > 0}
 			return true
 		}
 	}
