@@ -78,8 +78,8 @@ func init() {
 }
 
 // filter builds the hook.Filter of g from its dispatch table and its
-// prefix-less shapes (byLen): every prefix's first three bytes (or both bytes
-// of a two-byte custom prefix), and the lengths of the AWS secret access key
+// prefix-less shapes (byLen): every prefix's first three bytes (a two-byte
+// custom prefix followed by any byte), and the lengths of the AWS secret access key
 // (skipped with auth, as recognize skips a secretOnly spec) and the database
 // password.
 func (g *Generator) filter() *hook.Filter {
@@ -94,7 +94,9 @@ func (g *Generator) filter() *hook.Filter {
 			case len(p) >= 3:
 				set(p)
 			case len(p) == 2: // a custom format's
-				f.Start2 = append(f.Start2, uint16(p[0])|uint16(p[1])<<8)
+				for c := range 256 {
+					set(p + string([]byte{byte(c)}))
+				}
 			default: // CustomFormat refuses a shorter prefix; were there one, pass all
 				for i := range f.Start {
 					f.Start[i] = ^uint64(0)

@@ -4,15 +4,14 @@ package hook
 // *honeytoken.Generator, that rejects almost every string that Generator does
 // not recognise, inline and without a call: a string is worth Has only when its
 // first three bytes start one of the Generator's prefixes (through a 4096-bit
-// table hashed on them), it starts with one of its two-byte prefixes (only a
-// custom format has one), or its length is that of a prefix-less shape (an
-// AWS secret access key, a database password). It never rejects a string Has
+// table hashed on them), or its length is that of a prefix-less shape (an AWS
+// secret access key, a database password). It never rejects a string Has
 // would accept; a string it lets through may still be rejected by Has.
 type Filter struct {
-	// Start has bit Start3(p) set for every prefix p of three bytes or more.
+	// Start has bit Start3(p) set for the first three bytes of every prefix p
+	// (for a two-byte prefix, which only a custom format has, for each byte
+	// that can follow it).
 	Start [64]uint64
-	// Start2 holds the two-byte prefixes, little-endian.
-	Start2 []uint16
 	// Bare has bit n set for each length n of a prefix-less shape; BareAuth
 	// the same without the shapes Has skips when auth is set.
 	Bare, BareAuth uint64
@@ -22,19 +21,11 @@ type Filter struct {
 // Filter's Generator: false means Has(s, auth) is false.
 func (f *Filter) May(s string, auth bool) bool {
 	h := Start3(s)
-	if f.Start[h>>6]>>(h&63)&1 != 0 {
-		return true
-	}
-	for _, p := range f.Start2 {
-		if uint16(s[0])|uint16(s[1])<<8 == p {
-			return true
-		}
-	}
 	b := f.Bare
 	if auth {
 		b = f.BareAuth
 	}
-	return len(s) < 64 && b>>uint(len(s))&1 != 0
+	return f.Start[h>>6]>>(h&63)&1 != 0 || len(s) < 64 && b>>uint(len(s))&1 != 0
 }
 
 // Start3 hashes the first three bytes of s (at least three bytes long) to a
