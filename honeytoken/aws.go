@@ -209,9 +209,8 @@ func awsSpec(f Format, prefix string) *spec {
 			// only a secret that passes has its tag checked. The secret does
 			// not say whether its key id is AKIA or ASIA, so both tags are
 			// tried here and sc.format reports the sibling's.
-			if hexOnly(s) {
-				return id, 0, 0, false
-			}
+			// An all-hex string (a SHA-1 digest) never gets here: bare
+			// (Recognize) and awsSecretShape (Scan) reject it first.
 			w0, w1, d0, d1, ok := decodeBase64Std40(s)
 			if !ok {
 				return id, 0, 0, false

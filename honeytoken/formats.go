@@ -148,7 +148,9 @@ type spec struct {
 	bareAlpha *alphabet
 	// bareLayout, for a prefix-less spec whose bare shape is a layout (a
 	// database password alone), is that layout: Recognize checks a bare
-	// candidate with tryLayout and reports it as PartSecret.
+	// candidate with tryLayout, after !hexOnly(s) but without the rest of
+	// bare (the alphabet, which the layout's check verifies), and reports
+	// it as PartSecret.
 	bareLayout *layout
 	// prefilter, when set, reports whether s can be a token of the spec
 	// under ks, without a scratch or AES (an AWS key id's account): try

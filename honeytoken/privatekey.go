@@ -176,12 +176,8 @@ func privateKeySpec() *spec {
 		// rejects nothing the full path below would accept: if the body is
 		// clean base64 the characters are the same; if not, the full path
 		// strips a character (and the length is wrong) or fails to decode.
-		if wrappedLikeSSHKeygen(body, e) {
-			src := sc.aux[512 : 512+e]
-			copyWrapped(src, body, sshSeedAt/3*4, (sshSeedAt+32+2)/3*4)
-			if _, _, ok := sshSeedFilter(ks, sc, sc.aux[:size], src); !ok {
-				return id, 0, 0, false
-			}
+		if wrappedLikeSSHKeygen(body, e) && sshSeedRejects(ks, sc, body) {
+			return id, 0, 0, false
 		}
 		m, known, lf := pemBodyLen(body)
 		if known && m != e {
@@ -249,13 +245,58 @@ func sshSeedFilter(ks *keySet, sc *scratch, blob, src []byte) (ct [16]byte, st s
 	return ct, st, true
 }
 
+// The quads of the base64 text that hold the seed's first 22 bytes (the
+// ciphertext and 6 derived bytes): the blob's bytes from sshSeedQ*3 to
+// sshSeedQ*3+24, characters sshSeedQ*4 to sshSeedQ*4+32, all on line
+// sshSeedLine of a body ssh-keygen wrapped.
+const (
+	sshSeedQ    = sshSeedAt / 3
+	sshSeedLine = sshSeedQ * 4 / sshLineLen
+)
+
+// sshSeedRejects reports whether a body that wrappedLikeSSHKeygen accepts
+// fails the keyed filter of an OpenSSH key (see sshSeedFilter) on the
+// seed's first 22 bytes, decoded in registers from the body as it is: the 6
+// derived bytes that follow the ciphertext must be the first 6 of the
+// stream (one AES block). It rejects nothing the full check accepts (see
+// privateKeySpec); false means the full check decides.
+func sshSeedRejects(ks *keySet, sc *scratch, body string) bool {
+	if (sshSeedQ*4+31)/sshLineLen != sshSeedLine || sshSeedAt%3 != 2 {
+		return false // another layout: the full check decides
+	}
+	at := 1 + sshSeedQ*4 + sshSeedLine // the body starts with "\n"; each line ends with one
+	if len(body) < at+32 {
+		return false
+	}
+	t := body[at : at+32]
+	dig := &base64Std.dig
+	v0, b0 := quad64(dig, t[0:4]) // bytes sshSeedAt-2 .. sshSeedAt
+	v1, b1 := quad64(dig, t[4:8])
+	v2, b2 := quad64(dig, t[8:12])
+	v3, b3 := quad64(dig, t[12:16])
+	v4, b4 := quad64(dig, t[16:20])
+	v5, b5 := quad64(dig, t[20:24]) // .. sshSeedAt+15
+	v6, b6 := quad64(dig, t[24:28])
+	v7, b7 := quad64(dig, t[28:32]) // .. sshSeedAt+21
+	if (b0|b1|b2|b3|b4|b5|b6|b7)&0x80 != 0 {
+		return true // the strict decoding fails
+	}
+	w0 := (v0&0xff)<<56 | v1<<32 | v2<<8 | v3>>16
+	w1 := (v3&0xffff)<<48 | v4<<24 | v5
+	// The stream of domain 3 (appendOpenSSH): its first block is AES(ct
+	// with the domain in byte 3 and the counter 1 in byte 15); its first 6
+	// bytes are the seed's bytes 16-21.
+	o0, _ := ks.firstBlock(ks.fill, sc, w0^3<<32, w1^1)
+	return o0>>16 != v6<<24|v7
+}
+
 // sshLineLen is the width of ssh-keygen's base64 lines (appendWrapped).
 const sshLineLen = 70
 
 // wrappedLikeSSHKeygen reports whether body (pemSplit's) is "\n" and e base64
 // characters in lines of sshLineLen, each line followed by "\n" (the last may
 // be shorter): the characters other than those line breaks are then copyBody's
-// output, if they are all base64, at the places copyWrapped reads.
+// output, if they are all base64, at the places sshSeedRejects reads.
 func wrappedLikeSSHKeygen(body string, e int) bool {
 	lines := (e + sshLineLen - 1) / sshLineLen
 	if len(body) != 1+e+lines || body[0] != '\n' || body[len(body)-1] != '\n' {
@@ -267,17 +308,6 @@ func wrappedLikeSSHKeygen(body string, e int) bool {
 		}
 	}
 	return true
-}
-
-// copyWrapped copies characters [from, to) of the base64 text of a body that
-// wrappedLikeSSHKeygen accepts into the same places of dst.
-func copyWrapped(dst []byte, body string, from, to int) {
-	for from < to {
-		line := from / sshLineLen
-		end := min(to, (line+1)*sshLineLen)
-		copy(dst[from:end], body[1+from+line:1+end+line])
-		from = end
-	}
 }
 
 // A PKCS #8 Ed25519 private key (the layout before OpenSSH keys) is a fixed

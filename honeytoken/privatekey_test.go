@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -207,4 +208,46 @@ func TestPrivateKeyWrappings(t *testing.T) {
 	}
 	_, ok := g.Recognize(sameLengthPrivateKey(t, g))
 	assert.False(t, ok, "a foreign key of the same length")
+}
+
+// TestSSHSeedRejects: the keyed filter read in place from an ssh-keygen
+// wrapped body never rejects a key of ours (several generators, so several
+// comment lengths), and rejects a key of another generator of the same
+// length and any change to one of the characters it reads.
+func TestSSHSeedRejects(t *testing.T) {
+	t.Parallel()
+	body := func(ks *keySet, v string) string {
+		b, ok := pemSplit(v, sshBegin, sshEnd, sshBeginForm, sshEndForm)
+		require.True(t, ok)
+		require.True(t, wrappedLikeSSHKeygen(b, base64.StdEncoding.EncodedLen(sshBlobLen(len(ks.site.sshComment)))))
+		return b
+	}
+	for i := range 12 {
+		g := newTestGenerator(t, fmt.Sprintf("seed-rejects-%d", i))
+		ks := g.keys[0]
+		sc := getScratch()
+		for range 20 {
+			tok, err := g.Generate(PrivateKey, Meta{})
+			require.NoError(t, err)
+			require.False(t, sshSeedRejects(ks, sc, body(ks, tok.Value)), "a key of ours")
+		}
+		foreign := sameLengthPrivateKey(t, g)
+		require.True(t, sshSeedRejects(ks, sc, body(ks, foreign)), "a key of another generator")
+		tok, err := g.Generate(PrivateKey, Meta{})
+		require.NoError(t, err)
+		b := body(ks, tok.Value)
+		at := 1 + sshSeedQ*4 + sshSeedLine
+		for j := at; j < at+32; j++ {
+			cs := []byte{base64Std.chars[(base64Std.dig[b[j]]+1)%64], '=', '!'}
+			if j < at+2 {
+				cs = cs[1:] // the first two characters hold no seed bit: only their alphabet is checked
+			}
+			for _, c := range cs {
+				m := []byte(b)
+				m[j] = c
+				assert.True(t, sshSeedRejects(ks, sc, string(m)), "character %d changed to %q", j, c)
+			}
+		}
+		putScratch(sc)
+	}
 }

@@ -140,13 +140,19 @@ func (g *Generator) recognize(s string, secrets bool, m *Match) bool {
 		return false
 	}
 	for _, sp := range g.byLen[len(s)] {
-		if sp.secretOnly && !secrets || !sp.bare(s) {
+		if sp.secretOnly && !secrets {
 			continue
 		}
 		if l := sp.bareLayout; l != nil {
-			if g.tryLayout(sp, l, s, m, PartSecret) {
+			// The layout's check rejects any byte outside its alphabet
+			// (the carrier's decoding, then the derived characters), so
+			// of bare only the hex test comes first.
+			if !hexOnly(s) && g.tryLayout(sp, l, s, m, PartSecret) {
 				return true
 			}
+			continue
+		}
+		if !sp.bare(s) {
 			continue
 		}
 		if g.try(sp, s, m) {
