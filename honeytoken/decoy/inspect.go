@@ -232,12 +232,15 @@ const minCandidate = 8
 // shorter than in.min (a theme, a page number) cost nothing beyond the scan.
 func (in *inspection) fields(v string, sep *[256]bool, p Place, header string, nameSep byte) {
 	auth := secretless(p)
-	for i := 0; ; {
-		start, end := nextField(v, i, in.min, sep)
-		if start < 0 {
-			return
+	// The first field is read forward to its end: a value that is one token
+	// (a bearer, an API key, a JWT) is then read once, a word at a time.
+	start, end := 0, fieldEnd(v, 0, sep)
+	for {
+		if end-start < in.min {
+			if start, end = nextField(v, end, in.min, sep); start < 0 {
+				return
+			}
 		}
-		i = end
 		f := v[start:end]
 		in.tryIn(v, start, end, &p, auth, header, nameSep)
 		val := start
@@ -257,6 +260,7 @@ func (in *inspection) fields(v string, sep *[256]bool, p Place, header string, n
 			q.Name = nameBefore(v, val, nameSep)
 			in.unescaped(v[val:end], q, header)
 		}
+		start = end // a separator or the end: no field is long enough from here
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -302,5 +303,77 @@ func TestSchemeLen(t *testing.T) {
 		"B@sic abcdefgh": 0, "Beare\x12 abcdefgh": 0,
 	} {
 		assert.Equal(t, want, schemeLen(v), "%q", v)
+	}
+}
+
+// candidates is a Detector that records every string Recognize is asked
+// about and recognises none.
+type candidates struct{ got []string }
+
+func (c *candidates) Recognize(s string) (honeytoken.Match, bool) {
+	c.got = append(c.got, strings.Clone(s))
+	return honeytoken.Match{}, false
+}
+
+func (c *candidates) Scan(string) []honeytoken.Match { return nil }
+
+// TestFieldsCandidates compares fields with a byte-by-byte reference: the
+// same candidates (each field, the part after its first '=', that part up to
+// its first '/') in the same order, on random strings with few or many
+// separators and bytes a word test could mistake for one ('(', '-', '<',
+// 0x7f, high bytes, '%', '&'), long runs without a separator (a JWT) and
+// lengths around the word sizes, for several minimum lengths.
+func TestFieldsCandidates(t *testing.T) {
+	t.Parallel()
+	reference := func(v string, min int, sep *[256]bool) []string {
+		var out []string
+		try := func(c string) {
+			if c = trimWrap(c); len(c) >= min {
+				out = append(out, c)
+			}
+		}
+		for i := 0; i < len(v); {
+			for i < len(v) && sep[v[i]] {
+				i++
+			}
+			start := i
+			for i < len(v) && !sep[v[i]] {
+				i++
+			}
+			f := v[start:i]
+			if len(f) < min {
+				continue
+			}
+			try(f)
+			if eq := strings.IndexByte(f, '='); eq >= 0 && len(f)-eq-1 >= min {
+				val := f[eq+1:]
+				try(val)
+				if s := strings.IndexByte(val, '/'); s > 0 {
+					try(val[:s])
+				}
+			}
+		}
+		return out
+	}
+	alphabet := "ab=; ,&%\t\"'()-<>/=\x00\x27\x28\x7f\x80\xa7\xbd\xbb\xac\xff\r\n"
+	rnd := rand.New(rand.NewPCG(15, 16))
+	for _, sep := range []*[256]bool{&sepTable, &querySep} {
+		for range 30000 {
+			b := make([]byte, []int{rnd.IntN(100), rnd.IntN(40), rnd.IntN(800)}[rnd.IntN(3)])
+			density := []int{2, 3, 12, 40, 400}[rnd.IntN(5)] // one byte in density is from alphabet
+			for i := range b {
+				if rnd.IntN(density) == 0 {
+					b[i] = alphabet[rnd.IntN(len(alphabet))]
+				} else {
+					b[i] = "xyzXYZ019"[rnd.IntN(9)]
+				}
+			}
+			v := string(b)
+			min := minCandidate + rnd.IntN(20) // honeytoken.MinTokenLen is 20
+			var det candidates
+			in := inspection{det: &det, min: min}
+			in.fields(v, sep, Place{Kind: InHeader, Name: "X-Api-Key"}, "X-Api-Key", 0)
+			require.Equal(t, reference(v, min, sep), det.got, "candidates of %q, min %d", v, min)
+		}
 	}
 }
