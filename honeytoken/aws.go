@@ -195,7 +195,7 @@ func awsSpec(f Format, prefix string) *spec {
 	sp.recognize = func(ks *keySet, sc *scratch, s string) (id [8]byte, part Part, strength int, ok bool) {
 		switch len(s) {
 		case 20:
-			if !awsKeyIDAccount(ks, prefix, s) {
+			if !awsKeyIDAccount(ks, prefix, s) || !base32.valid(s[13:]) {
 				return id, 0, 0, false
 			}
 			v := (uint64(base32.idx[s[12]]) & 15) << 35
@@ -238,27 +238,25 @@ func awsSpec(f Format, prefix string) *spec {
 	return sp
 }
 
-// awsKeyIDAccount reports whether the 20-character s is prefix and 16
-// base32 characters that encode ks's AWS account (or the account earlier
-// versions chose for the key): the public structure and the per-generator
-// constant of a key id, no AES.
+// awsKeyIDAccount reports whether the 20-character s is prefix followed by
+// base32 characters whose first nine encode ks's AWS account (or the
+// account earlier versions chose for the key): the public structure and
+// the per-generator constant of a key id, no AES. The other seven
+// characters (the free bits) are left to the caller.
 func awsKeyIDAccount(ks *keySet, prefix, s string) bool {
-	if len(s) != 20 || s[:4] != prefix {
+	if len(s) != 20 || len(prefix) != 4 || binary.LittleEndian.Uint32([]byte(s[:4])) != binary.LittleEndian.Uint32([]byte(prefix)) {
 		return false
 	}
-	var w uint64
-	var bad int16
-	for i := 4; i < 20; i++ {
-		d := base32.idx[s[i]]
-		bad |= d
-		if i < 12 {
-			w = w<<5 | uint64(d&31)
-		}
-	}
-	if bad < 0 {
+	t := s[4:13]
+	dig := &base32.dig
+	d0, d1, d2, d3, d4 := uint64(dig[t[0]]), uint64(dig[t[1]]), uint64(dig[t[2]]), uint64(dig[t[3]]), uint64(dig[t[4]])
+	d5, d6, d7, d8 := uint64(dig[t[5]]), uint64(dig[t[6]]), uint64(dig[t[7]]), uint64(dig[t[8]])
+	if (d0|d1|d2|d3|d4|d5|d6|d7|d8)&0x80 != 0 {
 		return false
 	}
-	acct := (w&(1<<39-1))<<1 | uint64(base32.idx[s[12]])>>4
+	// Characters 4-11: account/2 + 2^39; the top bit of character 12: account&1.
+	w := d0<<35 | d1<<30 | d2<<25 | d3<<20 | d4<<15 | d5<<10 | d6<<5 | d7
+	acct := (w&(1<<39-1))<<1 | d8>>4
 	return w>>39 == 1 && (acct == ks.site.awsAccount || acct == ks.site.awsLegacyAccount)
 }
 

@@ -181,3 +181,36 @@ func TestAWSSecretRejectsAnyChange(t *testing.T) {
 		}
 	}
 }
+
+// TestAWSKeyIDCharacters: a key id is recognised exactly when its prefix is
+// the format's, its 16 characters are base32 and the first nine encode the
+// generator's account; the other seven are free bits (any base32 is a
+// token id with 40 bits of evidence).
+func TestAWSKeyIDCharacters(t *testing.T) {
+	t.Parallel()
+	g := newTestGenerator(t, "aws-key-id-chars")
+	for _, f := range []Format{AWSAccessKey, AWSTemporaryKey} {
+		tok, err := g.Generate(f, Meta{})
+		require.NoError(t, err)
+		for i := range 20 {
+			for _, c := range []byte{'0', '1', '8', '9', 'a', '=', '!', Base32[(base32.dig[tok.Value[i]]+1)%32]} {
+				if c == tok.Value[i] {
+					continue
+				}
+				b := []byte(tok.Value)
+				b[i] = c
+				m, ok := g.Recognize(string(b))
+				switch {
+				case i >= 13 && base32.dig[c] != 0x80:
+					require.True(t, ok, "%s: character %d to %q (a free bit)", f, i, c)
+					assert.Equal(t, f, m.Format)
+					assert.Equal(t, 40, m.Strength)
+				case i == 12 && base32.dig[c] != 0x80 && base32.dig[c]>>4 == base32.dig[tok.Value[12]]>>4:
+					require.True(t, ok, "%s: character 12 to %q keeps the account bit", f, c)
+				default:
+					assert.False(t, ok, "%s: character %d to %q", f, i, c)
+				}
+			}
+		}
+	}
+}
