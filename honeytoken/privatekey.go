@@ -179,7 +179,13 @@ func privateKeySpec() *spec {
 		if wrappedLikeSSHKeygen(body, e) && sshSeedRejects(ks, sc, body) {
 			return id, 0, 0, false
 		}
-		m, known, lf := pemBodyLen(body)
+		// copyBody keeps at most the characters that are not '\n': fewer
+		// than e (a key with a shorter comment) is rejected after one pass.
+		nl := strings.Count(body, "\n")
+		if len(body)-nl < e {
+			return id, 0, 0, false
+		}
+		m, known, lf := pemBodyLenNL(body, nl)
 		if known && m != e {
 			return id, 0, 0, false
 		}
@@ -302,8 +308,8 @@ func wrappedLikeSSHKeygen(body string, e int) bool {
 	if len(body) != 1+e+lines || body[0] != '\n' || body[len(body)-1] != '\n' {
 		return false
 	}
-	for k := 1; k <= e/sshLineLen; k++ {
-		if body[k*(sshLineLen+1)] != '\n' {
+	for i := sshLineLen + 1; i < len(body)-1; i += sshLineLen + 1 {
+		if body[i] != '\n' {
 			return false
 		}
 	}
@@ -360,11 +366,16 @@ func pemSplit(s, begin, end, beginForm, endForm string) (string, bool) {
 // blanks or escaped line breaks (copyBody then decides). lf reports that its
 // only line breaks are '\n' (copyBody copies it line by line).
 func pemBodyLen(body string) (n int, known, lf bool) {
+	return pemBodyLenNL(body, strings.Count(body, "\n"))
+}
+
+// pemBodyLenNL is pemBodyLen given the number of '\n' in body.
+func pemBodyLenNL(body string, nl int) (n int, known, lf bool) {
 	if strings.IndexByte(body, '\\') >= 0 || strings.IndexByte(body, ' ') >= 0 || strings.IndexByte(body, '\t') >= 0 {
 		return 0, false, false
 	}
 	cr := strings.Count(body, "\r")
-	return len(body) - strings.Count(body, "\n") - cr, true, cr == 0
+	return len(body) - nl - cr, true, cr == 0
 }
 
 // pemBody writes the base64 text between the begin and end lines (or their
