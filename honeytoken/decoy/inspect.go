@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/base64"
 	"io"
-	"math/bits"
 	"net/http"
 	"strings"
 	"sync"
@@ -285,81 +284,36 @@ func nextField(v string, i, min int, sep *[256]bool) (start, end int) {
 	return -1, -1
 }
 
-// lastSep returns the index of the last byte sep marks in v[i:j], or -1. It
-// tests eight bytes at a time from the end (see fieldEnd).
+// lastSep returns the index of the last byte sep marks in v[i:j], or -1.
+// sepLastIndex finds the last byte that may be a separator; one that sep
+// does not mark costs a table look-up and the search goes on before it.
 func lastSep(v string, i, j int, sep *[256]bool) int {
-	for ; j-8 >= i; j -= 8 {
-		w := v[j-8 : j]
-		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
-			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
-		if sepCand(x) != 0 {
-			break
+	for j > i {
+		k := sepLastIndex(v[i:j])
+		if k < 0 {
+			return -1
 		}
-	}
-	for k := j - 1; k >= i; k-- {
-		if sep[v[k]] {
+		if k += i; sep[v[k]] {
 			return k
 		}
+		j = k
 	}
 	return -1
 }
 
 // fieldEnd returns the index of the first byte sep marks at or after i, or
-// len(v). It tests sixteen bytes per step for a byte that may be a separator:
-// every separator is below 0x28 (as are '%' and '&') except ',' and ';'. The
-// lowest flagged byte of a word is always a real candidate (a borrow only
-// flags bytes above a true one), so a flagged byte that sep does not mark (a
-// '%' in a cookie, a '!') costs one table look-up and the scan goes on after
-// it: a long field (a 700-byte JWT) is read a word at a time to its end.
+// len(v). sepIndex finds the next byte that may be a separator (every
+// separator is below 0x28, as are '%' and '&', or is ',' or ';'); one that sep
+// does not mark (a '%' in a cookie, a '!') costs one table look-up and the
+// search goes on after it. A long field (a 700-byte JWT) is read sixteen bytes
+// per step to its end.
 func fieldEnd(v string, i int, sep *[256]bool) int {
-	// A long run (a 700-byte JWT) is read 32 bytes per step: the four words'
-	// flags are tested together, and a flagged block is re-read a word at a
-	// time below.
-	for i+32 <= len(v) {
-		w := v[i : i+32]
-		if (sepCandRaw(le64s(w[0:8]))|sepCandRaw(le64s(w[8:16]))|
-			sepCandRaw(le64s(w[16:24]))|sepCandRaw(le64s(w[24:32])))&0x8080808080808080 != 0 {
-			break
-		}
-		i += 32
-	}
-	for i+16 <= len(v) {
-		w := v[i : i+16]
-		mx := sepCand(uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
-			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56)
-		my := sepCand(uint64(w[8]) | uint64(w[9])<<8 | uint64(w[10])<<16 | uint64(w[11])<<24 |
-			uint64(w[12])<<32 | uint64(w[13])<<40 | uint64(w[14])<<48 | uint64(w[15])<<56)
-		if mx|my == 0 {
-			i += 16
-			continue
-		}
-		if mx == 0 {
-			i, mx = i+8, my
-		}
-		k := i + bits.TrailingZeros64(mx)>>3
-		if sep[v[k]] {
+	for i < len(v) {
+		k := i + sepIndex(v[i:])
+		if k >= len(v) || sep[v[k]] {
 			return k
 		}
 		i = k + 1
-	}
-	for i+8 <= len(v) {
-		w := v[i : i+8]
-		m := sepCand(uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
-			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56)
-		if m == 0 {
-			i += 8
-			continue
-		}
-		k := i + bits.TrailingZeros64(m)>>3
-		if sep[v[k]] {
-			return k
-		}
-		i = k + 1
-	}
-	for ; i < len(v); i++ {
-		if sep[v[i]] {
-			return i
-		}
 	}
 	return len(v)
 }
@@ -369,18 +323,14 @@ func fieldEnd(v string, i int, sep *[256]bool) int {
 // querySep marks is one. Bytes above the lowest flagged one may be flagged
 // falsely; the lowest never is.
 func sepCand(x uint64) uint64 {
-	return sepCandRaw(x) & 0x8080808080808080
-}
-
-// sepCandRaw is sepCand before its mask of the bytes' high bits, so that
-// several words' results can be ORed and masked once: its high bits are
-// sepCand's.
-func sepCandRaw(x uint64) uint64 {
-	const ones = 0x0101010101010101
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+	)
 	// A byte of x at or above 0x80 is one of comma and semi at or above 0x80
 	// too, so one &^x drops it from all three tests.
 	comma, semi := x^(ones*','), x^(ones*';')
-	return ((x - ones*0x28) | (comma - ones) | (semi - ones)) &^ x
+	return ((x - ones*0x28) | (comma - ones) | (semi - ones)) &^ x & highs
 }
 
 // le64s reads eight bytes of s (len(s) == 8) little-endian; the compiler

@@ -1,0 +1,14 @@
+package decoy
+
+// sepIndex returns the index of the first byte of s below 0x28, ',' or ';'
+// (every byte sepTable or querySep marks is one), or len(s). It reads sixteen
+// bytes per step with SSE2 (sepindex_amd64.s).
+//
+//go:noescape
+func sepIndex(s string) int
+
+// sepLastIndex returns the index of the last byte of s below 0x28, ',' or
+// ';', or -1, sixteen bytes per step from the end (sepindex_amd64.s).
+//
+//go:noescape
+func sepLastIndex(s string) int
