@@ -230,6 +230,13 @@ func jwtSpec() *spec {
 		}
 		return id, v, "", true
 	}
+	// A JWT that does not start with one of the keys' headers (another
+	// service's token, another generator's) is rejected before try takes a
+	// scratch: the same test recognize starts with.
+	sp.prefilter = func(ks *keySet, s string) bool {
+		h := ks.jwtHeader
+		return len(s) > len(h) && s[len(h)] == '.' && s[:len(h)] == h
+	}
 	sp.recognize = func(ks *keySet, sc *scratch, s string) (id [8]byte, part Part, strength int, ok bool) {
 		h := ks.jwtHeader
 		if len(s) < 40 || len(s) > 2048 || len(s) <= len(h) || s[len(h)] != '.' || s[:len(h)] != h ||
