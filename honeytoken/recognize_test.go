@@ -125,6 +125,42 @@ func TestHexOnly(t *testing.T) {
 	}
 }
 
+// TestHexOnlyMatchesTable holds the word-at-a-time hexOnly to a byte-by-byte
+// reference on every byte value at every position of lower- and upper-case
+// hex strings of every length up to 48, and on random strings.
+func TestHexOnlyMatchesTable(t *testing.T) {
+	t.Parallel()
+	ref := func(s string) bool {
+		acc := byte(3)
+		for i := 0; i < len(s); i++ {
+			acc &= hexClass[s[i]]
+		}
+		return acc != 0
+	}
+	for _, base := range []string{"0123456789abcdef", "0123456789ABCDEF", "0000000000000000"} {
+		hex := strings.Repeat(base, 3)
+		for n := 0; n <= len(hex); n++ {
+			require.Equal(t, ref(hex[:n]), hexOnly(hex[:n]), "%q", hex[:n])
+			for pos := 0; pos < n; pos++ {
+				for c := range 256 {
+					b := []byte(hex[:n])
+					b[pos] = byte(c)
+					require.Equal(t, ref(string(b)), hexOnly(string(b)), "%q", b)
+				}
+			}
+		}
+	}
+	rnd := rand.New(rand.NewPCG(19, 20))
+	const chars = "0123456789abcdefABCDEFgG/:@`\x80\xff"
+	for range 20000 {
+		b := make([]byte, rnd.IntN(60))
+		for i := range b {
+			b[i] = chars[rnd.IntN(len(chars))]
+		}
+		require.Equal(t, ref(string(b)), hexOnly(string(b)), "%q", b)
+	}
+}
+
 // TestRecognizeHexIDsCostNoKeyedCheck: 32 and 40 hex digits (session ids, SHA-1
 // digests) have the length and alphabet of a database password and an AWS
 // secret, but a generated one is never all hex, so they are rejected before the
