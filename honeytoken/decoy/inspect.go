@@ -231,8 +231,8 @@ const minCandidate = 8
 // shorter than in.min (a theme, a page number) cost nothing beyond the scan.
 func (in *inspection) fields(v string, sep *[256]bool, p Place, header string, nameSep byte) {
 	auth := secretless(p)
-	// The first field is read forward to its end: a value that is one token
-	// (a bearer, an API key, a JWT) is then read once, a word at a time.
+	// The first field is read forward to its end without a call: a value
+	// that is one token (a bearer, an API key, a JWT) is then read once.
 	start, end := 0, fieldEnd(v, 0, sep)
 	for {
 		if end-start < in.min {
@@ -263,42 +263,23 @@ func (in *inspection) fields(v string, sep *[256]bool, p Place, header string, n
 	}
 }
 
-// nextField returns the first field of v at or after i (i is 0 or follows a
-// separator) that is at least min bytes long, or -1, -1. It never looks at
-// most bytes of shorter fields: it checks the window of min bytes where a
-// long field would start, from its end backwards; a separator there means no
-// field starting before it is long enough, so the search resumes just after
-// it. In text full of short fields (a query string, cookies) most bytes are
-// never read.
+// nextField returns the first field of v at or after i (i is 0, follows a
+// separator or is one) that is at least min bytes long, or -1, -1. Each field
+// is read forward by fieldEnd (sixteen bytes per step on amd64), and the
+// search stops when fewer than min bytes are left.
 func nextField(v string, i, min int, sep *[256]bool) (start, end int) {
-	if min < 1 {
-		min = 1
-	}
 	for i+min <= len(v) {
-		if k := lastSep(v, i, i+min, sep); k >= 0 {
-			i = k + 1
+		if sep[v[i]] {
+			i++
 			continue
 		}
-		return i, fieldEnd(v, i+min, sep)
+		e := fieldEnd(v, i, sep)
+		if e-i >= min {
+			return i, e
+		}
+		i = e + 1
 	}
 	return -1, -1
-}
-
-// lastSep returns the index of the last byte sep marks in v[i:j], or -1.
-// sepLastIndex finds the last byte that may be a separator; one that sep
-// does not mark costs a table look-up and the search goes on before it.
-func lastSep(v string, i, j int, sep *[256]bool) int {
-	for j > i {
-		k := sepLastIndex(v[i:j])
-		if k < 0 {
-			return -1
-		}
-		if k += i; sep[v[k]] {
-			return k
-		}
-		j = k
-	}
-	return -1
 }
 
 // fieldEnd returns the index of the first byte sep marks at or after i, or

@@ -19,14 +19,3 @@ func sepIndexGeneric(s string) int {
 	}
 	return len(s)
 }
-
-// sepLastIndexGeneric is sepLastIndex in Go, a byte at a time: the
-// implementation where there is no assembly, and TestSepIndex's reference.
-func sepLastIndexGeneric(s string) int {
-	for i := len(s) - 1; i >= 0; i-- {
-		if c := s[i]; c < 0x28 || c == ',' || c == ';' {
-			return i
-		}
-	}
-	return -1
-}

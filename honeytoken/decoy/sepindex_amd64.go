@@ -6,9 +6,3 @@ package decoy
 //
 //go:noescape
 func sepIndex(s string) int
-
-// sepLastIndex returns the index of the last byte of s below 0x28, ',' or
-// ';', or -1, sixteen bytes per step from the end (sepindex_amd64.s).
-//
-//go:noescape
-func sepLastIndex(s string) int

@@ -5,7 +5,3 @@ package decoy
 // sepIndex returns the index of the first byte of s below 0x28, ',' or ';'
 // (every byte sepTable or querySep marks is one), or len(s).
 func sepIndex(s string) int { return sepIndexGeneric(s) }
-
-// sepLastIndex returns the index of the last byte of s below 0x28, ',' or
-// ';', or -1.
-func sepLastIndex(s string) int { return sepLastIndexGeneric(s) }
