@@ -268,6 +268,9 @@ func (in *inspection) fields(v string, sep *[256]bool, p Place, header string, n
 // is read forward by fieldEnd (sixteen bytes per step on amd64), and the
 // search stops when fewer than min bytes are left.
 func nextField(v string, i, min int, sep *[256]bool) (start, end int) {
+	if min < 1 {
+		min = 1
+	}
 	for i+min <= len(v) {
 		if sep[v[i]] {
 			i++
