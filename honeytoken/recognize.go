@@ -284,40 +284,15 @@ func le64(s string) uint64 {
 // Recognize rejects it without a keyed check, and the hex ids real traffic is
 // full of cost nothing.
 func hexOnly(s string) bool {
-	// Eight bytes per step, with no table: a byte is a digit, a-f or A-F when
-	// it is in that range, each range test two additions on the word (ASCII
-	// bytes only, so no carry crosses a byte). low and up keep the bytes that
-	// were lower-case or upper-case hex in every word so far.
-	const (
-		ones  = 0x0101010101010101
-		highs = 0x8080808080808080
-	)
-	low, up := uint64(highs), uint64(highs)
+	acc := byte(3)
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
 		w := s[i : i+8]
-		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
-			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
-		if x&highs != 0 {
+		acc &= hexClass[w[0]] & hexClass[w[1]] & hexClass[w[2]] & hexClass[w[3]] &
+			hexClass[w[4]] & hexClass[w[5]] & hexClass[w[6]] & hexClass[w[7]]
+		if acc == 0 {
 			return false
 		}
-		// In [a, b]: x+(0x80-a) sets a byte's high bit when it is >= a, and
-		// x+(0x7f-b) when it is > b.
-		digit := (x + ones*(0x80-'0')) &^ (x + ones*(0x7f-'9'))
-		lower := (x + ones*(0x80-'a')) &^ (x + ones*(0x7f-'f'))
-		upper := (x + ones*(0x80-'A')) &^ (x + ones*(0x7f-'F'))
-		low &= digit | lower
-		up &= digit | upper
-		if low != highs && up != highs {
-			return false // neither case can be all hex any more
-		}
-	}
-	acc := byte(0)
-	if low == highs {
-		acc |= 1
-	}
-	if up == highs {
-		acc |= 2
 	}
 	for ; i < len(s); i++ {
 		acc &= hexClass[s[i]]
