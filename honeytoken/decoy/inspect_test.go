@@ -127,22 +127,13 @@ func TestFieldEnd(t *testing.T) {
 		}
 		return len(v)
 	}
-	alphabet := "abcXYZ0189-_./+=,; \t\r\n\"'()\x00\x27\x28\x7f\x80\xa7\xff%&"
 	rnd := rand.New(rand.NewPCG(3, 4))
 	for _, sep := range []*[256]bool{&sepTable, &querySep} {
 		for range 20000 {
-			// Long runs without a separator too (a JWT), so the word loops
+			// Long runs without a separator too (a JWT), so the block loops
 			// and their false candidates ('%', '(') are exercised.
-			b := make([]byte, rnd.IntN([]int{40, 100, 800}[rnd.IntN(3)]))
-			density := []int{4, 40, 400}[rnd.IntN(3)]
-			for i := range b {
-				if rnd.IntN(density) == 0 {
-					b[i] = alphabet[rnd.IntN(len(alphabet))]
-				} else {
-					b[i] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"[rnd.IntN(62)]
-				}
-			}
-			s := string(b)
+			s := fieldText(rnd, "abcXYZ0189-_./+=,; \t\r\n\"'()\x00\x27\x28\x7f\x80\xa7\xff%&",
+				"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", []int{40, 100, 800}, []int{4, 40, 400})
 			start := 0
 			if len(s) > 0 {
 				start = rnd.IntN(len(s) + 1)
@@ -157,36 +148,10 @@ func TestFieldEnd(t *testing.T) {
 // mistake for one: '(', '-', 0x7f, high bytes), for several minimum lengths.
 func TestNextField(t *testing.T) {
 	t.Parallel()
-	naive := func(v string, min int, sep *[256]bool) [][2]int {
-		var out [][2]int
-		for i := 0; i < len(v); {
-			for i < len(v) && sep[v[i]] {
-				i++
-			}
-			start := i
-			for i < len(v) && !sep[v[i]] {
-				i++
-			}
-			if i-start >= min && i > start {
-				out = append(out, [2]int{start, i})
-			}
-		}
-		return out
-	}
-	alphabet := "ab=; ,&%\t\"'()-\x00\x27\x28\x7f\x80\xa7\xff\r\n"
 	rnd := rand.New(rand.NewPCG(5, 6))
 	for _, sep := range []*[256]bool{&sepTable, &querySep} {
 		for range 20000 {
-			b := make([]byte, rnd.IntN(100))
-			density := []int{2, 3, 12, 40}[rnd.IntN(4)] // one byte in density is from alphabet
-			for i := range b {
-				if rnd.IntN(density) == 0 {
-					b[i] = alphabet[rnd.IntN(len(alphabet))]
-				} else {
-					b[i] = "xyzXYZ019"[rnd.IntN(9)]
-				}
-			}
-			s := string(b)
+			s := fieldText(rnd, "ab=; ,&%\t\"'()-\x00\x27\x28\x7f\x80\xa7\xff\r\n", "xyzXYZ019", []int{100}, []int{2, 3, 12, 40})
 			min := rnd.IntN(25) // honeytoken.MinTokenLen is 20; 0 reads as 1
 			var got [][2]int
 			for i := 0; ; {
@@ -197,7 +162,7 @@ func TestNextField(t *testing.T) {
 				got = append(got, [2]int{start, end})
 				i = end
 			}
-			require.Equal(t, naive(s, min, sep), got, "fields of %q, min %d", s, min)
+			require.Equal(t, naiveFields(s, min, sep), got, "fields of %q, min %d", s, min)
 		}
 	}
 }
@@ -332,18 +297,8 @@ func TestFieldsCandidates(t *testing.T) {
 				out = append(out, c)
 			}
 		}
-		for i := 0; i < len(v); {
-			for i < len(v) && sep[v[i]] {
-				i++
-			}
-			start := i
-			for i < len(v) && !sep[v[i]] {
-				i++
-			}
-			f := v[start:i]
-			if len(f) < min {
-				continue
-			}
+		for _, se := range naiveFields(v, min, sep) {
+			f := v[se[0]:se[1]]
 			try(f)
 			if eq := strings.IndexByte(f, '='); eq >= 0 && len(f)-eq-1 >= min {
 				val := f[eq+1:]
@@ -355,20 +310,11 @@ func TestFieldsCandidates(t *testing.T) {
 		}
 		return out
 	}
-	alphabet := "ab=; ,&%\t\"'()-<>/=\x00\x27\x28\x7f\x80\xa7\xbd\xbb\xac\xff\r\n"
 	rnd := rand.New(rand.NewPCG(15, 16))
 	for _, sep := range []*[256]bool{&sepTable, &querySep} {
 		for range 30000 {
-			b := make([]byte, []int{rnd.IntN(100), rnd.IntN(40), rnd.IntN(800)}[rnd.IntN(3)])
-			density := []int{2, 3, 12, 40, 400}[rnd.IntN(5)] // one byte in density is from alphabet
-			for i := range b {
-				if rnd.IntN(density) == 0 {
-					b[i] = alphabet[rnd.IntN(len(alphabet))]
-				} else {
-					b[i] = "xyzXYZ019"[rnd.IntN(9)]
-				}
-			}
-			v := string(b)
+			v := fieldText(rnd, "ab=; ,&%\t\"'()-<>/=\x00\x27\x28\x7f\x80\xa7\xbd\xbb\xac\xff\r\n", "xyzXYZ019",
+				[]int{100, 40, 800}, []int{2, 3, 12, 40, 400})
 			min := minCandidate + rnd.IntN(20) // honeytoken.MinTokenLen is 20
 			var det candidates
 			in := inspection{det: &det, min: min}
@@ -376,4 +322,39 @@ func TestFieldsCandidates(t *testing.T) {
 			require.Equal(t, reference(v, min, sep), det.got, "candidates of %q, min %d", v, min)
 		}
 	}
+}
+
+// fieldText is random header-like text of up to one of maxLens bytes: one
+// byte in density (one of densities) is from special (separators and bytes
+// a word test could mistake for one), the others from plain.
+func fieldText(rnd *rand.Rand, special, plain string, maxLens, densities []int) string {
+	b := make([]byte, rnd.IntN(maxLens[rnd.IntN(len(maxLens))]))
+	density := densities[rnd.IntN(len(densities))]
+	for i := range b {
+		if rnd.IntN(density) == 0 {
+			b[i] = special[rnd.IntN(len(special))]
+		} else {
+			b[i] = plain[rnd.IntN(len(plain))]
+		}
+	}
+	return string(b)
+}
+
+// naiveFields splits v at the bytes sep marks, a byte at a time, and returns
+// the start and end of each field at least min (and 1) bytes long.
+func naiveFields(v string, min int, sep *[256]bool) [][2]int {
+	var out [][2]int
+	for i := 0; i < len(v); {
+		for i < len(v) && sep[v[i]] {
+			i++
+		}
+		start := i
+		for i < len(v) && !sep[v[i]] {
+			i++
+		}
+		if i-start >= min && i > start {
+			out = append(out, [2]int{start, i})
+		}
+	}
+	return out
 }

@@ -1,10 +1,24 @@
 #include "textflag.h"
 
+// SEPMASK sets dst to 0xff in each byte of src that is below 0x28, ',' or ';'
+// and 0 elsewhere (src and tmp are clobbered). X1, X2 and X3 hold 0x27, ','
+// and ';' in every byte. A byte b is below 0x28 exactly when min(b, 0x27) == b
+// (unsigned).
+#define SEPMASK(src, dst, tmp) \
+	MOVOU src, dst; \
+	PMINUB X1, dst; \
+	PCMPEQB src, dst; \
+	MOVOU src, tmp; \
+	PCMPEQB X2, tmp; \
+	PCMPEQB X3, src; \
+	POR tmp, dst; \
+	POR src, dst
+
 // func sepIndex(s string) int
 //
 // The index of the first byte of s that is below 0x28, ',' or ';', or len(s),
-// thirty-two bytes per step with SSE2 (every amd64 has it), then sixteen. A byte b is below
-// 0x28 exactly when min(b, 0x27) == b (unsigned).
+// thirty-two bytes per step with SSE2 (every amd64 has it) while they last,
+// then sixteen; the last block overlaps the one before.
 TEXT ·sepIndex(SB), NOSPLIT, $0-24
 	MOVQ s_base+0(FP), SI
 	MOVQ s_len+8(FP), BX
@@ -20,29 +34,14 @@ TEXT ·sepIndex(SB), NOSPLIT, $0-24
 	PUNPCKLQDQ X3, X3
 
 loop32:
-	// Thirty-two bytes per step while they last: both blocks' flags are
-	// ORed and tested once.
+	// Both blocks' flags are ORed and tested once.
 	LEAQ 32(AX), DX
 	CMPQ DX, BX
-	JA   loop
+	JA   loop16
 	MOVOU (SI)(AX*1), X0
 	MOVOU 16(SI)(AX*1), X6
-	MOVOU X0, X4
-	PMINUB X1, X4
-	PCMPEQB X0, X4
-	MOVOU X0, X5
-	PCMPEQB X2, X5
-	PCMPEQB X3, X0
-	POR  X5, X4
-	POR  X0, X4
-	MOVOU X6, X7
-	PMINUB X1, X7
-	PCMPEQB X6, X7
-	MOVOU X6, X5
-	PCMPEQB X2, X5
-	PCMPEQB X3, X6
-	POR  X5, X7
-	POR  X6, X7
+	SEPMASK(X0, X4, X5)
+	SEPMASK(X6, X7, X5)
 	MOVOU X4, X5
 	POR  X7, X5
 	PMOVMSKB X5, R9
@@ -61,26 +60,19 @@ found32:
 	MOVQ AX, ret+16(FP)
 	RET
 
-loop:
+loop16:
 	LEAQ 16(AX), DX
 	CMPQ DX, BX
 	JA   tail
 	MOVOU (SI)(AX*1), X0
-	MOVOU X0, X4
-	PMINUB X1, X4
-	PCMPEQB X0, X4
-	MOVOU X0, X5
-	PCMPEQB X2, X5
-	PCMPEQB X3, X0
-	POR  X5, X4
-	POR  X0, X4
+	SEPMASK(X0, X4, X5)
 	PMOVMSKB X4, R9
 	TESTQ R9, R9
-	JNZ  found
+	JNZ  found16
 	MOVQ DX, AX
-	JMP  loop
+	JMP  loop16
 
-found:
+found16:
 	BSFQ R9, R9
 	ADDQ R9, AX
 	MOVQ AX, ret+16(FP)
@@ -94,14 +86,7 @@ tail:
 	// The last sixteen bytes, of which those before AX were read already.
 	LEAQ -16(BX), DX
 	MOVOU (SI)(DX*1), X0
-	MOVOU X0, X4
-	PMINUB X1, X4
-	PCMPEQB X0, X4
-	MOVOU X0, X5
-	PCMPEQB X2, X5
-	PCMPEQB X3, X0
-	POR  X5, X4
-	POR  X0, X4
+	SEPMASK(X0, X4, X5)
 	PMOVMSKB X4, R9
 	MOVQ AX, CX
 	SUBQ DX, CX
