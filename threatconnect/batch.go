@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -359,7 +360,7 @@ func (s *BatchService) UploadData(ctx context.Context, id int64, indicators []In
 	if len(indicators) > MaxBatchJobIndicators {
 		return invalid("indicators", "a job takes at most %d indicators, got %d; use Upload to split them", MaxBatchJobIndicators, len(indicators))
 	}
-	files, _, err := encodeChunks(indicators, MaxBatchJobIndicators, 1<<62)
+	files, _, err := encodeChunks(indicators, MaxBatchJobIndicators, math.MaxInt) // no size limit for one job
 	if err != nil {
 		return err
 	}

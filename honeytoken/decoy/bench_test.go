@@ -78,7 +78,7 @@ func BenchmarkMiddleware(b *testing.B) {
 	b.Run("clean-jwt-bearer", func(b *testing.B) {
 		b.ReportAllocs()
 		sj, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{
-			"iss": "https://auth.example.test", "sub": "user-4711", "scope": "read:items", "exp": 4102444800,
+			"iss": "https://auth.example.test", "sub": "user-4711", "scope": "read:items", "exp": int64(4102444800),
 		}).SignedString([]byte("service signing key for the benchmark"))
 		if err != nil {
 			b.Fatal(err)

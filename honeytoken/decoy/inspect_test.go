@@ -22,7 +22,7 @@ func TestCleanPathAllocatesNothing(t *testing.T) {
 		t.Skip("allocation counts are meaningless under -race (sync.Pool drops items on purpose); runs in go test without -race")
 	}
 	g := newGen(t, "allocs")
-	service, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"sub": "u1", "exp": 4102444800}).
+	service, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"sub": "u1", "exp": int64(4102444800)}).
 		SignedString([]byte("a service key"))
 	require.NoError(t, err)
 	h := Middleware(g, okHandler{})
