@@ -289,8 +289,8 @@ func nextField(v string, i, min int, sep *[256]bool) (start, end int) {
 // len(v). sepIndex finds the next byte that may be a separator (every
 // separator is below 0x28, as are '%' and '&', or is ',' or ';'); one that sep
 // does not mark (a '%' in a cookie, a '!') costs one table look-up and the
-// search goes on after it. A long field (a 700-byte JWT) is read sixteen bytes
-// per step to its end.
+// search goes on after it. A long field (a 700-byte JWT) is read thirty-two
+// bytes per step to its end on amd64.
 func fieldEnd(v string, i int, sep *[256]bool) int {
 	for i < len(v) {
 		k := i + sepIndex(v[i:])
