@@ -265,7 +265,7 @@ func (in *inspection) fields(v string, sep *[256]bool, p Place, header string, n
 
 // nextField returns the first field of v at or after i (i is 0, follows a
 // separator or is one) that is at least min bytes long, or -1, -1. Each field
-// is read forward by fieldEnd (sixteen bytes per step on amd64), and the
+// is read forward by fieldEnd (up to 32 bytes per step on amd64), and the
 // search stops when fewer than min bytes are left.
 func nextField(v string, i, min int, sep *[256]bool) (start, end int) {
 	if min < 1 {

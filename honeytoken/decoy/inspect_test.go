@@ -76,8 +76,8 @@ func TestRealisticCleanTrafficAllocatesNothing(t *testing.T) {
 	assert.Empty(t, rec.all(), "clean traffic recorded a hit")
 }
 
-// TestManyHeaders covers the path for requests with many headers, where the
-// credential headers are looked up by name instead of ranging over them.
+// TestManyHeaders: a credential header is found among many other headers
+// (twelve fillers), whatever its name's credential ending or an added name.
 func TestManyHeaders(t *testing.T) {
 	t.Parallel()
 	g := newGen(t, "many-headers")
@@ -114,7 +114,7 @@ func TestManyHeaders(t *testing.T) {
 	}
 }
 
-// TestFieldEnd compares the eight-bytes-at-a-time scan with a byte loop on
+// TestFieldEnd compares fieldEnd (sepIndex's block search) with a byte loop on
 // random strings over an alphabet rich in separators, '=', '%', '+', '&' and
 // high bytes, with both separator tables.
 func TestFieldEnd(t *testing.T) {
