@@ -2,6 +2,7 @@ package honeytoken
 
 import (
 	"encoding/base64"
+	"encoding/binary"
 	"hash/crc32"
 	"math/rand/v2"
 	"strconv"
@@ -117,6 +118,62 @@ func TestGitLabLegacyStillRecognised(t *testing.T) {
 // character, '=', '\n', '\r', '.', a blank), the padding bits set, random
 // bodies with the fixed payload, and foreign tokens, which it must reject
 // (all but about one in 17·36).
+// TestBlockByte: blockByte reads every byte of a block given as two words,
+// the second word's too. gitlabFilterRejects reads the second word when the
+// user id's digits need more than eight stream bytes (a few redraws), which
+// once panicked on a negative shift for one of this generator's own tokens.
+func TestBlockByte(t *testing.T) {
+	t.Parallel()
+	var b [16]byte
+	for i := range b {
+		b[i] = byte(0xa0 + i)
+	}
+	o0, o1 := binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])
+	for j := range 16 {
+		require.Equal(t, b[j], blockByte(o0, o1, j), "byte %d", j)
+	}
+}
+
+// TestGitLabFilterLongDraw: a GitLab token whose user id's five digits need
+// more than eight stream bytes (redraws) is not rejected by the filter, and
+// does not panic it.
+func TestGitLabFilterLongDraw(t *testing.T) {
+	t.Parallel()
+	g := newTestGenerator(t, "gitlab-long-draw")
+	ks := g.keys[0]
+	sc := ks.getScratch()
+	defer ks.putScratch(sc)
+	// used is the number of stream bytes the user id's digits of ct take.
+	used := func(ct *[16]byte) int {
+		w0, w1 := binary.BigEndian.Uint64(ct[:8]), binary.BigEndian.Uint64(ct[8:])
+		o0, o1 := ks.firstBlock(ks.fill, sc, w0^2<<32, w1^1)
+		a, k := &gitlabUserLead, 0
+		for j := range 16 {
+			if a.draw[blockByte(o0, o1, j)] == 0 {
+				continue
+			}
+			if k++; k == 5 {
+				return j + 1
+			}
+			a = &base36Lower
+		}
+		return 17
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	for range 20_000_000 { // such a ciphertext is about 1 in 300 000
+		var ct [16]byte
+		binary.BigEndian.PutUint64(ct[:8], rng.Uint64())
+		binary.BigEndian.PutUint64(ct[8:], rng.Uint64())
+		if n := used(&ct); n <= 8 || n > 16 {
+			continue
+		}
+		s := string(appendGitLab(nil, ks, sc, &ct))
+		require.False(t, gitlabFilterRejects(ks, sc, s[len(gitlabPrefix):]), "a token whose digits take more than eight stream bytes")
+		return
+	}
+	t.Fatal("no ciphertext among 20 million whose user digits take more than eight stream bytes")
+}
+
 func TestGitLabFilter(t *testing.T) {
 	t.Parallel()
 	g := newTestGenerator(t, "gitlab-filter")

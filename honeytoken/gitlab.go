@@ -168,11 +168,7 @@ func gitlabFilterRejects(ks *keySet, sc *scratch, b64 string) bool {
 	a := &gitlabUserLead
 	k := 0
 	for j := range 16 {
-		x := byte(o0 >> (56 - 8*j))
-		if j >= 8 {
-			x = byte(o1 >> (56 - 8*(j-8)))
-		}
-		c := a.draw[x]
+		c := a.draw[blockByte(o0, o1, j)]
 		if c == 0 {
 			continue // stream.char draws again
 		}

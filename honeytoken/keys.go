@@ -184,6 +184,16 @@ func newStream(ks *keySet, sc *scratch, ct *[16]byte, domain uint32) stream {
 	return s
 }
 
+// blockByte returns byte j (0-15) of the block whose bytes 0-7 and 8-15 are
+// o0 and o1 big-endian, as firstBlock returns it. (Shifting o0 for j >= 8
+// would be a negative shift, which panics.)
+func blockByte(o0, o1 uint64, j int) byte {
+	if j < 8 {
+		return byte(o0 >> (56 - 8*j))
+	}
+	return byte(o1 >> (120 - 8*j))
+}
+
 // firstBlock returns blk's encryption of the block whose bytes 0-7 and 8-15
 // are w0 and w1 big-endian, as two words the same way.
 func (ks *keySet) firstBlock(blk cipher.Block, sc *scratch, w0, w1 uint64) (o0, o1 uint64) {
